@@ -1,0 +1,2 @@
+import Environments
+import Agents
