@@ -1,0 +1,8 @@
+extension EnvironmentRegistry {
+    /// Every built-in environment, in the order `rlrun list` shows them.
+    public static let standard: EnvironmentRegistry = EnvironmentRegistry(builtInSpecs())
+
+    private static func builtInSpecs() -> [EnvironmentSpec] {
+        []
+    }
+}

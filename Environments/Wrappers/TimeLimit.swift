@@ -1,0 +1,46 @@
+/// Ends episodes after a fixed number of steps by setting `truncated`.
+///
+/// For environments with no time limit of their own, this is the only source of
+/// truncation. A step that both terminates and reaches the limit reports
+/// `terminated` and `truncated` together, as Gymnasium does; agents must treat
+/// `terminated` as the stronger signal. Generic over the wrapped environment, so
+/// a composition of wrappers is one specialised type with no existential call
+/// per step; its ``name`` shows the nesting, such as `TimeLimit<CartPole>`.
+public struct TimeLimit<Wrapped: Environment>: Environment {
+    /// The environment being limited.
+    public var wrapped: Wrapped
+    /// Steps after which an episode is truncated.
+    public let maxEpisodeSteps: Int
+    /// Steps taken in the current episode.
+    public var elapsedSteps: Int { stepsTaken }
+    @usableFromInline var stepsTaken = 0
+
+    /// Limits every episode of `wrapped` to `maxEpisodeSteps` steps (> 0).
+    public init(_ wrapped: Wrapped, maxEpisodeSteps: Int) {
+        precondition(maxEpisodeSteps > 0, "TimeLimit needs maxEpisodeSteps > 0, got \(maxEpisodeSteps)")
+        self.wrapped = wrapped
+        self.maxEpisodeSteps = maxEpisodeSteps
+    }
+
+    @inlinable public var observationSpace: Wrapped.ObservationSpace { wrapped.observationSpace }
+    @inlinable public var actionSpace: Wrapped.ActionSpace { wrapped.actionSpace }
+    public var name: String { "TimeLimit<\(wrapped.name)>" }
+
+    public mutating func reset(seed: UInt64?, options: Info) -> Reset<Wrapped.Observation> {
+        stepsTaken = 0
+        return wrapped.reset(seed: seed, options: options)
+    }
+
+    @inlinable
+    public mutating func step(_ action: Wrapped.Action) throws(EnvironmentError) -> Step<Wrapped.Observation> {
+        var result = try wrapped.step(action)
+        stepsTaken += 1
+        if stepsTaken >= maxEpisodeSteps {
+            result.truncated = true
+        }
+        return result
+    }
+
+    public func render() -> Frame? { wrapped.render() }
+    public func renderANSI() -> String? { wrapped.renderANSI() }
+}
