@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "Agents", targets: ["Agents"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "Neural", targets: ["Neural"]),
         .executable(name: "rlrun", targets: ["rlrun"]),
     ],
     dependencies: [
@@ -16,8 +17,15 @@ let package = Package(
     targets: [
         // MARK: - Libraries
         .target(name: "Environments", path: "Environments"),
-        .target(name: "Agents", dependencies: ["Environments"], path: "Agents"),
+        .target(name: "Neural", dependencies: ["CBLAS"]),
+        .target(name: "Agents", dependencies: ["Environments", "Neural"], path: "Agents"),
         .target(name: "Experiments", dependencies: ["Environments", "Agents"], path: "Experiments"),
+
+        // MARK: - System library shims
+        .systemLibrary(
+            name: "CBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
 
         // MARK: - Command-line tool
         .executableTarget(
@@ -30,6 +38,7 @@ let package = Package(
 
         // MARK: - Unit test bundles
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments"]),
+        .testTarget(name: "NeuralTests", dependencies: ["Neural"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
     ],

@@ -1,0 +1,49 @@
+/// A trainable value and the gradient of the loss with respect to it.
+///
+/// Layers own their parameters; optimisers update ``value`` from ``gradient``.
+public final class Parameter: @unchecked Sendable {
+    /// A name unique within its model, such as `"dense1.weight"`; checkpoints use it.
+    public var name: String
+    /// The current value.
+    public let value: Tensor
+    /// The gradient from the last ``Layer/backward(_:)``, same shape as ``value``.
+    public let gradient: Tensor
+
+    /// Creates a parameter holding `value` with a zero gradient.
+    public init(name: String, value: Tensor) {
+        self.name = name
+        self.value = value
+        self.gradient = Tensor(shape: value.shape)
+    }
+}
+
+/// A differentiable function of a batch, with explicit forward and backward passes.
+///
+/// - ``forward(_:)`` computes the output for a batch and remembers what the
+///   backward pass needs (the input tensor is kept by reference: do not change it
+///   before calling ``backward(_:)``). The returned tensor is owned by the layer
+///   and overwritten by its next forward pass.
+/// - ``backward(_:)`` takes the gradient of the loss with respect to the last
+///   output, *sets* (not accumulates) every parameter's ``Parameter/gradient``
+///   to the gradient of that loss, and returns the gradient with respect to the
+///   last input (also owned by the layer).
+///
+/// Buffers are kept between calls and grow only when the batch grows, so a
+/// training step with a fixed batch size allocates nothing after its first call.
+public protocol Layer: AnyObject {
+    /// A short name used in parameter names and descriptions.
+    var name: String { get set }
+    /// The trainable parameters, in a stable order (checkpoints rely on it).
+    var parameters: [Parameter] { get }
+    /// The output shape for an input of shape `inputShape` (batch dimension included).
+    func outputShape(for inputShape: [Int]) -> [Int]
+    /// Computes the output for `input`, remembering what ``backward(_:)`` needs.
+    func forward(_ input: Tensor) -> Tensor
+    /// Back-propagates `outputGradient` through the last ``forward(_:)``.
+    func backward(_ outputGradient: Tensor) -> Tensor
+}
+
+extension Layer {
+    /// The number of trainable scalars.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+}

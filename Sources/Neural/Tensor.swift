@@ -1,0 +1,124 @@
+/// A contiguous, row-major array of `Float` with an explicit shape.
+///
+/// Shapes are batch-first; images are channels-first, `[N, C, H, W]`.
+///
+/// `Tensor` is a class: it has *reference* semantics, like the buffers of other
+/// deep-learning libraries, so that layers can hand their preallocated output
+/// buffers to the next layer without copying. A tensor returned by a layer's
+/// `forward` belongs to that layer and is overwritten by its next `forward`;
+/// call ``copy()`` to keep one. Storage grows only when a larger shape is asked
+/// of ``resize(to:)``, so a training step with a fixed batch size allocates
+/// nothing after its first call.
+public final class Tensor: @unchecked Sendable {
+    /// The extent of each dimension.
+    public private(set) var shape: [Int]
+    /// The number of scalars: the product of ``shape``.
+    public private(set) var count: Int
+    /// The number of scalars the storage can hold without reallocating.
+    public private(set) var capacity: Int
+    /// The first scalar; valid for ``count`` scalars until the next ``resize(to:)``.
+    public private(set) var pointer: UnsafeMutablePointer<Float>
+
+    /// Creates a tensor of `shape` filled with `value`.
+    public init(shape: [Int], repeating value: Float = 0) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+        self.shape = shape
+        count = shape.reduce(1, *)
+        capacity = max(count, 1)
+        pointer = .allocate(capacity: capacity)
+        pointer.initialize(repeating: value, count: capacity)
+    }
+
+    /// Creates a tensor of `shape` holding `scalars` in row-major order.
+    public convenience init(shape: [Int], scalars: [Float]) {
+        self.init(shape: shape)
+        precondition(scalars.count == count, "shape \(shape) needs \(count) scalars, got \(scalars.count)")
+        scalars.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { pointer.update(from: base, count: count) }
+        }
+    }
+
+    deinit {
+        pointer.deallocate()
+    }
+
+    /// A new tensor with the same shape and scalars.
+    public func copy() -> Tensor {
+        let result = Tensor(shape: shape)
+        result.pointer.update(from: pointer, count: count)
+        return result
+    }
+
+    /// Changes the shape, reallocating only when the new count exceeds ``capacity``.
+    /// Contents are unspecified after a resize that changes ``count``.
+    public func resize(to newShape: [Int]) {
+        if newShape == shape { return }
+        let newCount = newShape.reduce(1, *)
+        if newCount > capacity {
+            pointer.deallocate()
+            capacity = newCount
+            pointer = .allocate(capacity: capacity)
+            pointer.initialize(repeating: 0, count: capacity)
+        }
+        shape = newShape
+        count = newCount
+    }
+
+    /// Reinterprets the same scalars with another shape of equal count.
+    public func reshape(to newShape: [Int]) {
+        let newCount = newShape.reduce(1, *)
+        precondition(newCount == count, "cannot reshape \(shape) (\(count) scalars) to \(newShape) (\(newCount))")
+        shape = newShape
+    }
+
+    /// The scalars, copied into an array (row-major).
+    public var scalars: [Float] {
+        Array(UnsafeBufferPointer(start: pointer, count: count))
+    }
+
+    /// The scalars as a mutable buffer, valid until the next ``resize(to:)``.
+    @inlinable
+    public var buffer: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: pointer, count: count)
+    }
+
+    /// The scalar at flat (row-major) index `index`.
+    @inlinable
+    public subscript(index: Int) -> Float {
+        get { pointer[index] }
+        set { pointer[index] = newValue }
+    }
+
+    /// The extent of the first dimension (the batch size for batch-first tensors).
+    @inlinable
+    public var batchSize: Int { shape.first ?? 1 }
+
+    /// Scalars per batch item: ``count`` divided by the first dimension.
+    public var itemCount: Int { shape.isEmpty ? 1 : shape.dropFirst().reduce(1, *) }
+
+    /// Sets every scalar to `value`.
+    public func fill(_ value: Float) {
+        pointer.update(repeating: value, count: count)
+    }
+
+    /// Copies `other`'s shape and scalars into this tensor (reusing storage).
+    public func assign(_ other: Tensor) {
+        resize(to: other.shape)
+        pointer.update(from: other.pointer, count: count)
+    }
+
+    /// Copies `scalars` into this tensor, whose count must match.
+    public func assign(_ scalars: [Float]) {
+        precondition(scalars.count == count, "tensor of \(count) scalars cannot take \(scalars.count)")
+        scalars.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { pointer.update(from: base, count: count) }
+        }
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let preview = (0..<min(count, 8)).map { String(pointer[$0]) }.joined(separator: ", ")
+        return "Tensor(shape: \(shape), [\(preview)\(count > 8 ? ", ..." : "")])"
+    }
+}
