@@ -5,8 +5,8 @@ import Darwin
 #endif
 
 // Drawing only: reads the state, never changes it. The layout follows
-// Gymnasium's CartPole renderer (600×400, the visible track spans twice the
-// termination range, 125 pixels per metre).
+// Gymnasium's CartPole renderer (600×400, the frame's width spans the
+// termination range [−2.4, 2.4] m, 125 pixels per metre).
 extension CartPole {
     /// Width of every rendered frame, pixels.
     public static let frameWidth = 600
@@ -24,8 +24,8 @@ extension CartPole {
     /// The hinge joining pole and cart (a muted blue).
     public static let axleColor = Color(red: 129, green: 132, blue: 203)
 
-    /// Pixels per metre: the frame shows cart positions in [−4.8, 4.8] m.
-    public static var pixelsPerMetre: Double { Double(frameWidth) / (4 * positionThreshold) }
+    /// Pixels per metre: the frame's width shows cart positions in [−2.4, 2.4] m.
+    public static var pixelsPerMetre: Double { Double(frameWidth) / (2 * positionThreshold) }
     /// Cart size in pixels.
     public static let cartWidthPixels = 50.0, cartHeightPixels = 30.0
     /// Pole thickness in pixels.
