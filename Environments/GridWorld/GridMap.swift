@@ -12,7 +12,7 @@ import Foundation
 /// | `G` | goal (at least one) |
 /// | `L` | lava |
 ///
-/// Every row must have the same length. Line endings may be `\n` or `\r\n`;
+/// Every row must have the same length. Line endings may be `\n`, `\r\n` or `\r`;
 /// blank lines at the end of the text are ignored. Cells outside the map
 /// count as walls, so a map needs no wall border of its own.
 public struct GridMap: Sendable, Equatable {
@@ -55,9 +55,8 @@ public struct GridMap: Sendable, Equatable {
     ///   `"<string>"` by default.
     /// - Throws: ``GridMapError`` with the line and column of the first problem.
     public init(parsing text: String, source: String = "<string>") throws(GridMapError) {
-        var rows = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.last == "\r" ? line.dropLast() : line[...]
-        }
+        // "\r\n" is one Character in Swift, so split on any newline character.
+        var rows = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         while let last = rows.last, last.isEmpty { rows.removeLast() }
         guard let firstRow = rows.first else {
             throw GridMapError(source: source, line: 1, column: 1, problem: .emptyMap)
