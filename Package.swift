@@ -13,13 +13,19 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: - Libraries
         .target(name: "Environments", path: "Environments"),
         .target(name: "Neural", dependencies: ["CBLAS"]),
         .target(name: "Agents", dependencies: ["Environments", "Neural"], path: "Agents"),
-        .target(name: "Experiments", dependencies: ["Environments", "Agents"], path: "Experiments"),
+        .target(
+            name: "Experiments",
+            dependencies: ["Environments", "Agents", "Neural", .product(name: "Yams", package: "Yams")],
+            path: "Experiments",
+            resources: [.copy("Presets")]
+        ),
 
         // MARK: - System library shims
         .systemLibrary(

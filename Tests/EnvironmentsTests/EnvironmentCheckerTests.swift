@@ -25,8 +25,13 @@ final class EnvironmentCheckerTests: XCTestCase {
     }
 
     func testEveryStandardEnvironmentPassesTheChecker() throws {
+        let map = FileManager.default.temporaryDirectory.appendingPathComponent("checker-\(UUID().uuidString).txt")
+        try "#####\n#S.L#\n#..G#\n#####\n".write(to: map, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: map) }
+        // Environments whose options have no usable default.
+        let requiredOptions: [String: [String: InfoValue]] = ["gridworld-file": ["path": .string(map.path)]]
         for spec in EnvironmentRegistry.standard.specs {
-            for result in try spec.check() {
+            for result in try spec.check(options: requiredOptions[spec.name] ?? [:]) {
                 XCTAssertTrue(result.passed, "\(spec.name): \(result)")
             }
         }

@@ -1,0 +1,200 @@
+/// Every hyperparameter of ``DQNAgent``, with Stable-Baselines3's defaults where SB3 has one.
+///
+/// Preset files (Experiments/Presets/dqn/*.yaml) use the same snake_case keys.
+/// Intervals are counted in environment steps, as SB3 counts them.
+public struct DQNConfig: Codable, Sendable, Equatable {
+    /// Environment steps to train for.
+    public var totalSteps = 100_000
+    /// Step size of the optimiser.
+    public var learningRate = 1e-4
+    /// Learning rate at the end of training; `nil` keeps it constant.
+    public var finalLearningRate: Double? = nil
+    /// The optimiser: `adam`, `rmsprop`, or `rmsprop_centered` (MinAtar's choice).
+    public var optimizer = "adam"
+    /// The optimiser's ε (Adam: 1e-8 as PyTorch; MinAtar's centred RMSProp: 0.01).
+    public var optimizerEpsilon = 1e-8
+    /// RMSProp's smoothing constant α (MinAtar uses 0.95).
+    public var rmspropDecay = 0.99
+    /// Transitions the replay buffer holds.
+    public var bufferSize = 1_000_000
+    /// Observation storage in the replay buffer: `auto` (bits when the observation
+    /// space is the unit box, else float32), `bits`, or `float32`.
+    public var observationStorage = "auto"
+    /// Environment steps of uniformly random actions before learning starts.
+    public var learningStarts = 100
+    /// Transitions per gradient step.
+    public var batchSize = 32
+    /// Discount factor γ.
+    public var gamma = 0.99
+    /// Train every this many environment steps.
+    public var trainFrequency = 4
+    /// Gradient steps each time training is due.
+    public var gradientSteps = 1
+    /// Update the target network every this many environment steps.
+    public var targetUpdateInterval = 10_000
+    /// Polyak coefficient of target updates: 1 copies the online network (hard update).
+    public var tau = 1.0
+    /// Fraction of `totalSteps` over which ε decays linearly.
+    public var explorationFraction = 0.1
+    /// ε at the start.
+    public var explorationInitialEpsilon = 1.0
+    /// ε after the decay.
+    public var explorationFinalEpsilon = 0.05
+    /// Global gradient-norm clip.
+    public var maxGradNorm = 10.0
+    /// Double-DQN targets: the online network picks the next action, the target network values it.
+    public var doubleDQN = true
+    /// A dueling head (state value plus mean-centred advantages).
+    public var dueling = false
+    /// Steps summed into each return before bootstrapping (1: one-step TD).
+    public var nStep = 1
+    /// `huber` (smooth L1, δ = 1) or `mse`.
+    public var loss = "huber"
+    /// Hidden layer sizes of the MLP (vector observations) or of the dense part after the CNN.
+    public var hiddenSizes = [64, 64]
+    /// Output channels of each convolution, for `[C, H, W]` observations.
+    public var convolutionChannels = [16]
+    /// Square kernel size of each convolution.
+    public var convolutionKernel = 3
+    /// Stride of each convolution.
+    public var convolutionStride = 1
+    /// Zero padding of each convolution.
+    public var convolutionPadding = 0
+    /// Use a CNN for `[C, H, W]` observations (`false` flattens them into an MLP).
+    public var useCNN = true
+
+    /// Creates the default configuration.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case totalSteps = "total_steps"
+        case learningRate = "learning_rate"
+        case finalLearningRate = "final_learning_rate"
+        case optimizer
+        case optimizerEpsilon = "optimizer_epsilon"
+        case rmspropDecay = "rmsprop_decay"
+        case bufferSize = "buffer_size"
+        case observationStorage = "observation_storage"
+        case learningStarts = "learning_starts"
+        case batchSize = "batch_size"
+        case gamma
+        case trainFrequency = "train_frequency"
+        case gradientSteps = "gradient_steps"
+        case targetUpdateInterval = "target_update_interval"
+        case tau
+        case explorationFraction = "exploration_fraction"
+        case explorationInitialEpsilon = "exploration_initial_epsilon"
+        case explorationFinalEpsilon = "exploration_final_epsilon"
+        case maxGradNorm = "max_grad_norm"
+        case doubleDQN = "double_dqn"
+        case dueling
+        case nStep = "n_step"
+        case loss
+        case hiddenSizes = "hidden_sizes"
+        case convolutionChannels = "conv_channels"
+        case convolutionKernel = "conv_kernel"
+        case convolutionStride = "conv_stride"
+        case convolutionPadding = "conv_padding"
+        case useCNN = "use_cnn"
+    }
+
+    /// The preset-file keys, in declaration order.
+    public static var keys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    /// Reads present keys and keeps defaults for absent ones.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let decoded = try container.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        try read(.totalSteps, &totalSteps)
+        try read(.learningRate, &learningRate)
+        finalLearningRate = try container.decodeIfPresent(Double.self, forKey: .finalLearningRate)
+        try read(.optimizer, &optimizer)
+        try read(.optimizerEpsilon, &optimizerEpsilon)
+        try read(.rmspropDecay, &rmspropDecay)
+        try read(.bufferSize, &bufferSize)
+        try read(.observationStorage, &observationStorage)
+        try read(.learningStarts, &learningStarts)
+        try read(.batchSize, &batchSize)
+        try read(.gamma, &gamma)
+        try read(.trainFrequency, &trainFrequency)
+        try read(.gradientSteps, &gradientSteps)
+        try read(.targetUpdateInterval, &targetUpdateInterval)
+        try read(.tau, &tau)
+        try read(.explorationFraction, &explorationFraction)
+        try read(.explorationInitialEpsilon, &explorationInitialEpsilon)
+        try read(.explorationFinalEpsilon, &explorationFinalEpsilon)
+        try read(.maxGradNorm, &maxGradNorm)
+        try read(.doubleDQN, &doubleDQN)
+        try read(.dueling, &dueling)
+        try read(.nStep, &nStep)
+        try read(.loss, &loss)
+        try read(.hiddenSizes, &hiddenSizes)
+        try read(.convolutionChannels, &convolutionChannels)
+        try read(.convolutionKernel, &convolutionKernel)
+        try read(.convolutionStride, &convolutionStride)
+        try read(.convolutionPadding, &convolutionPadding)
+        try read(.useCNN, &useCNN)
+    }
+
+    /// Checks ranges and names; the message names the offending key and value.
+    public func validate() throws(DQNConfigError) {
+        func require(_ condition: Bool, _ key: CodingKeys, _ value: Any, _ expectation: String) throws(DQNConfigError) {
+            if !condition { throw DQNConfigError(key: key.rawValue, value: "\(value)", expectation: expectation) }
+        }
+        try require(totalSteps > 0, .totalSteps, totalSteps, "a positive number of steps")
+        try require(learningRate > 0, .learningRate, learningRate, "a positive number")
+        try require(["adam", "rmsprop", "rmsprop_centered"].contains(optimizer), .optimizer, optimizer, "adam, rmsprop or rmsprop_centered")
+        try require(optimizerEpsilon > 0, .optimizerEpsilon, optimizerEpsilon, "a positive number")
+        try require(rmspropDecay > 0 && rmspropDecay < 1, .rmspropDecay, rmspropDecay, "a number in (0, 1)")
+        try require(bufferSize > 0, .bufferSize, bufferSize, "a positive number")
+        try require(["auto", "bits", "float32"].contains(observationStorage), .observationStorage, observationStorage, "auto, bits or float32")
+        try require(learningStarts >= 0, .learningStarts, learningStarts, "zero or more steps")
+        try require(batchSize > 0, .batchSize, batchSize, "a positive number")
+        try require(gamma >= 0 && gamma <= 1, .gamma, gamma, "a number in [0, 1]")
+        try require(trainFrequency > 0, .trainFrequency, trainFrequency, "a positive number of steps")
+        try require(gradientSteps > 0, .gradientSteps, gradientSteps, "a positive number")
+        try require(targetUpdateInterval > 0, .targetUpdateInterval, targetUpdateInterval, "a positive number of steps")
+        try require(tau > 0 && tau <= 1, .tau, tau, "a number in (0, 1]")
+        try require(explorationFraction >= 0 && explorationFraction <= 1, .explorationFraction, explorationFraction, "a number in [0, 1]")
+        try require((0...1).contains(explorationInitialEpsilon), .explorationInitialEpsilon, explorationInitialEpsilon, "a number in [0, 1]")
+        try require((0...1).contains(explorationFinalEpsilon), .explorationFinalEpsilon, explorationFinalEpsilon, "a number in [0, 1]")
+        try require(maxGradNorm > 0, .maxGradNorm, maxGradNorm, "a positive number")
+        try require(nStep >= 1, .nStep, nStep, "1 or more")
+        try require(["huber", "mse"].contains(loss), .loss, loss, "huber or mse")
+        try require(hiddenSizes.allSatisfy { $0 > 0 }, .hiddenSizes, hiddenSizes, "positive layer sizes")
+        try require(convolutionChannels.allSatisfy { $0 > 0 }, .convolutionChannels, convolutionChannels, "positive channel counts")
+        try require(convolutionKernel > 0 && convolutionStride > 0 && convolutionPadding >= 0, .convolutionKernel,
+                    "\(convolutionKernel)/\(convolutionStride)/\(convolutionPadding)", "positive kernel and stride, non-negative padding")
+    }
+
+    /// ε after `step` environment steps: linear from the initial to the final value
+    /// over `explorationFraction * totalSteps` steps, then constant (SB3's schedule).
+    public func epsilon(atStep step: Int) -> Double {
+        let decaySteps = explorationFraction * Double(totalSteps)
+        guard decaySteps > 0 else { return explorationFinalEpsilon }
+        let progress = min(1, Double(step) / decaySteps)
+        return explorationInitialEpsilon + (explorationFinalEpsilon - explorationInitialEpsilon) * progress
+    }
+
+    /// The learning rate after `step` environment steps (linear when `finalLearningRate` is set).
+    public func learningRate(atStep step: Int) -> Double {
+        guard let finalLearningRate else { return learningRate }
+        let progress = min(1, Double(step) / Double(totalSteps))
+        return learningRate + (finalLearningRate - learningRate) * progress
+    }
+}
+
+/// A hyperparameter outside its valid range.
+public struct DQNConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The preset key.
+    public let key: String
+    /// The offending value.
+    public let value: String
+    /// What would be valid.
+    public let expectation: String
+
+    public var description: String { "\(key) = \(value) is invalid: expected \(expectation)" }
+}

@@ -1,0 +1,223 @@
+import Foundation
+import Environments
+import Agents
+import Yams
+
+/// A tuned configuration for one agent on one environment, read from
+/// `Presets/<agent>/<environment>.yaml` (bundled with the Experiments module).
+///
+/// A preset file holds the runner's keys (`environment`, `env` options, `seed`,
+/// `eval_episodes`, ...) and the agent's hyperparameters (the keys of
+/// ``DQNConfig``) in one flat mapping, so every tuned number is visible in one
+/// place; a user can copy a file, edit it, and pass it with `--preset FILE`.
+public struct Preset: Sendable {
+    /// The file the preset came from (for messages).
+    public let file: String
+    /// The agent the preset is for, such as `"dqn"`.
+    public let agent: String
+    /// The registered environment name.
+    public var environment: String
+    /// Environment option overrides (the `env` mapping).
+    public var environmentOptions: [String: InfoValue]
+    /// The runner's settings.
+    public var run: RunSettings
+    /// The DQN hyperparameters.
+    public var dqn: DQNConfig
+
+    /// The keys the runner reads, besides the agent's hyperparameters.
+    public static let runKeys = ["environment", "env", "seed", "eval_episodes", "eval_seed", "log_interval", "checkpoint_interval", "keep_checkpoints"]
+
+    /// Every key a preset may hold.
+    public static var validKeys: [String] { runKeys + DQNConfig.keys }
+
+    /// The bundled preset for `agent` and `environment`.
+    ///
+    /// - Throws: ``PresetError/noPreset(agent:environment:available:)`` listing what exists.
+    public static func bundled(agent: String, environment: String) throws(PresetError) -> Preset {
+        guard let url = bundledURL(agent: agent, environment: environment) else {
+            throw .noPreset(agent: agent, environment: environment, available: bundledEnvironments(agent: agent))
+        }
+        return try load(from: url, agent: agent)
+    }
+
+    /// The environments that have a bundled preset for `agent`.
+    public static func bundledEnvironments(agent: String) -> [String] {
+        guard let folder = Bundle.module.url(forResource: "Presets", withExtension: nil)?.appendingPathComponent(agent),
+              let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    static func bundledURL(agent: String, environment: String) -> URL? {
+        guard let url = Bundle.module.url(forResource: "Presets", withExtension: nil)?
+            .appendingPathComponent(agent).appendingPathComponent(environment + ".yaml"),
+            FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return url
+    }
+
+    /// Reads a preset file.
+    public static func load(from url: URL, agent: String) throws(PresetError) -> Preset {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw .unreadable(file: url.path, reason: error.localizedDescription)
+        }
+        return try parse(text, file: url.path, agent: agent)
+    }
+
+    /// Parses preset text; `file` names it in errors.
+    public static func parse(_ text: String, file: String, agent: String) throws(PresetError) -> Preset {
+        let loaded: Any?
+        do { loaded = try Yams.load(yaml: text) } catch {
+            throw .malformed(file: file, reason: "\(error)")
+        }
+        guard let mapping = loaded as? [String: Any] else {
+            throw .malformed(file: file, reason: "the top level must be a mapping of keys to values")
+        }
+        var preset = Preset(file: file, agent: agent, environment: "", environmentOptions: [:], run: RunSettings(), dqn: DQNConfig())
+        var agentValues: [String: Any] = [:]
+        for (key, value) in mapping {
+            try preset.set(key, to: value, agentValues: &agentValues)
+        }
+        guard !preset.environment.isEmpty else { throw .missingKey(file: file, key: "environment") }
+        try preset.decodeAgent(agentValues)
+        return preset
+    }
+
+    /// Applies `key=value` overrides (as given to `--set`); the value is read as YAML,
+    /// so `0.001`, `true`, `[256, 256]` and `text` all work. `env.NAME=value` sets an
+    /// environment option.
+    public mutating func apply(settings: [String]) throws(PresetError) {
+        var agentValues = currentAgentValues()
+        for setting in settings {
+            guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
+                throw .malformedSetting(setting)
+            }
+            let key = String(setting[..<equals]).trimmingCharacters(in: .whitespaces)
+            let text = String(setting[setting.index(after: equals)...])
+            let value: Any = (try? Yams.load(yaml: text)).flatMap { $0 } ?? text
+            if key.hasPrefix("env.") {
+                environmentOptions[String(key.dropFirst(4))] = try infoValue(value, key: key)
+            } else {
+                try set(key, to: value, agentValues: &agentValues)
+            }
+        }
+        try decodeAgent(agentValues)
+    }
+
+    private mutating func set(_ key: String, to value: Any, agentValues: inout [String: Any]) throws(PresetError) {
+        switch key {
+        case "environment":
+            guard let name = value as? String else { throw .badValue(file: file, key: key, value: "\(value)", expected: "an environment name") }
+            environment = name
+        case "env":
+            guard let options = value as? [String: Any] else { throw .badValue(file: file, key: key, value: "\(value)", expected: "a mapping of environment options") }
+            for (name, option) in options { environmentOptions[name] = try infoValue(option, key: "env.\(name)") }
+        case "seed": run.seed = UInt64(try integer(value, key: key, minimum: 0))
+        case "eval_episodes": run.evaluationEpisodes = try integer(value, key: key, minimum: 0)
+        case "eval_seed": run.evaluationSeed = UInt64(try integer(value, key: key, minimum: 0))
+        case "log_interval": run.logInterval = try integer(value, key: key, minimum: 1)
+        case "checkpoint_interval": run.checkpointInterval = try integer(value, key: key, minimum: 1)
+        case "keep_checkpoints": run.keepCheckpoints = try integer(value, key: key, minimum: 1)
+        default:
+            guard DQNConfig.keys.contains(key) else {
+                throw .unknownKey(file: file, key: key, suggestion: closestMatch(to: key, in: Self.validKeys))
+            }
+            agentValues[key] = value
+        }
+    }
+
+    private func integer(_ value: Any, key: String, minimum: Int) throws(PresetError) -> Int {
+        guard let number = value as? Int, number >= minimum else {
+            throw .badValue(file: file, key: key, value: "\(value)", expected: "an integer ≥ \(minimum)")
+        }
+        return number
+    }
+
+    private func infoValue(_ value: Any, key: String) throws(PresetError) -> InfoValue {
+        switch value {
+        case let flag as Bool: return .bool(flag)
+        case let number as Int: return .int(number)
+        case let number as Double: return .double(number)
+        case let text as String: return .string(text)
+        default: throw .badValue(file: file, key: key, value: "\(value)", expected: "a number, true/false or text")
+        }
+    }
+
+    private func currentAgentValues() -> [String: Any] {
+        guard let data = try? JSONEncoder().encode(dqn),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        return object
+    }
+
+    private mutating func decodeAgent(_ values: [String: Any]) throws(PresetError) {
+        do {
+            let data = try JSONSerialization.data(withJSONObject: values)
+            dqn = try JSONDecoder().decode(DQNConfig.self, from: data)
+        } catch let error as DecodingError {
+            let key: String
+            switch error {
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+                key = context.codingPath.first?.stringValue ?? "?"
+            case .keyNotFound(let missing, _):
+                key = missing.stringValue
+            @unknown default:
+                key = "?"
+            }
+            throw .badValue(file: file, key: key, value: "\(values[key] ?? "?")", expected: "a value of the key's type (see DQNConfig)")
+        } catch {
+            throw .malformed(file: file, reason: "\(error)")
+        }
+        do { try dqn.validate() } catch {
+            throw .badValue(file: file, key: error.key, value: error.value, expected: error.expectation)
+        }
+    }
+}
+
+/// The runner's settings that are not hyperparameters of the agent.
+public struct RunSettings: Codable, Sendable, Equatable {
+    /// Seeds the agent and every training episode.
+    public var seed: UInt64 = 1
+    /// Greedy evaluation episodes after training.
+    public var evaluationEpisodes = 100
+    /// Seeds the evaluation episodes (kept apart from training seeds).
+    public var evaluationSeed: UInt64 = 1_000_000
+    /// Environment steps between rows of progress.csv.
+    public var logInterval = 1000
+    /// Environment steps between checkpoints (one is always written at the end).
+    public var checkpointInterval = 10_000
+    /// How many checkpoints to keep (oldest are deleted).
+    public var keepCheckpoints = 2
+
+    /// The defaults.
+    public init() {}
+}
+
+/// A preset that cannot be found or read.
+public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
+    case noPreset(agent: String, environment: String, available: [String])
+    case unreadable(file: String, reason: String)
+    case malformed(file: String, reason: String)
+    case missingKey(file: String, key: String)
+    case unknownKey(file: String, key: String, suggestion: String?)
+    case badValue(file: String, key: String, value: String, expected: String)
+    case malformedSetting(String)
+
+    public var description: String {
+        switch self {
+        case .noPreset(let agent, let environment, let available):
+            let suggestion = closestMatch(to: environment, in: available).map { "; did you mean '\($0)'?" } ?? ""
+            return "no \(agent) preset for environment '\(environment)'\(suggestion) (presets exist for: \(available.joined(separator: ", ")); pass --preset FILE for your own)"
+        case .unreadable(let file, let reason):
+            return "cannot read preset \(file): \(reason)"
+        case .malformed(let file, let reason):
+            return "preset \(file) is not valid YAML: \(reason)"
+        case .missingKey(let file, let key):
+            return "preset \(file) has no '\(key)' key"
+        case .unknownKey(let file, let key, let suggestion):
+            return "unknown key '\(key)' in preset \(file)" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+        case .badValue(let file, let key, let value, let expected):
+            return "preset \(file): \(key) = \(value) is invalid: expected \(expected)"
+        case .malformedSetting(let text):
+            return "setting '\(text)' must have the form key=value"
+        }
+    }
+}
