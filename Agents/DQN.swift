@@ -1,0 +1,275 @@
+import Environments
+import Neural
+
+/// Deep Q-learning (Mnih et al. 2015) with the usual refinements: double-DQN
+/// targets (van Hasselt et al. 2016), Huber loss, gradient-norm clipping, a
+/// linear ε schedule, hard or Polyak target updates, n-step returns and an
+/// optional dueling head (Wang et al. 2016).
+///
+/// The runner calls ``act(_:explore:)`` before each environment step and
+/// ``observe(_:)`` after it; `observe` stores the transition and trains when
+/// due, counting intervals in environment steps as Stable-Baselines3 does:
+/// the target network is updated every `targetUpdateInterval` steps, and every
+/// `trainFrequency` steps after `learningStarts` the agent takes
+/// `gradientSteps` gradient steps.
+///
+/// Bootstrapping stops at `terminated` only: a truncated episode (time limit)
+/// still bootstraps from its final observation.
+public final class DQNAgent {
+    /// The hyperparameters.
+    public let config: DQNConfig
+    /// The shape of one observation (`[C, H, W]` gets a CNN encoder, vectors an MLP).
+    public let observationShape: [Int]
+    /// The number of discrete actions.
+    public let actionCount: Int
+    /// The network being trained.
+    public let online: Sequential
+    /// The slowly updated copy that values next states.
+    public let target: Sequential
+    /// The optimiser of ``online``.
+    public let optimizer: any Optimizer
+    /// Past transitions to learn from.
+    public let replayBuffer: ReplayBuffer
+    /// Exploration and replay sampling draw from this; its state is part of a checkpoint.
+    public var generator: Xoshiro256
+    /// Environment steps observed so far.
+    public private(set) var environmentSteps = 0
+    /// Gradient steps taken so far.
+    public private(set) var gradientSteps = 0
+    /// The loss of the last gradient step, if any.
+    public private(set) var lastLoss: Float?
+
+    private let loss: any RegressionLoss
+    private let batch = ReplayBatch()
+    private let actingInput: Tensor
+    private let selectedValues = Tensor(shape: [0])
+    private let targetValues = Tensor(shape: [0])
+    private let valueGradient = Tensor(shape: [0])
+    private var nextActions: [Int] = []
+    /// Transitions of the running episode not yet long enough for an n-step return.
+    private var pending: [(observation: [Float], action: Int, reward: Double)] = []
+
+    /// Builds the networks from `seed` and allocates the replay buffer.
+    ///
+    /// - Throws: ``DQNConfigError`` for an invalid configuration.
+    public init(observationSpace: Box, actionCount: Int, config: DQNConfig, seed: UInt64) throws {
+        try config.validate()
+        self.config = config
+        observationShape = observationSpace.shape
+        self.actionCount = actionCount
+        generator = Xoshiro256(seed: seed)
+        var initGenerator = Xoshiro256(seed: seed ^ 0x5EED_0F_4E7)
+        online = makeQNetwork(observationShape: observationShape, actionCount: actionCount, config: config, generator: &initGenerator)
+        target = makeQNetwork(observationShape: observationShape, actionCount: actionCount, config: config, generator: &initGenerator)
+        copyParameters(from: online.parameters, to: target.parameters)
+        optimizer = makeOptimizer(config: config, parameters: online.parameters)
+        loss = config.loss == "mse" ? MSELoss() : HuberLoss(delta: 1)
+        let storage: ObservationStorage
+        switch config.observationStorage {
+        case "bits": storage = .bits
+        case "float32": storage = .float32
+        default: storage = observationSpace.low.allSatisfy { $0 == 0 } && observationSpace.high.allSatisfy { $0 == 1 } ? .bits : .float32
+        }
+        replayBuffer = ReplayBuffer(capacity: config.bufferSize, observationShape: observationShape, storage: storage)
+        actingInput = Tensor(shape: [1] + observationShape)
+    }
+
+    /// The exploration rate at the current step.
+    public var epsilon: Double { config.epsilon(atStep: environmentSteps) }
+
+    // MARK: - Algorithm
+
+    /// Chooses an action: uniformly random before `learningStarts`, then ε-greedy
+    /// when `explore` is true; greedy when it is false.
+    public func act(_ observation: [Float], explore: Bool) -> Int {
+        if explore {
+            if environmentSteps < config.learningStarts || generator.nextUnitDouble() < epsilon {
+                return generator.nextInt(upperBound: actionCount)
+            }
+        }
+        return greedyAction(observation)
+    }
+
+    /// The action with the highest Q-value (the first one on ties).
+    public func greedyAction(_ observation: [Float]) -> Int {
+        actingInput.assign(observation)
+        let values = online.forward(actingInput)
+        return argmax(values.pointer, count: actionCount)
+    }
+
+    /// The online network's Q-values for one observation.
+    public func qValues(_ observation: [Float]) -> [Float] {
+        actingInput.assign(observation)
+        return online.forward(actingInput).scalars
+    }
+
+    /// Stores one transition and, when due, updates the target network and trains.
+    ///
+    /// - Returns: the mean loss of the gradient steps taken, or `nil` when none was due.
+    /// - Throws: ``DQNError/nonFiniteLoss(gradientStep:loss:)`` when a loss is NaN or
+    ///   infinite (the weights are left as they were before that step), or a
+    ///   ``ReplayBufferError`` when the observation cannot be stored.
+    @discardableResult
+    public func observe(_ transition: Transition<[Float], Int>) throws -> Float? {
+        environmentSteps += 1
+        try store(transition)
+        if environmentSteps % config.targetUpdateInterval == 0 {
+            updateTarget()
+        }
+        guard environmentSteps % config.trainFrequency == 0, environmentSteps > config.learningStarts else { return nil }
+        var total: Float = 0
+        for _ in 0..<config.gradientSteps {
+            total += try trainStep()
+        }
+        return total / Float(config.gradientSteps)
+    }
+
+    /// Turns transitions into n-step transitions and writes them to the replay buffer.
+    ///
+    /// With n = 1 each transition is stored as it comes with discount γ. With n > 1,
+    /// a transition is stored once n rewards follow it (discount γⁿ), and at the end
+    /// of an episode every pending one is flushed with the rewards it has.
+    private func store(_ transition: Transition<[Float], Int>) throws {
+        pending.append((transition.observation, transition.action, transition.reward))
+        let episodeOver = transition.terminated || transition.truncated
+        while !pending.isEmpty && (episodeOver || pending.count == config.nStep) {
+            var discountedReturn = 0.0, discount = 1.0
+            for entry in pending {
+                discountedReturn += discount * entry.reward
+                discount *= config.gamma
+            }
+            let first = pending.removeFirst()
+            try replayBuffer.add(
+                observation: first.observation, action: first.action, reward: Float(discountedReturn),
+                nextObservation: transition.nextObservation,
+                terminated: transition.terminated, truncated: transition.truncated && !transition.terminated,
+                discount: Float(discount))
+        }
+    }
+
+    /// Copies (τ = 1) or averages (τ < 1) the online parameters into the target network.
+    private func updateTarget() {
+        if config.tau >= 1 {
+            copyParameters(from: online.parameters, to: target.parameters)
+        } else {
+            polyakUpdate(from: online.parameters, to: target.parameters, tau: Float(config.tau))
+        }
+    }
+
+    /// One gradient step on a sampled minibatch; returns its loss.
+    private func trainStep() throws -> Float {
+        optimizer.learningRate = Float(config.learningRate(atStep: environmentSteps))
+        replayBuffer.sample(batchSize: config.batchSize, using: &generator, into: batch)
+        let batchSize = config.batchSize
+
+        computeTargets(for: batch)
+        let predicted = online.forward(batch.observations)
+        selectedValues.resize(to: [batchSize])
+        for row in 0..<batchSize {
+            selectedValues[row] = predicted[row * actionCount + batch.actions[row]]
+        }
+        let lossValue = loss.compute(prediction: selectedValues, target: targetValues)
+        guard lossValue.isFinite else {
+            throw DQNError.nonFiniteLoss(gradientStep: gradientSteps + 1, loss: lossValue)
+        }
+        valueGradient.resize(to: [batchSize, actionCount])
+        valueGradient.fill(0)
+        for row in 0..<batchSize {
+            valueGradient[row * actionCount + batch.actions[row]] = loss.gradient[row]
+        }
+        _ = online.backward(valueGradient)
+        _ = clipGradientNorm(online.parameters, maxNorm: Float(config.maxGradNorm))
+        optimizer.step()
+        gradientSteps += 1
+        lastLoss = lossValue
+        return lossValue
+    }
+
+    /// Fills ``targetValues`` with `r + discount · (1 − terminated) · Q_target(s′, a′)`,
+    /// where `a′` is the online network's choice (double DQN) or the target's own.
+    ///
+    /// The online forward on next observations must come before the forward whose
+    /// activations the backward pass uses, so targets are computed first.
+    func computeTargets(for batch: ReplayBatch) {
+        let batchSize = batch.actions.count
+        nextActions.removeAll(keepingCapacity: true)
+        if config.doubleDQN {
+            let onlineNext = online.forward(batch.nextObservations)
+            for row in 0..<batchSize {
+                nextActions.append(argmax(onlineNext.pointer + row * actionCount, count: actionCount))
+            }
+        }
+        let targetNext = target.forward(batch.nextObservations)
+        targetValues.resize(to: [batchSize])
+        for row in 0..<batchSize {
+            let values = targetNext.pointer + row * actionCount
+            let nextValue = config.doubleDQN ? values[nextActions[row]] : values[argmax(values, count: actionCount)]
+            targetValues[row] = batch.rewards[row] + batch.discounts[row] * (1 - batch.terminated[row]) * nextValue
+        }
+    }
+
+    /// The targets of the last ``computeTargets(for:)``.
+    var lastTargets: [Float] { targetValues.scalars }
+
+    // MARK: - Plumbing
+
+    /// Counters and generator state that, with the networks, optimiser and replay
+    /// buffer, fix the agent's future exactly (for checkpoints).
+    public struct State: Codable, Sendable, Equatable {
+        public var environmentSteps: Int
+        public var gradientSteps: Int
+        public var generator: Xoshiro256
+        public var lastLoss: Float?
+        public var pendingObservations: [[Float]]
+        public var pendingActions: [Int]
+        public var pendingRewards: [Double]
+    }
+
+    /// The agent's scalar state, for checkpoints.
+    public var state: State {
+        State(environmentSteps: environmentSteps, gradientSteps: gradientSteps, generator: generator, lastLoss: lastLoss,
+              pendingObservations: pending.map(\.observation), pendingActions: pending.map(\.action),
+              pendingRewards: pending.map(\.reward))
+    }
+
+    /// Restores the scalar state written by ``state``.
+    public func restore(_ state: State) {
+        environmentSteps = state.environmentSteps
+        gradientSteps = state.gradientSteps
+        generator = state.generator
+        lastLoss = state.lastLoss
+        pending = zip(state.pendingObservations, zip(state.pendingActions, state.pendingRewards)).map { ($0, $1.0, $1.1) }
+    }
+}
+
+/// A failure while training a ``DQNAgent``.
+public enum DQNError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A loss came out NaN or infinite; training cannot continue meaningfully.
+    case nonFiniteLoss(gradientStep: Int, loss: Float)
+
+    public var description: String {
+        switch self {
+        case .nonFiniteLoss(let step, let loss):
+            return "the TD loss became \(loss) at gradient step \(step); lower learning_rate or max_grad_norm, or check the rewards"
+        }
+    }
+}
+
+/// The index of the largest of `count` values (the first on ties).
+@inlinable
+func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
+    var best = 0
+    for index in 1..<count where values[index] > values[best] { best = index }
+    return best
+}
+
+/// The optimiser named in `config`.
+func makeOptimizer(config: DQNConfig, parameters: [Parameter]) -> any Optimizer {
+    switch config.optimizer {
+    case "rmsprop", "rmsprop_centered":
+        return RMSProp(parameters: parameters, learningRate: Float(config.learningRate), alpha: Float(config.rmspropDecay),
+                       epsilon: Float(config.optimizerEpsilon), centered: config.optimizer == "rmsprop_centered")
+    default:
+        return Adam(parameters: parameters, learningRate: Float(config.learningRate), epsilon: Float(config.optimizerEpsilon))
+    }
+}
