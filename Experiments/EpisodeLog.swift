@@ -116,7 +116,8 @@ public enum EpisodeLogReader {
             do {
                 record = try decoder.decode(EpisodeRecord.self, from: Data(line))
             } catch {
-                contents.problems.append(EpisodeLogProblem(line: lineNumber, message: describe(error)))
+                let message = numberProblem(in: Data(line)) ?? describe(error)
+                contents.problems.append(EpisodeLogProblem(line: lineNumber, message: message))
                 continue
             }
             if let message = inconsistency(in: record, previousIndex: previousIndex) {
@@ -149,6 +150,29 @@ public enum EpisodeLogReader {
         }
         if let previousIndex, record.index <= previousIndex {
             return "\(episode): index does not increase (the previous valid line has index \(previousIndex))"
+        }
+        return nil
+    }
+
+    /// Foundation reports an integer key holding a fraction or an out-of-range
+    /// number as invalid JSON without naming the key; this names it.
+    static func numberProblem(in line: Data) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else { return nil }
+        for key in ["index", "length", "seed"] {
+            guard let number = object[key] as? NSNumber else { continue }
+            let value = number.doubleValue
+            if value != value.rounded(.towardZero) { return "'\(key)' is not an integer" }
+            if key == "seed" && (value < 0 || value > Double(UInt64.max)) {
+                return "'seed' must be an integer from 0 to \(UInt64.max)"
+            }
+            if key != "seed" && abs(value) > Double(Int.max) { return "'\(key)' is out of range" }
+        }
+        if let actions = object["actions"] as? [Any] {
+            for (step, action) in actions.enumerated() {
+                if let number = action as? NSNumber, number.doubleValue != number.doubleValue.rounded(.towardZero) {
+                    return "'actions[\(step)]' is not an integer (vector actions are arrays)"
+                }
+            }
         }
         return nil
     }
