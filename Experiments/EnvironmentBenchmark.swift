@@ -49,14 +49,24 @@ public struct EnvironmentBenchmark: Sendable {
         }
     }
 
-    /// Measures every environment of `registry`, calling `onMeasurement` as each finishes.
+    /// Measures every environment of `registry` with its default options, calling
+    /// `onMeasurement` as each finishes. An environment that cannot be made with
+    /// its default options (one that needs a file, say) is passed to `onSkip`
+    /// with the ``OptionError`` instead.
     public func measureAll(_ registry: EnvironmentRegistry = .standard,
-                           onMeasurement: (Measurement) -> Void = { _ in }) throws -> [Measurement] {
-        try registry.specs.map { spec in
-            let measurement = try measure(spec)
-            onMeasurement(measurement)
-            return measurement
+                           onMeasurement: (Measurement) -> Void = { _ in },
+                           onSkip: (EnvironmentSpec, OptionError) -> Void = { _, _ in }) throws -> [Measurement] {
+        var measurements: [Measurement] = []
+        for spec in registry.specs {
+            do {
+                let measurement = try measure(spec)
+                onMeasurement(measurement)
+                measurements.append(measurement)
+            } catch let error as OptionError {
+                onSkip(spec, error)
+            }
         }
+        return measurements
     }
 
     /// Measures any workload: `run(steps)` takes `steps` steps and returns the episodes that ended.

@@ -16,7 +16,8 @@ public struct RunConfiguration: Equatable, Sendable, Codable {
     public var agentSeed: UInt64
     /// The number of episodes the run was asked for.
     public var episodes: Int
-    /// The step count at which an episode that never ends is reported as an error.
+    /// The step count at which an episode that never ends stops the run with an error
+    /// (a safety cap, not a time limit: the environment's own options set truncation).
     public var maxEpisodeSteps: Int
     /// How episode and agent seeds are derived from ``seed`` (``SeedDerivation/summary``).
     public var seedDerivation: String
@@ -45,7 +46,7 @@ public struct RunConfiguration: Equatable, Sendable, Codable {
         case agent, environment, options, seed
         case agentSeed = "agent_seed"
         case episodes
-        case maxEpisodeSteps = "max_episode_steps"
+        case maxEpisodeSteps = "episode_step_cap"
         case seedDerivation = "seed_derivation"
         case projectVersion = "project_version"
         case startedAt = "started_at"

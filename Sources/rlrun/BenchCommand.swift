@@ -60,7 +60,7 @@ struct BenchEnvironmentsCommand: ParsableCommand {
         print(pad("environment", nameWidth) + padLeft("steps/s", 14) + padLeft("ns/step", 10)
               + padLeft("median ns", 11) + padLeft("steps", 12) + padLeft("episodes", 10))
         _ = try reportingUserErrors {
-            try benchmark.measureAll(registry) { measurement in
+            try benchmark.measureAll(registry, onMeasurement: { measurement in
                 print(pad(measurement.name, nameWidth)
                       + padLeft(grouped(measurement.stepsPerSecond), 14)
                       + padLeft(String(format: "%.1f", measurement.nanosecondsPerStep), 10)
@@ -68,7 +68,9 @@ struct BenchEnvironmentsCommand: ParsableCommand {
                       + padLeft(String(measurement.steps), 12)
                       + padLeft(String(measurement.episodes), 10))
                 fflush(nil)  // every stream; shows each row as soon as it is measured
-            }
+            }, onSkip: { spec, error in
+                print(pad(spec.name, nameWidth) + "  skipped: cannot be made with its default options (\(error))")
+            })
         }
         print("(best of \(repetitions) runs per environment; one thread)")
     }

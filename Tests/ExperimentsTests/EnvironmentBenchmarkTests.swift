@@ -37,3 +37,19 @@ final class EnvironmentBenchmarkTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(measurement.steps, 10_000)
     }
 }
+
+extension EnvironmentBenchmarkTests {
+    func testEnvironmentsThatNeedOptionsAreSkippedNotFatal() throws {
+        var registry = WalkEnvironment.registry
+        registry.register(EnvironmentSpec(
+            name: "needs-file", summary: "Cannot be made without a path",
+            options: [.string("path", default: "", "a file")],
+            make: { options throws(OptionError) -> WalkEnvironment in
+                throw .badValue(option: "path", value: options.string("path"), expected: "path of a file")
+            }))
+        var skipped: [String] = []
+        let measurements = try EnvironmentBenchmark(steps: 100, repetitions: 1).measureAll(registry, onSkip: { spec, _ in skipped.append(spec.name) })
+        XCTAssertEqual(measurements.map(\.name), ["walk"])
+        XCTAssertEqual(skipped, ["needs-file"])
+    }
+}
