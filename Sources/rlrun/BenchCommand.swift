@@ -24,7 +24,9 @@ struct BenchEnvironmentsCommand: ParsableCommand {
         discussion: """
             Each environment is made with its default options and stepped with uniformly random \
             actions (resetting at episode ends) in a loop specialised for its type, observation \
-            encoding included. Each case runs several times and the fastest run is reported, \
+            encoding included. Then a wrapper-cost section compares the bare CartPole, \
+            TimeLimit<RecordEpisodeStatistics<CartPole>> in a specialised loop, and the same \
+            composition stepped through `any Environment<[Float], Int>`. Each case runs several times and the fastest run is reported, \
             since other work on the machine only ever slows a run down; the median is shown too.
 
             Examples:
@@ -73,6 +75,18 @@ struct BenchEnvironmentsCommand: ParsableCommand {
             })
         }
         print("(best of \(repetitions) runs per environment; one thread)")
+
+        print("")
+        print("wrapper cost: cart-pole with random actions")
+        let cases = try benchmark.measureWrapperCost()
+        let caseWidth = cases.map(\.name.count).max() ?? 0
+        print(pad("case", caseWidth) + padLeft("steps/s", 14) + padLeft("ns/step", 10) + padLeft("vs bare", 9))
+        for measurement in cases {
+            print(pad(measurement.name, caseWidth)
+                  + padLeft(grouped(measurement.stepsPerSecond), 14)
+                  + padLeft(String(format: "%.1f", measurement.nanosecondsPerStep), 10)
+                  + padLeft(String(format: "%.2fx", measurement.nanosecondsPerStep / cases[0].nanosecondsPerStep), 9))
+        }
     }
 }
 

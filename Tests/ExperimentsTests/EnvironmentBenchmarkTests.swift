@@ -53,3 +53,17 @@ extension EnvironmentBenchmarkTests {
         XCTAssertEqual(skipped, ["needs-file"])
     }
 }
+
+extension EnvironmentBenchmarkTests {
+    func testWrapperCostComparesTheSameWorkThreeWays() throws {
+        let cases = try EnvironmentBenchmark(steps: 3_000, repetitions: 1).measureWrapperCost(seed: 5)
+        XCTAssertEqual(cases.map(\.name), [
+            "CartPole", "TimeLimit<RecordEpisodeStatistics<CartPole>>",
+            "any Environment<[Float], Int> (TimeLimit<RecordEpisodeStatistics<CartPole>>)",
+        ])
+        // Same seed, same actions, same physics: the wrappers change nothing observable
+        // here because random play never reaches the 500-step limit.
+        XCTAssertEqual(Set(cases.map(\.episodes)).count, 1, "\(cases.map(\.episodes))")
+        XCTAssertGreaterThan(cases[0].episodes, 0)
+    }
+}
