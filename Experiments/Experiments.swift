@@ -1,2 +1,0 @@
-import Environments
-import Agents

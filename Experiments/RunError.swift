@@ -1,0 +1,22 @@
+/// A run that cannot proceed for a reason other than bad input files or options.
+public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The environment's action type cannot be written to an episode log.
+    case unloggableActionType(environment: String, actionType: String)
+    /// An episode reached `maxSteps` steps without terminating or truncating.
+    case episodeNeverEnded(environment: String, episode: Int, maxSteps: Int)
+    /// The number of episodes asked for is not positive.
+    case invalidEpisodeCount(Int)
+
+    public var description: String {
+        switch self {
+        case .unloggableActionType(let environment, let actionType):
+            return "environment '\(environment)' has actions of type \(actionType), which episode logs cannot store "
+                + "(supported: Int, [Int], [Float], [Double])"
+        case .episodeNeverEnded(let environment, let episode, let maxSteps):
+            return "episode \(episode) of '\(environment)' ran \(maxSteps) steps without ending; "
+                + "give the environment a time limit (see `rlrun list` for its options)"
+        case .invalidEpisodeCount(let count):
+            return "the number of episodes must be at least 1, got \(count)"
+        }
+    }
+}

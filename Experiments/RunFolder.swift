@@ -1,0 +1,84 @@
+import Foundation
+
+/// The folder one run writes into: `config.json` (the resolved configuration)
+/// and `episodes.jsonl` (the episode log).
+///
+/// By default runs go to `runs/<agent>-<environment>-<UTC timestamp>/`, for
+/// example `runs/random-gridworld-20261129T164312Z/`. A folder that already
+/// holds a run is never reused.
+public struct RunFolder: Sendable, Equatable {
+    /// The folder.
+    public let url: URL
+
+    /// Where the resolved configuration is written.
+    public var configurationURL: URL { url.appendingPathComponent("config.json") }
+    /// Where the episode log is written.
+    public var episodesURL: URL { url.appendingPathComponent("episodes.jsonl") }
+
+    /// The default folder name, `<agent>-<environment>-<yyyyMMdd'T'HHmmss'Z'>` in UTC.
+    public static func defaultName(agent: String, environment: String, date: Date) -> String {
+        "\(agent)-\(environment)-\(utcTimestamp(date))"
+    }
+
+    /// `date` as a compact UTC timestamp such as `20261129T164312Z`.
+    public static func utcTimestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func padded(_ value: Int?, _ width: Int) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return padded(parts.year, 4) + padded(parts.month, 2) + padded(parts.day, 2) + "T"
+            + padded(parts.hour, 2) + padded(parts.minute, 2) + padded(parts.second, 2) + "Z"
+    }
+
+    /// Creates (with intermediate folders) or adopts the folder at `url`.
+    ///
+    /// - Throws: ``RunFolderError/alreadyUsed(path:)`` when it already holds a
+    ///   `config.json` or `episodes.jsonl`; other cases when it cannot be created.
+    public static func create(at url: URL) throws(RunFolderError) -> RunFolder {
+        let folder = RunFolder(url: url)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .notAFolder(path: url.path) }
+            for file in [folder.configurationURL, folder.episodesURL] where FileManager.default.fileExists(atPath: file.path) {
+                throw .alreadyUsed(path: url.path)
+            }
+            return folder
+        }
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotCreate(path: url.path, reason: error.localizedDescription)
+        }
+        return folder
+    }
+
+    /// Creates a new folder with the default name inside `parent`, adding `-2`,
+    /// `-3`, ... when a run started in the same second already took the name.
+    public static func createDefault(in parent: URL, agent: String, environment: String, date: Date = Date()) throws(RunFolderError) -> RunFolder {
+        let name = defaultName(agent: agent, environment: environment, date: date)
+        var candidate = parent.appendingPathComponent(name)
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            attempt += 1
+            candidate = parent.appendingPathComponent("\(name)-\(attempt)")
+        }
+        return try create(at: candidate)
+    }
+
+    /// Writes `configuration` to `config.json` as indented JSON with sorted keys,
+    /// through a temporary file and a rename so a reader never sees half a file.
+    public func writeConfiguration<Configuration: Encodable>(_ configuration: Configuration) throws(RunFolderError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            var data = try encoder.encode(configuration)
+            data.append(UInt8(ascii: "\n"))
+            try data.write(to: configurationURL, options: .atomic)
+        } catch {
+            throw .cannotWrite(path: configurationURL.path, reason: error.localizedDescription)
+        }
+    }
+}

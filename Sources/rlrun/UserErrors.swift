@@ -1,0 +1,39 @@
+import ArgumentParser
+import Environments
+import Experiments
+import Foundation
+
+/// Runs `body`, turning a mistake in the user's input into one `error: ...`
+/// line on standard error and exit status 64, instead of a trap or a trace.
+func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as RegistryError {
+        throw fail(error.description)
+    } catch let error as OptionError {
+        throw fail(error.description)
+    } catch let error as EpisodeLogError {
+        throw fail(error.description)
+    } catch let error as RunFolderError {
+        throw fail(error.description)
+    } catch let error as RunError {
+        throw fail(error.description)
+    } catch let error as EnvironmentError {
+        throw fail(error.description)
+    } catch let error as CocoaError {
+        throw fail(error.localizedDescription)
+    }
+}
+
+/// Prints `error: message` on standard error and returns the exit code for bad input.
+func fail(_ message: String) -> ExitCode {
+    printError("error: \(message)")
+    return ExitCode.validationFailure
+}
+
+/// Writes one line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,0 +1,184 @@
+import Environments
+import Foundation
+import XCTest
+
+/// Runs the built `rlrun` executable and checks its output and exit status.
+///
+/// `swift test` builds the executable next to the test bundle; set `RLRUN_PATH`
+/// to test another build.
+final class RLRunEndToEndTests: XCTestCase {
+    /// What one run of the tool produced.
+    struct Outcome {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+        var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
+    }
+
+    private static func locateExecutable() -> URL? {
+        var candidates: [URL] = []
+        if let path = ProcessInfo.processInfo.environment["RLRUN_PATH"] { candidates.append(URL(fileURLWithPath: path)) }
+        if let bundleFolder = Bundle.main.executableURL?.deletingLastPathComponent() {
+            candidates.append(bundleFolder.appendingPathComponent("rlrun"))
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/rlrun"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    private func rlrun(_ arguments: String..., in folder: URL? = nil) throws -> Outcome {
+        guard let executable = Self.locateExecutable() else {
+            throw XCTSkip("rlrun was not built next to the tests; run `swift build` first or set RLRUN_PATH")
+        }
+        let outputFolder = try makeTemporaryFolder()
+        let outputURL = outputFolder.appendingPathComponent("stdout"), errorURL = outputFolder.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = try folder ?? makeTemporaryFolder()
+        // Files, not pipes: a chatty command cannot fill a pipe and stall.
+        process.standardOutput = try FileHandle(forWritingTo: outputURL)
+        process.standardError = try FileHandle(forWritingTo: errorURL)
+        try process.run()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus,
+                       standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
+                       standardError: try String(contentsOf: errorURL, encoding: .utf8))
+    }
+
+    private func requireGridWorld() throws {
+        guard EnvironmentRegistry.standard.names.contains("gridworld") else {
+            throw XCTSkip("gridworld is not registered in this build")
+        }
+    }
+
+    /// A user error: a non-zero status, one `error:` line on stderr, and no trap.
+    private func assertUserError(_ outcome: Outcome, mentions fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(outcome.status, 0, file: file, line: line)
+        XCTAssertEqual(outcome.errorLines.count, 1, outcome.standardError, file: file, line: line)
+        XCTAssertTrue(outcome.standardError.hasPrefix("error: "), outcome.standardError, file: file, line: line)
+        for fragment in fragments {
+            XCTAssertTrue(outcome.standardError.contains(fragment), "\(fragment) not in: \(outcome.standardError)", file: file, line: line)
+        }
+    }
+
+    // MARK: - Help and listing
+
+    func testHelpNamesEverySubcommandAndVersionIsTheProjects() throws {
+        let help = try rlrun("--help")
+        XCTAssertEqual(help.status, 0)
+        for subcommand in ["random", "list", "check-env", "replay", "bench"] {
+            XCTAssertTrue(help.standardOutput.contains("  \(subcommand) "), subcommand)
+        }
+        let version = try rlrun("--version")
+        XCTAssertEqual(version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines), Environments.version)
+    }
+
+    func testListShowsEveryEnvironmentAndTheRandomAgent() throws {
+        let list = try rlrun("list")
+        XCTAssertEqual(list.status, 0)
+        for name in EnvironmentRegistry.standard.names {
+            XCTAssertTrue(list.standardOutput.contains("  \(name) - "), name)
+        }
+        XCTAssertTrue(list.standardOutput.contains("Agents\n  random - "))
+        if !EnvironmentRegistry.standard.names.isEmpty {
+            XCTAssertTrue(list.standardOutput.contains("    action       "))
+        }
+    }
+
+    // MARK: - random and replay
+
+    func testRandomRunWritesALogThatReplays() throws {
+        try requireGridWorld()
+        let folder = try makeTemporaryFolder()
+        let run = try rlrun("random", "gridworld", "--episodes", "3", "--seed", "4", "--out", "run", in: folder)
+        XCTAssertEqual(run.status, 0, run.standardError)
+        XCTAssertTrue(run.standardOutput.contains("episodes      3"), run.standardOutput)
+        XCTAssertTrue(run.standardOutput.contains("run folder    run"), run.standardOutput)
+
+        let log = folder.appendingPathComponent("run/episodes.jsonl")
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 4, "a header and three episodes")
+        XCTAssertTrue(lines[0].hasPrefix("{\"format\":\"swiftrl-episodes\",\"version\":1,\"environment\":\"gridworld\""))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run/config.json").path))
+
+        let replay = try rlrun("replay", log.path)
+        XCTAssertEqual(replay.status, 0, replay.standardOutput + replay.standardError)
+        XCTAssertEqual(replay.standardOutput.components(separatedBy: "\nOK ").count + (replay.standardOutput.hasPrefix("OK ") ? 1 : 0) - 1, 3,
+                       replay.standardOutput)
+        XCTAssertTrue(replay.standardOutput.contains("3 episodes replayed: 3 matched, 0 mismatched; 0 bad lines"), replay.standardOutput)
+
+        let rendered = try rlrun("replay", log.path, "--episode", "1", "--render", "ansi")
+        XCTAssertEqual(rendered.status, 0)
+        XCTAssertTrue(rendered.standardOutput.contains("step 0: action "), rendered.standardOutput)
+
+        let again = try rlrun("random", "gridworld", "--episodes", "1", "--out", "run", in: folder)
+        assertUserError(again, mentions: ["already holds a run"])
+    }
+
+    func testReplayReportsATamperedRewardAndABadLine() throws {
+        try requireGridWorld()
+        let folder = try makeTemporaryFolder()
+        XCTAssertEqual(try rlrun("random", "gridworld", "--episodes", "3", "--out", "run", in: folder).status, 0)
+        let log = folder.appendingPathComponent("run/episodes.jsonl")
+        var lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        // Episode 1 (line 3): raise its first reward by one and its return to match.
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
+        var rewards = try XCTUnwrap(object["rewards"] as? [Double])
+        rewards[0] += 1
+        object["rewards"] = rewards
+        object["return"] = rewards.reduce(0, +)
+        lines[2] = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        lines[3] = String(lines[3].prefix(20))
+        try (lines.joined(separator: "\n") + "\n").write(to: log, atomically: true, encoding: .utf8)
+
+        let replay = try rlrun("replay", log.path)
+        XCTAssertEqual(replay.status, 1)
+        XCTAssertTrue(replay.standardOutput.contains("MISMATCH episode 1, step 0: reward "), replay.standardOutput)
+        XCTAssertTrue(replay.standardOutput.contains("BAD LINE line 4: "), replay.standardOutput)
+        XCTAssertTrue(replay.standardOutput.contains("OK       episode 0: "), replay.standardOutput)
+    }
+
+    // MARK: - User errors
+
+    func testUnknownEnvironmentIsOneLineWithKnownNamesAndASuggestion() throws {
+        let unknown = try rlrun("random", "nosuchenv")
+        assertUserError(unknown, mentions: ["unknown environment 'nosuchenv'", "known environments:"])
+        XCTAssertEqual(unknown.status, 64)
+        try requireGridWorld()
+        assertUserError(try rlrun("random", "gridwrld"), mentions: ["did you mean 'gridworld'?"])
+        assertUserError(try rlrun("check-env", "gridwrld"), mentions: ["did you mean 'gridworld'?"])
+    }
+
+    func testBadSettingsNameTheKeyOrTheValue() throws {
+        try requireGridWorld()
+        assertUserError(try rlrun("random", "gridworld", "--set", "nosuch=1"), mentions: ["unknown option 'nosuch'", "gridworld"])
+        assertUserError(try rlrun("random", "gridworld", "--set", "nosuch"), mentions: ["'nosuch' must have the form key=value"])
+    }
+
+    func testUnreadableLogsAndBadArgumentsAreRefusedCleanly() throws {
+        assertUserError(try rlrun("replay", "/nonexistent/episodes.jsonl"), mentions: ["cannot read episode log", "no such file"])
+        let folder = try makeTemporaryFolder()
+        try Data("not json\n".utf8).write(to: folder.appendingPathComponent("bad.jsonl"))
+        assertUserError(try rlrun("replay", "bad.jsonl", in: folder), mentions: ["line 1 is not an episode-log header"])
+
+        let renderAll = try rlrun("replay", "x.jsonl", "--render", "ansi")
+        XCTAssertEqual(renderAll.status, 64)
+        XCTAssertTrue(renderAll.standardError.contains("--episode K"), renderAll.standardError)
+        let zero = try rlrun("random", "gridworld", "--episodes", "0")
+        XCTAssertEqual(zero.status, 64)
+        XCTAssertTrue(zero.standardError.contains("--episodes must be at least 1"), zero.standardError)
+    }
+
+    // MARK: - check-env
+
+    func testCheckEnvPassesOnTheGridWorld() throws {
+        try requireGridWorld()
+        let check = try rlrun("check-env", "gridworld")
+        XCTAssertEqual(check.status, 0, check.standardOutput)
+        XCTAssertTrue(check.standardOutput.contains("PASS "))
+        XCTAssertFalse(check.standardOutput.contains("FAIL "))
+    }
+}
