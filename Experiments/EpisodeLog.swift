@@ -34,6 +34,33 @@ public final class EpisodeLogWriter {
         try writeLine(header.jsonLine())
     }
 
+    /// Reopens an existing log to continue a resumed run: keeps the header and the
+    /// first `episodes` episode lines, drops anything after them (episodes logged
+    /// after the checkpoint the run resumes from), and appends from there.
+    public init(resuming url: URL, keepingEpisodes episodes: Int) throws(EpisodeLogError) {
+        self.url = url
+        let contents = try EpisodeLogReader.read(from: url)
+        guard contents.episodes.count >= episodes else {
+            throw .unwritable(path: url.path, reason: "it holds \(contents.episodes.count) valid episodes, the checkpoint expects \(episodes)")
+        }
+        header = contents.header
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw .unwritable(path: url.path, reason: error.localizedDescription)
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let keptLineCount = episodes == 0 ? 1 : contents.episodeLines[episodes - 1]
+        let kept = lines.prefix(keptLineCount).joined(separator: "\n") + "\n"
+        do {
+            try Data(kept.utf8).write(to: url, options: .atomic)
+            handle = try FileHandle(forWritingTo: url)
+            try handle.seekToEnd()
+        } catch {
+            throw .unwritable(path: url.path, reason: error.localizedDescription)
+        }
+        episodeCount = episodes
+    }
+
     deinit {
         try? handle.close()
     }
