@@ -57,7 +57,7 @@ final class OpenBLASKernelTests: XCTestCase {
             throw XCTSkip("this CPU has no AVX2+FMA or AVX-512; nothing to switch to")
         }
         let size = 192
-        var generator = SplitMix(seed: 7)
+        var generator = LSTMTestRandom(seed: 7)
         let a = (0..<size * size).map { _ in generator.nextSigned() }
         let b = (0..<size * size).map { _ in generator.nextSigned() }
         try withCore("Prescott") {
@@ -129,7 +129,7 @@ final class OpenBLASKernelTests: XCTestCase {
 }
 
 /// A tiny seeded generator for test data (values in [-1, 1)).
-struct SplitMix {
+struct LSTMTestRandom: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
