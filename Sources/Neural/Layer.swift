@@ -47,3 +47,14 @@ extension Layer {
     /// The number of trainable scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 }
+
+/// A layer whose input gradient can be skipped when nothing upstream needs it
+/// (the first layer of a network, whose input is data), saving a matrix product
+/// and, for convolutions, the col2im scatter.
+///
+/// With ``computesInputGradient`` `false`, ``Layer/backward(_:)`` still sets every
+/// parameter gradient but returns a tensor whose contents are unspecified.
+public protocol InputGradientOptional: Layer {
+    /// Whether ``Layer/backward(_:)`` computes the gradient with respect to the input.
+    var computesInputGradient: Bool { get set }
+}

@@ -122,3 +122,51 @@ extension Tensor: CustomStringConvertible {
         return "Tensor(shape: \(shape), [\(preview)\(count > 8 ? ", ..." : "")])"
     }
 }
+
+extension Tensor {
+    /// Resizes to `[d0]` without building a shape array when the shape already matches,
+    /// so hot paths with a fixed batch size allocate nothing.
+    public func resize(_ d0: Int) {
+        if shape.count == 1, shape[0] == d0 { return }
+        resize(to: [d0])
+    }
+
+    /// Resizes to `[d0, d1]`; allocation-free when the shape already matches.
+    public func resize(_ d0: Int, _ d1: Int) {
+        if shape.count == 2, shape[0] == d0, shape[1] == d1 { return }
+        resize(to: [d0, d1])
+    }
+
+    /// Resizes to `[d0, d1, d2]`; allocation-free when the shape already matches.
+    public func resize(_ d0: Int, _ d1: Int, _ d2: Int) {
+        if shape.count == 3, shape[0] == d0, shape[1] == d1, shape[2] == d2 { return }
+        resize(to: [d0, d1, d2])
+    }
+
+    /// Resizes to `[d0, d1, d2, d3]`; allocation-free when the shape already matches.
+    public func resize(_ d0: Int, _ d1: Int, _ d2: Int, _ d3: Int) {
+        if shape.count == 4, shape[0] == d0, shape[1] == d1, shape[2] == d2, shape[3] == d3 { return }
+        resize(to: [d0, d1, d2, d3])
+    }
+
+    /// Resizes to the shape of `other`; allocation-free when the shapes already match
+    /// (the shape array is shared, not copied).
+    public func resize(like other: Tensor) {
+        if shape == other.shape { return }
+        resize(to: other.shape)
+    }
+
+    /// Resizes to `leading` followed by `trailing` (for example a batch size and an
+    /// item shape); allocation-free when the shape already matches.
+    public func resize(leading: Int, trailing: [Int]) {
+        if shape.count == trailing.count + 1, shape[0] == leading, shape.dropFirst().elementsEqual(trailing) { return }
+        resize(to: [leading] + trailing)
+    }
+
+    /// Resizes to `prefix` with its last dimension replaced by `last`; allocation-free
+    /// when the shape already matches.
+    public func resize(shape prefix: [Int], replacingLast last: Int) {
+        if shape.count == prefix.count, shape.last == last, shape.dropLast().elementsEqual(prefix.dropLast()) { return }
+        resize(to: prefix.dropLast() + [last])
+    }
+}

@@ -1,0 +1,31 @@
+/// The rectifier `max(0, x)`, elementwise.
+///
+/// - Input: any shape. Output: the same shape.
+/// - No parameters. The gradient at 0 is taken as 0, as in PyTorch.
+public final class ReLU: Layer, CustomStringConvertible {
+    public var name: String
+    private let output = Tensor(shape: [0])
+    private let inputGradient = Tensor(shape: [0])
+
+    /// Creates the layer.
+    public init(name: String = "ReLU") { self.name = name }
+
+    public var parameters: [Parameter] { [] }
+    public var description: String { "ReLU" }
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        output.resize(like: input)
+        let x = input.pointer, y = output.pointer
+        for i in 0..<input.count { y[i] = max(x[i], 0) }
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        precondition(outputGradient.count == output.count, "ReLU.backward: gradient shape \(outputGradient.shape), output \(output.shape)")
+        inputGradient.resize(like: output)
+        let y = output.pointer, dy = outputGradient.pointer, dx = inputGradient.pointer
+        for i in 0..<output.count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+        return inputGradient
+    }
+}
