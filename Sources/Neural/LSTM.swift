@@ -1,4 +1,3 @@
-import CBLAS
 import Foundation
 
 /// A long short-term memory layer run over whole sequences, with full
@@ -93,9 +92,7 @@ public final class LSTM: Layer {
         bias = Parameter(name: "", value: Tensor(shape: [gateWidth]))
         let bound = 1 / Float(hiddenSize).squareRoot()
         for parameter in [inputWeight, hiddenWeight, bias] {
-            for index in 0..<parameter.value.count {
-                parameter.value[index] = bound * (2 * unitFloat(&generator) - 1)
-            }
+            Initializers.uniform(parameter.value, bound: bound, using: &generator)
         }
         for unit in hiddenSize..<(2 * hiddenSize) { bias.value[unit] = 1 }
         renameParameters()
@@ -123,23 +120,21 @@ public final class LSTM: Layer {
         let batch = shape[0], time = shape[1], hidden = hiddenSize, width = 4 * hiddenSize
         precondition(time > 0, "LSTM needs at least one time step")
         self.input = input
-        ensureShape(output, batch, time, hidden)
-        ensureShape(gates, batch, time, width)
-        ensureShape(previousHidden, batch, time, hidden)
-        ensureShape(cells, batch, time, hidden)
-        ensureShape(cellTanh, batch, time, hidden)
-        ensureShape(finalHidden, batch, hidden)
-        ensureShape(finalCell, batch, hidden)
+        output.resize(batch, time, hidden)
+        gates.resize(batch, time, width)
+        previousHidden.resize(batch, time, hidden)
+        cells.resize(batch, time, hidden)
+        cellTanh.resize(batch, time, hidden)
+        finalHidden.resize(batch, hidden)
+        finalCell.resize(batch, hidden)
         let (startHidden, startCell) = startState(batch: batch)
 
         // All input projections at once: gates = b + x·W_ih over batch × time rows.
         let rows = batch * time
         let z = gates.pointer
         for row in 0..<rows { (z + row * width).update(from: bias.value.pointer, count: width) }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                    Int32(rows), Int32(width), Int32(inputSize),
-                    1, input.pointer, Int32(inputSize), inputWeight.value.pointer, Int32(width),
-                    1, z, Int32(width))
+        BLAS.gemm(m: rows, n: width, k: inputSize,
+                  a: input.pointer, b: inputWeight.value.pointer, beta: 1, c: z)
 
         let h = output.pointer, c = cells.pointer, tc = cellTanh.pointer, hp = previousHidden.pointer
         let sequenceStride = time * hidden, gateStride = time * width
@@ -149,10 +144,9 @@ public final class LSTM: Layer {
                 (hp + b * sequenceStride + t * hidden).update(from: source, count: hidden)
             }
             // gates[:, t] += h_{t-1}·W_hh, reading and writing strided rows in place.
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                        Int32(batch), Int32(width), Int32(hidden),
-                        1, hp + t * hidden, Int32(sequenceStride), hiddenWeight.value.pointer, Int32(width),
-                        1, z + t * width, Int32(gateStride))
+            BLAS.gemm(m: batch, n: width, k: hidden,
+                      a: hp + t * hidden, lda: sequenceStride, b: hiddenWeight.value.pointer,
+                      beta: 1, c: z + t * width, ldc: gateStride)
             for b in 0..<batch {
                 let offset = b * sequenceStride + t * hidden
                 let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
@@ -192,7 +186,7 @@ public final class LSTM: Layer {
 
     private func startState(batch: Int) -> (hidden: Tensor, cell: Tensor) {
         if initialHidden == nil || initialCell == nil {
-            ensureShape(zeroState, batch, hiddenSize)
+            zeroState.resize(batch, hiddenSize)
             zeroState.fill(0)
         }
         let hidden = initialHidden ?? zeroState
@@ -222,10 +216,10 @@ public final class LSTM: Layer {
         let batch = output.shape[0], time = output.shape[1], hidden = hiddenSize, width = 4 * hiddenSize
         precondition(outputGradient.count == output.count,
                      "LSTM output gradient must be \(output.shape), got \(outputGradient.shape)")
-        ensureShape(gateGradient, batch, time, width)
-        ensureShape(inputGradient, batch, time, inputSize)
-        ensureShape(initialHiddenGradient, batch, hidden)
-        ensureShape(initialCellGradient, batch, hidden)
+        gateGradient.resize(batch, time, width)
+        inputGradient.resize(batch, time, inputSize)
+        initialHiddenGradient.resize(batch, hidden)
+        initialCellGradient.resize(batch, hidden)
         let hiddenCarry = initialHiddenGradient.pointer, cellCarry = initialCellGradient.pointer
         startCarry(hiddenCarry, from: finalHiddenGradient, count: batch * hidden)
         startCarry(cellCarry, from: finalCellGradient, count: batch * hidden)
@@ -255,31 +249,23 @@ public final class LSTM: Layer {
                 }
             }
             // dh_{t-1} = dz_t·W_hhᵀ
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                        Int32(batch), Int32(hidden), Int32(width),
-                        1, dz + t * width, Int32(gateStride), hiddenWeight.value.pointer, Int32(width),
-                        0, hiddenCarry, Int32(hidden))
+            BLAS.gemm(transposeB: true, m: batch, n: hidden, k: width,
+                      a: dz + t * width, lda: gateStride, b: hiddenWeight.value.pointer, c: hiddenCarry)
         }
 
-        let rows = Int32(batch * time)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                    Int32(inputSize), Int32(width), rows,
-                    1, input.pointer, Int32(inputSize), dz, Int32(width),
-                    0, inputWeight.gradient.pointer, Int32(width))
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans,
-                    Int32(hidden), Int32(width), rows,
-                    1, previousHidden.pointer, Int32(hidden), dz, Int32(width),
-                    0, hiddenWeight.gradient.pointer, Int32(width))
+        let rows = batch * time
+        BLAS.gemm(transposeA: true, m: inputSize, n: width, k: rows,
+                  a: input.pointer, b: dz, c: inputWeight.gradient.pointer)
+        BLAS.gemm(transposeA: true, m: hidden, n: width, k: rows,
+                  a: previousHidden.pointer, b: dz, c: hiddenWeight.gradient.pointer)
         let biasGradient = bias.gradient.pointer
         biasGradient.update(repeating: 0, count: width)
-        for row in 0..<(batch * time) {
+        for row in 0..<rows {
             let gradientRow = dz + row * width
             for k in 0..<width { biasGradient[k] += gradientRow[k] }
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans,
-                    rows, Int32(inputSize), Int32(width),
-                    1, dz, Int32(width), inputWeight.value.pointer, Int32(width),
-                    0, inputGradient.pointer, Int32(inputSize))
+        BLAS.gemm(transposeB: true, m: rows, n: inputSize, k: width,
+                  a: dz, b: inputWeight.value.pointer, c: inputGradient.pointer)
         return inputGradient
     }
 
@@ -306,17 +292,13 @@ public final class LSTM: Layer {
                      "LSTM step takes [batch, \(inputSize)], got \(input.shape)")
         precondition(hidden.count == batch * hiddenSize && cell.count == batch * hiddenSize,
                      "LSTM step state must be [\(batch), \(hiddenSize)], got \(hidden.shape) and \(cell.shape)")
-        ensureShape(stepGates, batch, width)
+        stepGates.resize(batch, width)
         let z = stepGates.pointer
         for b in 0..<batch { (z + b * width).update(from: bias.value.pointer, count: width) }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                    Int32(batch), Int32(width), Int32(inputSize),
-                    1, input.pointer, Int32(inputSize), inputWeight.value.pointer, Int32(width),
-                    1, z, Int32(width))
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                    Int32(batch), Int32(width), Int32(hiddenSize),
-                    1, hidden.pointer, Int32(hiddenSize), hiddenWeight.value.pointer, Int32(width),
-                    1, z, Int32(width))
+        BLAS.gemm(m: batch, n: width, k: inputSize,
+                  a: input.pointer, b: inputWeight.value.pointer, beta: 1, c: z)
+        BLAS.gemm(m: batch, n: width, k: hiddenSize,
+                  a: hidden.pointer, b: hiddenWeight.value.pointer, beta: 1, c: z)
         let n = hiddenSize
         for b in 0..<batch {
             let row = z + b * width, h = hidden.pointer + b * n, c = cell.pointer + b * n
@@ -345,24 +327,4 @@ private func hyperbolicTangent(_ x: Float) -> Float {
     let e = expf(-2 * abs(x))
     let magnitude = (1 - e) / (1 + e)
     return x < 0 ? -magnitude : magnitude
-}
-
-/// A uniform `Float` in [0, 1) from the top 24 bits of one draw, the same on every machine.
-@inline(__always)
-private func unitFloat(_ generator: inout some RandomNumberGenerator) -> Float {
-    Float(generator.next() >> 40) * 0x1p-24
-}
-
-// Shape checks that build no array unless the shape really changes, so that a
-// steady-state forward or backward pass allocates nothing.
-private func ensureShape(_ tensor: Tensor, _ d0: Int, _ d1: Int) {
-    let shape = tensor.shape
-    if shape.count == 2 && shape[0] == d0 && shape[1] == d1 { return }
-    tensor.resize(to: [d0, d1])
-}
-
-private func ensureShape(_ tensor: Tensor, _ d0: Int, _ d1: Int, _ d2: Int) {
-    let shape = tensor.shape
-    if shape.count == 3 && shape[0] == d0 && shape[1] == d1 && shape[2] == d2 { return }
-    tensor.resize(to: [d0, d1, d2])
 }
