@@ -75,6 +75,12 @@ public struct Checkpoint {
             optimizerStep: optimizerStep, metadata: metadata)
     }
 
+    /// Collects a model's parameters and an optimiser's state tensors and step count.
+    public init(parameters: [Parameter], optimizer: some Optimizer, metadata: Data = Data()) {
+        self.init(parameters: parameters, optimizerState: optimizer.stateTensors,
+                  optimizerStep: optimizer.stepCount, metadata: metadata)
+    }
+
     // MARK: - Writing
 
     /// The encoded file contents.
@@ -264,6 +270,16 @@ public struct Checkpoint {
             destination.pointer.update(from: source.pointer, count: source.count)
         }
         return (stored.optimizerStep, stored.metadata)
+    }
+
+    /// Restores `parameters` and `optimizer` (state tensors and step count) from
+    /// `url`, returning the metadata; on error neither is changed.
+    public static func restore(
+        from url: URL, parameters: [Parameter], optimizer: some Optimizer
+    ) throws(CheckpointError) -> Data {
+        let (step, metadata) = try restore(from: url, parameters: parameters, optimizerState: optimizer.stateTensors)
+        optimizer.stepCount = step
+        return metadata
     }
 
     private static func match(

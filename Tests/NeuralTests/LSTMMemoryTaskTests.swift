@@ -29,11 +29,11 @@ final class LSTMMemoryTaskTests: XCTestCase {
         var generator = LSTMTestRandom(seed: 42)
         let lstm = LSTM(inputSize: inputSize, hiddenSize: hiddenSize, generator: &generator)
         let head = Dense(inputSize: hiddenSize, outputSize: symbols, generator: &generator, name: "head")
-        let optimizer = MinimalAdam(parameters: lstm.parameters + head.parameters, learningRate: 0.01)
+        let optimizer = Adam(parameters: lstm.parameters + head.parameters, learningRate: 0.01)
+        let loss = SoftmaxCrossEntropyLoss()
         let batchSize = 32
         let input = Tensor(shape: [batchSize, time, inputSize])
         var labels: [Int] = []
-        let logitGradient = Tensor(shape: [batchSize, symbols])
         let outputGradient = Tensor(shape: [batchSize, time, hiddenSize])
 
         var heldOutGenerator = LSTMTestRandom(seed: 7)
@@ -60,8 +60,8 @@ final class LSTMMemoryTaskTests: XCTestCase {
             makeBatch(batchSize, &generator, into: input, labels: &labels)
             _ = lstm.forward(input)
             let logits = head.forward(lstm.finalHidden)
-            softmaxCrossEntropyGradient(logits: logits, labels: labels, into: logitGradient)
-            let hiddenGradient = head.backward(logitGradient)
+            loss.compute(logits: logits, labels: labels)
+            let hiddenGradient = head.backward(loss.gradient)
             outputGradient.fill(0)
             _ = lstm.backward(outputGradient, finalHiddenGradient: hiddenGradient, finalCellGradient: nil)
             optimizer.step()
@@ -71,48 +71,5 @@ final class LSTMMemoryTaskTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(accuracy, 0.95, "held-out recall accuracy")
-    }
-}
-
-/// Mean softmax cross-entropy's gradient with respect to the logits.
-private func softmaxCrossEntropyGradient(logits: Tensor, labels: [Int], into gradient: Tensor) {
-    let classes = logits.count / labels.count
-    for (b, label) in labels.enumerated() {
-        let row = logits.pointer + b * classes, out = gradient.pointer + b * classes
-        var largest = row[0]
-        for k in 1..<classes { largest = max(largest, row[k]) }
-        var total: Float = 0
-        for k in 0..<classes { out[k] = expf(row[k] - largest); total += out[k] }
-        for k in 0..<classes { out[k] = (out[k] / total - (k == label ? 1 : 0)) / Float(labels.count) }
-    }
-}
-
-/// Adam (Kingma & Ba) with PyTorch's defaults, enough for a test.
-private final class MinimalAdam {
-    let parameters: [Parameter]
-    let learningRate: Float
-    private var firstMoments: [[Float]]
-    private var secondMoments: [[Float]]
-    private var stepCount = 0
-
-    init(parameters: [Parameter], learningRate: Float) {
-        self.parameters = parameters
-        self.learningRate = learningRate
-        firstMoments = parameters.map { [Float](repeating: 0, count: $0.value.count) }
-        secondMoments = firstMoments
-    }
-
-    func step() {
-        stepCount += 1
-        let correction1 = 1 - powf(0.9, Float(stepCount)), correction2 = 1 - powf(0.999, Float(stepCount))
-        for (index, parameter) in parameters.enumerated() {
-            for k in 0..<parameter.value.count {
-                let g = parameter.gradient[k]
-                firstMoments[index][k] = 0.9 * firstMoments[index][k] + 0.1 * g
-                secondMoments[index][k] = 0.999 * secondMoments[index][k] + 0.001 * g * g
-                let m = firstMoments[index][k] / correction1, v = secondMoments[index][k] / correction2
-                parameter.value[k] -= learningRate * m / (v.squareRoot() + 1e-8)
-            }
-        }
     }
 }
