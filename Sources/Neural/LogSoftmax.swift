@@ -27,8 +27,8 @@ public final class LogSoftmax: Layer, CustomStringConvertible {
         let rows = width == 0 ? 0 : input.count / width
         for r in 0..<rows {
             let x = input.pointer + r * width, y = output.pointer + r * width
-            let normaliser = logSumExp(x, count: width)
-            for j in 0..<width { y[j] = x[j] - normaliser }
+            let (shift, logSum) = logSumExp(x, count: width)
+            for j in 0..<width { y[j] = (x[j] - shift) - logSum }
         }
         return output
     }

@@ -155,7 +155,8 @@ public final class SoftmaxCrossEntropyLoss {
                 precondition(label >= 0 && label < classes, "SoftmaxCrossEntropyLoss: label \(label) outside 0..<\(classes)")
                 let x = logits.pointer + r * classes, g = gradient.pointer + r * classes
                 let weight = weights?.pointer[r] ?? 1
-                total += weight * (logSumExp(x, count: classes) - x[label])
+                let (shift, logSum) = logSumExp(x, count: classes)
+                total += weight * (logSum - (x[label] - shift))
                 softmaxRow(x, g, count: classes)
                 g[label] -= 1
                 let scale = weight * inverseRows

@@ -59,9 +59,11 @@ func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, cou
     for j in 0..<count { y[j] *= inverse }
 }
 
-/// The log of the sum of exponentials of `count` scalars, computed stably.
+/// The log of the sum of exponentials of `count` scalars, computed stably, as the
+/// maximum `shift` and `log Σ e^{x − shift}` separately: `x_j − shift − logSum`
+/// keeps full precision where `x_j − (shift + logSum)` would round.
 @inlinable
-func logSumExp(_ x: UnsafePointer<Float>, count: Int) -> Float {
+func logSumExp(_ x: UnsafePointer<Float>, count: Int) -> (shift: Float, logSum: Float) {
     let shift = vectorMax(x, count: count)
     var accumulator = SIMD8<Float>()
     var j = 0
@@ -76,5 +78,5 @@ func logSumExp(_ x: UnsafePointer<Float>, count: Int) -> Float {
         total += expf(x[j] - shift)
         j += 1
     }
-    return shift + logf(total)
+    return (shift, logf(total))
 }
