@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "Environments", path: "Environments"),
         .target(name: "Neural", dependencies: ["CBLAS"]),
         .target(name: "Agents", dependencies: ["Environments", "Neural"], path: "Agents"),
-        .target(name: "Experiments", dependencies: ["Environments", "Agents"], path: "Experiments"),
+        .target(name: "Experiments", dependencies: ["Environments", "Agents", "Neural"], path: "Experiments"),
 
         // MARK: - System library shims
         .systemLibrary(
