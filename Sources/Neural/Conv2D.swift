@@ -1,0 +1,217 @@
+/// A 2-D convolution (cross-correlation, as every deep-learning library computes it)
+/// over channels-first images.
+///
+/// - Input: `[N, C_in, H, W]`.
+/// - Output: `[N, C_out, H_out, W_out]` with
+///   `H_out = (H + 2·padding − kernelSize) / stride + 1` (rounded down), likewise `W_out`.
+/// - Parameters, in order: `weight` of shape `[C_out, C_in, kernelSize, kernelSize]`
+///   (PyTorch's layout), then `bias` of shape `[C_out]`.
+/// - Initialisation: PyTorch's default for `nn.Conv2d` (``WeightInitializer/pytorchDefault``:
+///   weight and bias from `U(-1/√fanIn, 1/√fanIn)` with `fanIn = C_in · kernelSize²`),
+///   or another ``WeightInitializer``.
+/// - Padding is with zeros, on all four sides.
+///
+/// The whole batch is unfolded once (im2col) into a `[C_in·k², N·H_out·W_out]`
+/// matrix so that the forward pass and both weight and input gradients are each a
+/// single `sgemm`.
+public final class Conv2D: InputGradientOptional, CustomStringConvertible {
+    public var name: String
+    /// Channels of the input image.
+    public let inputChannels: Int
+    /// Channels of the output image (the number of filters).
+    public let outputChannels: Int
+    /// The height and width of each filter.
+    public let kernelSize: Int
+    /// The step between filter positions, in both directions.
+    public let stride: Int
+    /// Zeros added on each side of the input, in both directions.
+    public let padding: Int
+    /// `[C_out, C_in, kernelSize, kernelSize]`.
+    public let weight: Parameter
+    /// `[C_out]`.
+    public let bias: Parameter
+    public var computesInputGradient = true
+
+    private var input: Tensor?
+    private let output = Tensor(shape: [0])
+    private let inputGradient = Tensor(shape: [0])
+    /// The unfolded input, `[C_in·k², N·P]` with `P = H_out·W_out`.
+    private let columns = Tensor(shape: [0])
+    /// `[C_out, N·P]`: the product in forward, the permuted output gradient in backward.
+    private let product = Tensor(shape: [0])
+    /// The gradient of the unfolded input, `[C_in·k², N·P]`.
+    private let columnsGradient = Tensor(shape: [0])
+
+    /// Creates a layer with weights drawn from `generator`.
+    public init(
+        inputChannels: Int, outputChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+        weightInitializer: WeightInitializer = .pytorchDefault,
+        generator: inout some RandomNumberGenerator,
+        name: String = "Conv2D"
+    ) {
+        precondition(inputChannels > 0 && outputChannels > 0, "Conv2D needs positive channel counts")
+        precondition(kernelSize > 0 && stride > 0 && padding >= 0, "Conv2D needs kernelSize > 0, stride > 0, padding ≥ 0")
+        self.name = name
+        self.inputChannels = inputChannels
+        self.outputChannels = outputChannels
+        self.kernelSize = kernelSize
+        self.stride = stride
+        self.padding = padding
+        weight = Parameter(name: "weight", value: Tensor(shape: [outputChannels, inputChannels, kernelSize, kernelSize]))
+        bias = Parameter(name: "bias", value: Tensor(shape: [outputChannels]))
+        let area = kernelSize * kernelSize
+        weightInitializer.initialize(
+            weight: weight.value, bias: bias.value, fanIn: inputChannels * area, fanOut: outputChannels * area,
+            outputCount: outputChannels, weightIsOutputMajor: true, using: &generator)
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public var description: String {
+        var text = "Conv2D(\(inputChannels) → \(outputChannels), \(kernelSize)×\(kernelSize)"
+        if stride != 1 { text += ", stride \(stride)" }
+        if padding != 0 { text += ", padding \(padding)" }
+        return text + ")"
+    }
+
+    private func outputSize(_ extent: Int) -> Int {
+        (extent + 2 * padding - kernelSize) / stride + 1
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        checkInputShape(inputShape)
+        return [inputShape[0], outputChannels, outputSize(inputShape[2]), outputSize(inputShape[3])]
+    }
+
+    private func checkInputShape(_ shape: [Int]) {
+        precondition(
+            shape.count == 4 && shape[1] == inputChannels,
+            "\(description) needs input [N, \(inputChannels), H, W], got \(shape)")
+        precondition(
+            shape[2] + 2 * padding >= kernelSize && shape[3] + 2 * padding >= kernelSize,
+            "\(description): input \(shape) is smaller than the kernel")
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        checkInputShape(input.shape)
+        self.input = input
+        let n = input.shape[0], height = input.shape[2], width = input.shape[3]
+        let outHeight = outputSize(height), outWidth = outputSize(width)
+        let positions = outHeight * outWidth
+        let rows = inputChannels * kernelSize * kernelSize
+        columns.resize(rows, n * positions)
+        product.resize(outputChannels, n * positions)
+        output.resize(n, outputChannels, outHeight, outWidth)
+        unfold(input.pointer, n: n, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+        BLAS.gemm(
+            m: outputChannels, n: n * positions, k: rows,
+            a: weight.value.pointer, b: columns.pointer, c: product.pointer)
+        // [C_out, N, P] → [N, C_out, P], adding the bias.
+        let y = output.pointer, z = product.pointer, b = bias.value.pointer
+        for sample in 0..<n {
+            for channel in 0..<outputChannels {
+                let source = z + (channel * n + sample) * positions
+                let destination = y + (sample * outputChannels + channel) * positions
+                let offset = b[channel]
+                for p in 0..<positions { destination[p] = source[p] + offset }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        guard let input else { preconditionFailure("Conv2D.backward called before forward") }
+        precondition(outputGradient.count == output.count, "Conv2D.backward: gradient shape \(outputGradient.shape), output \(output.shape)")
+        let n = input.shape[0], height = input.shape[2], width = input.shape[3]
+        let outHeight = output.shape[2], outWidth = output.shape[3]
+        let positions = outHeight * outWidth
+        let rows = inputChannels * kernelSize * kernelSize
+        // [N, C_out, P] → [C_out, N, P]
+        let dy = outputGradient.pointer, permuted = product.pointer
+        for sample in 0..<n {
+            for channel in 0..<outputChannels {
+                (permuted + (channel * n + sample) * positions)
+                    .update(from: dy + (sample * outputChannels + channel) * positions, count: positions)
+            }
+        }
+        let db = bias.gradient.pointer
+        for channel in 0..<outputChannels {
+            db[channel] = vectorSum(permuted + channel * n * positions, count: n * positions)
+        }
+        // dW = dY · columnsᵀ
+        BLAS.gemm(
+            transposeB: true, m: outputChannels, n: rows, k: n * positions,
+            a: permuted, b: columns.pointer, c: weight.gradient.pointer)
+        inputGradient.resize(like: input)
+        if computesInputGradient {
+            columnsGradient.resize(rows, n * positions)
+            // dColumns = Wᵀ · dY
+            BLAS.gemm(
+                transposeA: true, m: rows, n: n * positions, k: outputChannels,
+                a: weight.value.pointer, b: permuted, c: columnsGradient.pointer)
+            fold(n: n, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+        }
+        return inputGradient
+    }
+
+    /// im2col: row `(c·k + ki)·k + kj` of ``columns`` holds, for every sample and
+    /// output position, the input pixel under filter tap `(c, ki, kj)` (zero in the padding).
+    private func unfold(_ x: UnsafeMutablePointer<Float>, n: Int, height: Int, width: Int, outHeight: Int, outWidth: Int) {
+        let positions = outHeight * outWidth
+        let k = kernelSize, s = stride, pad = padding
+        let rowLength = n * positions
+        let cols = columns.pointer
+        for channel in 0..<inputChannels {
+            for ki in 0..<k {
+                for kj in 0..<k {
+                    let row = cols + ((channel * k + ki) * k + kj) * rowLength
+                    for sample in 0..<n {
+                        let image = x + (sample * inputChannels + channel) * height * width
+                        for oh in 0..<outHeight {
+                            let destination = row + sample * positions + oh * outWidth
+                            let ih = oh * s - pad + ki
+                            if ih < 0 || ih >= height {
+                                destination.update(repeating: 0, count: outWidth)
+                                continue
+                            }
+                            let line = image + ih * width
+                            for ow in 0..<outWidth {
+                                let iw = ow * s - pad + kj
+                                destination[ow] = iw >= 0 && iw < width ? line[iw] : 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// col2im: accumulates ``columnsGradient`` back onto the input pixels it came from.
+    private func fold(n: Int, height: Int, width: Int, outHeight: Int, outWidth: Int) {
+        let positions = outHeight * outWidth
+        let k = kernelSize, s = stride, pad = padding
+        let rowLength = n * positions
+        let dx = inputGradient.pointer, dCols = columnsGradient.pointer
+        dx.update(repeating: 0, count: inputGradient.count)
+        for channel in 0..<inputChannels {
+            for ki in 0..<k {
+                for kj in 0..<k {
+                    let row = dCols + ((channel * k + ki) * k + kj) * rowLength
+                    for sample in 0..<n {
+                        let image = dx + (sample * inputChannels + channel) * height * width
+                        for oh in 0..<outHeight {
+                            let ih = oh * s - pad + ki
+                            if ih < 0 || ih >= height { continue }
+                            let source = row + sample * positions + oh * outWidth
+                            let line = image + ih * width
+                            for ow in 0..<outWidth {
+                                let iw = ow * s - pad + kj
+                                if iw >= 0 && iw < width { line[iw] += source[ow] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

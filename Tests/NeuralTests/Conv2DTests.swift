@@ -1,0 +1,88 @@
+import XCTest
+@testable import Neural
+
+final class Conv2DTests: XCTestCase {
+    /// A direct (six nested loops) convolution to compare against.
+    private func reference(_ conv: Conv2D, _ input: Tensor) -> [Float] {
+        let n = input.shape[0], c = input.shape[1], h = input.shape[2], w = input.shape[3]
+        let k = conv.kernelSize, s = conv.stride, p = conv.padding
+        let oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1
+        var result: [Float] = []
+        for sample in 0..<n {
+            for o in 0..<conv.outputChannels {
+                for y in 0..<oh {
+                    for x in 0..<ow {
+                        var total = Double(conv.bias.value[o])
+                        for channel in 0..<c {
+                            for ki in 0..<k {
+                                for kj in 0..<k {
+                                    let iy = y * s - p + ki, ix = x * s - p + kj
+                                    if iy < 0 || iy >= h || ix < 0 || ix >= w { continue }
+                                    let weight = conv.weight.value[((o * c + channel) * k + ki) * k + kj]
+                                    total += Double(weight) * Double(input[((sample * c + channel) * h + iy) * w + ix])
+                                }
+                            }
+                        }
+                        result.append(Float(total))
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    func testForwardMatchesDirectConvolution() {
+        var generator = SplitMix64(seed: 30)
+        for (stride, padding) in [(1, 0), (2, 1), (1, 2), (3, 0)] {
+            let conv = Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: stride, padding: padding, generator: &generator)
+            let input = randomTensor([2, 3, 7, 6], &generator)
+            let output = conv.forward(input)
+            XCTAssertEqual(output.shape, conv.outputShape(for: input.shape))
+            for (a, b) in zip(output.scalars, reference(conv, input)) {
+                XCTAssertEqual(a, b, accuracy: 1e-5, "stride \(stride) padding \(padding)")
+            }
+        }
+    }
+
+    func testOutputShapes() {
+        var generator = SplitMix64(seed: 31)
+        let conv = Conv2D(inputChannels: 4, outputChannels: 16, kernelSize: 3, generator: &generator)
+        XCTAssertEqual(conv.outputShape(for: [32, 4, 10, 10]), [32, 16, 8, 8])
+        let strided = Conv2D(inputChannels: 1, outputChannels: 2, kernelSize: 4, stride: 2, padding: 1, generator: &generator)
+        XCTAssertEqual(strided.outputShape(for: [1, 1, 9, 8]), [1, 2, 4, 4])
+        XCTAssertEqual(conv.weight.value.shape, [16, 4, 3, 3])
+        XCTAssertEqual(conv.parameterCount, 16 * 4 * 9 + 16)
+    }
+
+    func testGradientsAcrossStridesAndPadding() {
+        var generator = SplitMix64(seed: 32)
+        for (kernel, stride, padding) in [(3, 1, 0), (3, 2, 1), (2, 2, 0), (3, 1, 1), (1, 1, 0), (3, 3, 2)] {
+            let conv = Conv2D(
+                inputChannels: 2, outputChannels: 3, kernelSize: kernel, stride: stride, padding: padding, generator: &generator,
+                name: "Conv2D k\(kernel) s\(stride) p\(padding)")
+            assertLayerGradients(conv, input: randomTensor([2, 2, 6, 5], &generator))
+        }
+    }
+
+    func testPyTorchDefaultInitialisationUsesChannelsTimesKernelArea() {
+        var generator = SplitMix64(seed: 33)
+        let conv = Conv2D(inputChannels: 4, outputChannels: 8, kernelSize: 2, generator: &generator)
+        let bound: Float = 1 / 4  // 1/√(4·2·2)
+        XCTAssertTrue(conv.weight.value.scalars.allSatisfy { abs($0) <= bound })
+        XCTAssertGreaterThan(conv.weight.value.scalars.map(abs).max()!, 0.9 * bound)
+        XCTAssertTrue(conv.bias.value.scalars.allSatisfy { abs($0) <= bound })
+    }
+
+    func testLargerBatchGrowsBuffersAndSmallerBatchReusesThem() {
+        var generator = SplitMix64(seed: 34)
+        let conv = Conv2D(inputChannels: 1, outputChannels: 2, kernelSize: 3, padding: 1, generator: &generator)
+        let big = randomTensor([4, 1, 5, 5], &generator)
+        let small = randomTensor([1, 1, 5, 5], &generator)
+        _ = conv.forward(big)
+        let expected = reference(conv, small)
+        let output = conv.forward(small)
+        XCTAssertEqual(output.shape, [1, 2, 5, 5])
+        for (a, b) in zip(output.scalars, expected) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        assertLayerGradients(conv, input: small)
+    }
+}
