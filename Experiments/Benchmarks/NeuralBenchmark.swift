@@ -150,7 +150,8 @@ private enum PyTorchReference {
 
 /// The cases after sgemm, in table order; each is built fresh for every thread count.
 private func neuralBenchmarkCases() -> [() -> BenchmarkCase] {
-    [cartPoleUpdateCase, cartPoleActCase, lstmUpdateCase, lstmForwardCase, lstmStepCase]
+    [minatarUpdateCase, minatarActCase, minatarForwardCase,
+     cartPoleUpdateCase, cartPoleActCase, lstmUpdateCase, lstmForwardCase, lstmStepCase]
 }
 
 private final class SGEMMCase {
@@ -170,31 +171,17 @@ private final class SGEMMCase {
     }
 }
 
-/// A plain stack of layers (forward in order, backward in reverse).
-private final class LayerStack {
-    let layers: [any Layer]
-
-    init(_ layers: [any Layer]) {
-        self.layers = layers
-        // Data needs no gradient: skip the first layer's input gradient, as PyTorch does.
-        if let first = layers.first as? any InputGradientOptional { first.computesInputGradient = false }
-    }
-
-    var parameters: [Parameter] { layers.flatMap(\.parameters) }
-
-    func forward(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { $1.forward($0) }
-    }
-
-    func backward(_ gradient: Tensor) {
-        _ = layers.reversed().reduce(gradient) { $1.backward($0) }
-    }
+/// A network whose input is data, so its first layer skips the input gradient (as PyTorch does).
+private func network(_ layers: [any Layer]) -> Sequential {
+    let model = Sequential(layers)
+    model.computesInputGradient = false
+    return model
 }
 
 /// One DQN update on a fixed batch: online forward on s, target forward on s′,
 /// TD target r + γ(1 − terminated)·max Q′, loss on Q(s, a), backward, optimiser step.
 private final class DQNUpdate {
-    let online: LayerStack, target: LayerStack
+    let online: Sequential, target: Sequential
     let optimizer: any Optimizer
     let loss: any RegressionLoss
     let states: Tensor, nextStates: Tensor
@@ -202,7 +189,7 @@ private final class DQNUpdate {
     let chosen: Tensor, targets: Tensor, qGradient: Tensor
     let actionCount: Int
 
-    init(online: LayerStack, target: LayerStack, optimizer: any Optimizer, loss: any RegressionLoss,
+    init(online: Sequential, target: Sequential, optimizer: any Optimizer, loss: any RegressionLoss,
          observationShape: [Int], actionCount: Int, batch: Int, binaryObservations: Bool) {
         self.online = online
         self.target = target
@@ -241,13 +228,13 @@ private final class DQNUpdate {
         loss.compute(prediction: chosen, target: targets)
         qGradient.fill(0)
         for i in 0..<batch { qGradient[i * width + actions[i]] = loss.gradient[i] }
-        online.backward(qGradient)
+        _ = online.backward(qGradient)
         optimizer.step()
     }
 }
 
 /// Greedy action selection for one observation: forward at batch 1, then argmax.
-private func greedyActionCase(name: String, network: LayerStack, observationShape: [Int],
+private func greedyActionCase(name: String, network: Sequential, observationShape: [Int],
                               flops: Double, pytorch: [Int: Double]) -> BenchmarkCase {
     var generator = BenchmarkRandom(seed: 5)
     let observation = benchmarkTensor([1] + observationShape, &generator)
@@ -261,11 +248,48 @@ private func greedyActionCase(name: String, network: LayerStack, observationShap
     }
 }
 
-private func cartPoleNetwork(_ generator: inout BenchmarkRandom) -> LayerStack {
-    LayerStack([
-        Dense(inputSize: 4, outputSize: 64, generator: &generator, name: "fc1"), ReLU(),
-        Dense(inputSize: 64, outputSize: 64, generator: &generator, name: "fc2"), ReLU(),
-        Dense(inputSize: 64, outputSize: 2, generator: &generator, name: "q"),
+/// The MinAtar DQN network (Young & Tian 2019) with the full action set of 6.
+private func minatarNetwork(_ generator: inout BenchmarkRandom) -> Sequential {
+    network([
+        Conv2D(inputChannels: 4, outputChannels: 16, kernelSize: 3, stride: 1, generator: &generator), ReLU(),
+        Flatten(),
+        Dense(inputSize: 16 * 8 * 8, outputSize: 128, generator: &generator), ReLU(),
+        Dense(inputSize: 128, outputSize: 6, generator: &generator),
+    ])
+}
+
+private func minatarUpdateCase() -> BenchmarkCase {
+    var generator = BenchmarkRandom(seed: 6)
+    let online = minatarNetwork(&generator), target = minatarNetwork(&generator)
+    let optimizer = RMSProp(parameters: online.parameters, learningRate: 2.5e-4, alpha: 0.95, epsilon: 0.01, centered: true)
+    let update = DQNUpdate(
+        online: online, target: target, optimizer: optimizer, loss: HuberLoss(),
+        observationShape: [4, 10, 10], actionCount: 6, batch: 32, binaryObservations: true)
+    return BenchmarkCase(name: "MinAtar DQN update b32 Huber+RMSProp(centred)", unit: "updates",
+                         flops: 40_828_928, pytorch: PyTorchReference.minatarUpdate, run: update.run)
+}
+
+private func minatarActCase() -> BenchmarkCase {
+    var generator = BenchmarkRandom(seed: 7)
+    return greedyActionCase(name: "MinAtar act: forward b1 + argmax", network: minatarNetwork(&generator),
+                            observationShape: [4, 10, 10], flops: 337_408, pytorch: PyTorchReference.minatarAct)
+}
+
+private func minatarForwardCase() -> BenchmarkCase {
+    var generator = BenchmarkRandom(seed: 8)
+    let model = minatarNetwork(&generator)
+    let states = benchmarkTensor([32, 4, 10, 10], &generator)
+    return BenchmarkCase(name: "MinAtar forward only b32", unit: "forwards",
+                         flops: 32 * 337_408, pytorch: PyTorchReference.minatarForward32) {
+        _ = model.forward(states)
+    }
+}
+
+private func cartPoleNetwork(_ generator: inout BenchmarkRandom) -> Sequential {
+    network([
+        Dense(inputSize: 4, outputSize: 64, generator: &generator), ReLU(),
+        Dense(inputSize: 64, outputSize: 64, generator: &generator), ReLU(),
+        Dense(inputSize: 64, outputSize: 2, generator: &generator),
     ])
 }
 

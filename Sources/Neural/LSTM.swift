@@ -8,7 +8,8 @@ import Foundation
 /// - Gates, in PyTorch's order i, f, g, o (input, forget, cell candidate,
 ///   output), from `z = x·W_ih + h·W_hh + b`:
 ///   `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`.
-/// - Parameters, in this order: ``inputWeight`` `W_ih` `[inputSize, 4·hiddenSize]`,
+/// - Parameters, in this order (named `inputWeight`, `hiddenWeight`, `bias`;
+///   ``Sequential`` prefixes them with the layer's index): ``inputWeight`` `W_ih` `[inputSize, 4·hiddenSize]`,
 ///   ``hiddenWeight`` `W_hh` `[hiddenSize, 4·hiddenSize]` (inputs × outputs, so
 ///   plain sgemm applies), and one ``bias`` `[4·hiddenSize]` (PyTorch's two biases
 ///   summed; they are equivalent). Each gate occupies a block of `hiddenSize`
@@ -27,10 +28,8 @@ import Foundation
 /// For acting one step at a time, ``step(input:hidden:cell:)`` advances a batch
 /// of states in place without allocating.
 public final class LSTM: Layer {
-    /// A short name; parameter names are derived from it.
-    public var name: String {
-        didSet { renameParameters() }
-    }
+    /// A short name for descriptions.
+    public var name: String
     /// Features per step of the input.
     public let inputSize: Int
     /// Features of the hidden and cell state.
@@ -79,7 +78,7 @@ public final class LSTM: Layer {
 
     /// Creates a layer with PyTorch's initialisation drawn from `generator`.
     public init(
-        inputSize: Int, hiddenSize: Int, name: String = "lstm",
+        inputSize: Int, hiddenSize: Int, name: String = "LSTM",
         generator: inout some RandomNumberGenerator
     ) {
         precondition(inputSize > 0 && hiddenSize > 0, "LSTM sizes must be positive")
@@ -87,21 +86,14 @@ public final class LSTM: Layer {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         let gateWidth = 4 * hiddenSize
-        inputWeight = Parameter(name: "", value: Tensor(shape: [inputSize, gateWidth]))
-        hiddenWeight = Parameter(name: "", value: Tensor(shape: [hiddenSize, gateWidth]))
-        bias = Parameter(name: "", value: Tensor(shape: [gateWidth]))
+        inputWeight = Parameter(name: "inputWeight", value: Tensor(shape: [inputSize, gateWidth]))
+        hiddenWeight = Parameter(name: "hiddenWeight", value: Tensor(shape: [hiddenSize, gateWidth]))
+        bias = Parameter(name: "bias", value: Tensor(shape: [gateWidth]))
         let bound = 1 / Float(hiddenSize).squareRoot()
         for parameter in [inputWeight, hiddenWeight, bias] {
             Initializers.uniform(parameter.value, bound: bound, using: &generator)
         }
         for unit in hiddenSize..<(2 * hiddenSize) { bias.value[unit] = 1 }
-        renameParameters()
-    }
-
-    private func renameParameters() {
-        inputWeight.name = "\(name).inputWeight"
-        hiddenWeight.name = "\(name).hiddenWeight"
-        bias.name = "\(name).bias"
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {

@@ -9,6 +9,8 @@ final class NeuralBenchmarkTests: XCTestCase {
         let names = report.rows.map(\.name)
         XCTAssertTrue(names.contains { $0.hasPrefix("sgemm 256") })
         XCTAssertTrue(names.contains { $0.hasPrefix("sgemm 1024") })
+        XCTAssertTrue(names.contains { $0.hasPrefix("MinAtar DQN update b32") })
+        XCTAssertTrue(names.contains { $0.hasPrefix("MinAtar act") })
         XCTAssertTrue(names.contains { $0.hasPrefix("CartPole MLP 4-64-64-2 DQN update") })
         XCTAssertTrue(names.contains { $0.hasPrefix("LSTM(64→128) seq16 b16 fwd+bwd+Adam") })
         for row in report.rows {

@@ -15,12 +15,12 @@ final class CheckpointTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// An LSTM and a head, named by a ``Sequential`` (`0.inputWeight`, ..., `1.bias`).
     private func makeModel(seed: UInt64, hiddenSize: Int = 5) -> (LSTM, Dense) {
         var generator = LSTMTestRandom(seed: seed)
-        let lstm = LSTM(inputSize: 3, hiddenSize: hiddenSize, name: "memory", generator: &generator)
-        let head = Dense(inputSize: hiddenSize, outputSize: 2, generator: &generator, name: "head")
-        head.weight.name = "head.weight"
-        head.bias.name = "head.bias"
+        let lstm = LSTM(inputSize: 3, hiddenSize: hiddenSize, generator: &generator)
+        let head = Dense(inputSize: hiddenSize, outputSize: 2, generator: &generator)
+        _ = Sequential([lstm, head])
         return (lstm, head)
     }
 
@@ -144,15 +144,11 @@ final class CheckpointTests: XCTestCase {
 
     func testShapeMismatchedModelIsRejected() throws {
         let url = try saveSample()
-        var generator = LSTMTestRandom(seed: 5)
-        let wider = LSTM(inputSize: 3, hiddenSize: 6, name: "memory", generator: &generator)
-        let head = Dense(inputSize: 6, outputSize: 2, generator: &generator, name: "head")
-        head.weight.name = "head.weight"
-        head.bias.name = "head.bias"
+        let (wider, head) = makeModel(seed: 5, hiddenSize: 6)
         let before = wider.inputWeight.value.scalars
         XCTAssertThrowsError(try Checkpoint.restore(from: url, parameters: wider.parameters + head.parameters)) { error in
             XCTAssertEqual(error as? CheckpointError,
-                           .shapeMismatch(path: url.path, name: "memory.inputWeight", expected: [3, 24], found: [3, 20]))
+                           .shapeMismatch(path: url.path, name: "0.inputWeight", expected: [3, 24], found: [3, 20]))
             XCTAssertTrue(String(describing: error).contains("[3, 20]") && String(describing: error).contains("[3, 24]"))
         }
         XCTAssertEqual(wider.inputWeight.value.scalars, before)
@@ -161,15 +157,15 @@ final class CheckpointTests: XCTestCase {
     func testNameMismatchesAreRejected() throws {
         let url = try saveSample()
         let (lstm, head) = makeModel(seed: 6)
-        head.bias.name = "head.offset"
+        head.bias.name = "1.offset"
         let parameters = lstm.parameters + head.parameters
         let state = optimizerState(for: parameters, seed: 4)
         XCTAssertThrowsError(try Checkpoint.restore(from: url, parameters: parameters, optimizerState: state)) { error in
-            XCTAssertEqual(error as? CheckpointError, .missingTensor(path: url.path, section: "parameter", name: "head.offset"))
+            XCTAssertEqual(error as? CheckpointError, .missingTensor(path: url.path, section: "parameter", name: "1.offset"))
         }
-        head.bias.name = "head.bias"
+        head.bias.name = "1.bias"
         XCTAssertThrowsError(try Checkpoint.restore(from: url, parameters: Array(parameters.dropLast()), optimizerState: state)) { error in
-            XCTAssertEqual(error as? CheckpointError, .unexpectedTensor(path: url.path, section: "parameter", name: "head.bias"))
+            XCTAssertEqual(error as? CheckpointError, .unexpectedTensor(path: url.path, section: "parameter", name: "1.bias"))
         }
         XCTAssertThrowsError(try Checkpoint.restore(from: url, parameters: parameters)) { error in
             XCTAssertEqual(error as? CheckpointError, .unexpectedTensor(path: url.path, section: "optimizer state", name: "optimizer.0"))
@@ -180,7 +176,7 @@ final class CheckpointTests: XCTestCase {
         let (lstm, _) = makeModel(seed: 1)
         lstm.hiddenWeight.name = lstm.inputWeight.name
         XCTAssertThrowsError(try Checkpoint(parameters: lstm.parameters).encoded()) { error in
-            XCTAssertEqual(error as? CheckpointError, .duplicateName(section: "parameter", name: "memory.inputWeight"))
+            XCTAssertEqual(error as? CheckpointError, .duplicateName(section: "parameter", name: "0.inputWeight"))
         }
     }
 
@@ -189,9 +185,7 @@ final class CheckpointTests: XCTestCase {
     func testTrainingResumesExactlyFromACheckpoint() throws {
         func makeTraining() -> (Dense, Adam) {
             var generator = LSTMTestRandom(seed: 21)
-            let dense = Dense(inputSize: 3, outputSize: 2, generator: &generator, name: "dense")
-            dense.weight.name = "dense.weight"
-            dense.bias.name = "dense.bias"
+            let dense = Dense(inputSize: 3, outputSize: 2, generator: &generator)
             return (dense, Adam(parameters: dense.parameters, learningRate: 0.05))
         }
         let input = Tensor(shape: [4, 3], scalars: (0..<12).map { Float($0) / 6 - 1 })

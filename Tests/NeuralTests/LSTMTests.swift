@@ -27,9 +27,7 @@ final class LSTMTests: XCTestCase {
         let biases = layer.bias.value.scalars
         XCTAssertEqual(Array(biases[hiddenSize..<(2 * hiddenSize)]), [Float](repeating: 1, count: hiddenSize))
         XCTAssertTrue(biases.allSatisfy { abs($0) <= bound || $0 == 1 })
-        XCTAssertEqual(layer.parameters.map(\.name), ["lstm.inputWeight", "lstm.hiddenWeight", "lstm.bias"])
-        layer.name = "memory"
-        XCTAssertEqual(layer.parameters.map(\.name), ["memory.inputWeight", "memory.hiddenWeight", "memory.bias"])
+        XCTAssertEqual(layer.parameters.map(\.name), ["inputWeight", "hiddenWeight", "bias"])
         // The same seed gives the same weights.
         XCTAssertEqual(makeLayer().inputWeight.value.scalars, layer.inputWeight.value.scalars)
     }
