@@ -1,0 +1,322 @@
+import Foundation
+
+/// A long short-term memory layer run over whole sequences, with full
+/// backpropagation through time.
+///
+/// - Input: `[batch, time, inputSize]` (batch-first). Output: the hidden state of
+///   every step, `[batch, time, hiddenSize]`.
+/// - Gates, in PyTorch's order i, f, g, o (input, forget, cell candidate,
+///   output), from `z = x·W_ih + h·W_hh + b`:
+///   `c' = σ(f)·c + σ(i)·tanh(g)`, `h' = σ(o)·tanh(c')`.
+/// - Parameters, in this order (named `inputWeight`, `hiddenWeight`, `bias`;
+///   ``Sequential`` prefixes them with the layer's index): ``inputWeight`` `W_ih` `[inputSize, 4·hiddenSize]`,
+///   ``hiddenWeight`` `W_hh` `[hiddenSize, 4·hiddenSize]` (inputs × outputs, so
+///   plain sgemm applies), and one ``bias`` `[4·hiddenSize]` (PyTorch's two biases
+///   summed; they are equivalent). Each gate occupies a block of `hiddenSize`
+///   columns in the order above.
+/// - Initialisation: every weight and bias uniform in `[-1/√H, 1/√H]` as in
+///   PyTorch, then the forget-gate bias set to 1 so that memory is kept early in
+///   training.
+///
+/// The state before the first step is ``initialHidden``/``initialCell``
+/// (zero when nil); after ``forward(_:)`` the state after the last step is in
+/// ``finalHidden``/``finalCell``. ``backward(_:finalHiddenGradient:finalCellGradient:)``
+/// also takes the gradient arriving at the final state from outside (truncated
+/// BPTT across windows) and leaves the gradient with respect to the initial state
+/// in ``initialHiddenGradient``/``initialCellGradient``.
+///
+/// For acting one step at a time, ``step(input:hidden:cell:)`` advances a batch
+/// of states in place without allocating.
+public final class LSTM: Layer {
+    /// A short name for descriptions.
+    public var name: String
+    /// Features per step of the input.
+    public let inputSize: Int
+    /// Features of the hidden and cell state.
+    public let hiddenSize: Int
+
+    /// `W_ih`, `[inputSize, 4·hiddenSize]`.
+    public let inputWeight: Parameter
+    /// `W_hh`, `[hiddenSize, 4·hiddenSize]`.
+    public let hiddenWeight: Parameter
+    /// `b`, `[4·hiddenSize]`.
+    public let bias: Parameter
+
+    public var parameters: [Parameter] { [inputWeight, hiddenWeight, bias] }
+
+    /// The hidden state before the first step, `[batch, hiddenSize]`; nil means zeros.
+    /// Kept by reference: ``forward(_:)`` reads it, and ``backward(_:)`` needs it unchanged.
+    public var initialHidden: Tensor?
+    /// The cell state before the first step, `[batch, hiddenSize]`; nil means zeros.
+    public var initialCell: Tensor?
+
+    /// The hidden state after the last step of the last ``forward(_:)``, `[batch, hiddenSize]`.
+    public let finalHidden = Tensor(shape: [0, 0])
+    /// The cell state after the last step of the last ``forward(_:)``, `[batch, hiddenSize]`.
+    public let finalCell = Tensor(shape: [0, 0])
+    /// The gradient with respect to the initial hidden state, set by the last backward pass.
+    public let initialHiddenGradient = Tensor(shape: [0, 0])
+    /// The gradient with respect to the initial cell state, set by the last backward pass.
+    public let initialCellGradient = Tensor(shape: [0, 0])
+
+    // Buffers kept for the backward pass; they grow with the batch and never shrink.
+    private var input = Tensor(shape: [0])
+    private let output = Tensor(shape: [0, 0, 0])
+    /// Pre-activations, then activated gates (i, f, g, o), `[batch, time, 4H]`.
+    private let gates = Tensor(shape: [0, 0, 0])
+    /// The state each step starts from: `h_{t-1}`, `[batch, time, H]`.
+    private let previousHidden = Tensor(shape: [0, 0, 0])
+    /// `c_t` and `tanh(c_t)`, `[batch, time, H]` each.
+    private let cells = Tensor(shape: [0, 0, 0])
+    private let cellTanh = Tensor(shape: [0, 0, 0])
+    private let zeroState = Tensor(shape: [0, 0])
+    /// Gradients with respect to the gate pre-activations, `[batch, time, 4H]`.
+    private let gateGradient = Tensor(shape: [0, 0, 0])
+    private let inputGradient = Tensor(shape: [0, 0, 0])
+    /// Pre-activations for ``step(input:hidden:cell:)``, `[batch, 4H]`.
+    private let stepGates = Tensor(shape: [0, 0])
+
+    /// Creates a layer with PyTorch's initialisation drawn from `generator`.
+    public init(
+        inputSize: Int, hiddenSize: Int, name: String = "LSTM",
+        generator: inout some RandomNumberGenerator
+    ) {
+        precondition(inputSize > 0 && hiddenSize > 0, "LSTM sizes must be positive")
+        self.name = name
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        let gateWidth = 4 * hiddenSize
+        inputWeight = Parameter(name: "inputWeight", value: Tensor(shape: [inputSize, gateWidth]))
+        hiddenWeight = Parameter(name: "hiddenWeight", value: Tensor(shape: [hiddenSize, gateWidth]))
+        bias = Parameter(name: "bias", value: Tensor(shape: [gateWidth]))
+        let bound = 1 / Float(hiddenSize).squareRoot()
+        for parameter in [inputWeight, hiddenWeight, bias] {
+            Initializers.uniform(parameter.value, bound: bound, using: &generator)
+        }
+        for unit in hiddenSize..<(2 * hiddenSize) { bias.value[unit] = 1 }
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        precondition(inputShape.count == 3, "LSTM takes [batch, time, features], got \(inputShape)")
+        return [inputShape[0], inputShape[1], hiddenSize]
+    }
+
+    // MARK: - Forward
+
+    /// Runs the whole sequence from ``initialHidden``/``initialCell`` and returns
+    /// every step's hidden state, `[batch, time, hiddenSize]`.
+    public func forward(_ input: Tensor) -> Tensor {
+        let shape = input.shape
+        precondition(shape.count == 3 && shape[2] == inputSize,
+                     "LSTM(\(inputSize)→\(hiddenSize)) takes [batch, time, \(inputSize)], got \(shape)")
+        let batch = shape[0], time = shape[1], hidden = hiddenSize, width = 4 * hiddenSize
+        precondition(time > 0, "LSTM needs at least one time step")
+        self.input = input
+        output.resize(batch, time, hidden)
+        gates.resize(batch, time, width)
+        previousHidden.resize(batch, time, hidden)
+        cells.resize(batch, time, hidden)
+        cellTanh.resize(batch, time, hidden)
+        finalHidden.resize(batch, hidden)
+        finalCell.resize(batch, hidden)
+        let (startHidden, startCell) = startState(batch: batch)
+
+        // All input projections at once: gates = b + x·W_ih over batch × time rows.
+        let rows = batch * time
+        let z = gates.pointer
+        for row in 0..<rows { (z + row * width).update(from: bias.value.pointer, count: width) }
+        BLAS.gemm(m: rows, n: width, k: inputSize,
+                  a: input.pointer, b: inputWeight.value.pointer, beta: 1, c: z)
+
+        let h = output.pointer, c = cells.pointer, tc = cellTanh.pointer, hp = previousHidden.pointer
+        let sequenceStride = time * hidden, gateStride = time * width
+        for t in 0..<time {
+            for b in 0..<batch {
+                let source = t == 0 ? startHidden.pointer + b * hidden : h + b * sequenceStride + (t - 1) * hidden
+                (hp + b * sequenceStride + t * hidden).update(from: source, count: hidden)
+            }
+            // gates[:, t] += h_{t-1}·W_hh, reading and writing strided rows in place.
+            BLAS.gemm(m: batch, n: width, k: hidden,
+                      a: hp + t * hidden, lda: sequenceStride, b: hiddenWeight.value.pointer,
+                      beta: 1, c: z + t * width, ldc: gateStride)
+            for b in 0..<batch {
+                let offset = b * sequenceStride + t * hidden
+                let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
+                applyCell(gates: z + b * gateStride + t * width, cellBefore: cellBefore,
+                          cell: c + offset, cellTanh: tc + offset, hidden: h + offset)
+            }
+        }
+        for b in 0..<batch {
+            let last = b * sequenceStride + (time - 1) * hidden
+            (finalHidden.pointer + b * hidden).update(from: h + last, count: hidden)
+            (finalCell.pointer + b * hidden).update(from: c + last, count: hidden)
+        }
+        return output
+    }
+
+    /// Activates one row of gate pre-activations in place and computes the new state.
+    @inline(__always)
+    private func applyCell(
+        gates z: UnsafeMutablePointer<Float>, cellBefore: UnsafePointer<Float>,
+        cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>,
+        hidden h: UnsafeMutablePointer<Float>
+    ) {
+        let n = hiddenSize
+        for j in 0..<n {
+            let i = sigmoid(z[j])
+            let f = sigmoid(z[n + j])
+            let g = hyperbolicTangent(z[2 * n + j])
+            let o = sigmoid(z[3 * n + j])
+            z[j] = i; z[n + j] = f; z[2 * n + j] = g; z[3 * n + j] = o
+            let newCell = f * cellBefore[j] + i * g
+            let squashed = hyperbolicTangent(newCell)
+            cell[j] = newCell
+            cellTanh[j] = squashed
+            h[j] = o * squashed
+        }
+    }
+
+    private func startState(batch: Int) -> (hidden: Tensor, cell: Tensor) {
+        if initialHidden == nil || initialCell == nil {
+            zeroState.resize(batch, hiddenSize)
+            zeroState.fill(0)
+        }
+        let hidden = initialHidden ?? zeroState
+        let cell = initialCell ?? zeroState
+        precondition(hidden.count == batch * hiddenSize && cell.count == batch * hiddenSize,
+                     "initial state must be [\(batch), \(hiddenSize)], got \(hidden.shape) and \(cell.shape)")
+        return (hidden, cell)
+    }
+
+    // MARK: - Backward
+
+    /// Back-propagates through time with no gradient arriving at the final state.
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        backward(outputGradient, finalHiddenGradient: nil, finalCellGradient: nil)
+    }
+
+    /// Back-propagates `outputGradient` (`[batch, time, hiddenSize]`) through the
+    /// last ``forward(_:)``, adding the gradients that reach the final hidden and
+    /// cell state from outside (nil for none).
+    ///
+    /// Sets the parameters' gradients and ``initialHiddenGradient``/
+    /// ``initialCellGradient``, and returns the gradient with respect to the
+    /// input, `[batch, time, inputSize]` (owned by the layer).
+    public func backward(
+        _ outputGradient: Tensor, finalHiddenGradient: Tensor?, finalCellGradient: Tensor?
+    ) -> Tensor {
+        let batch = output.shape[0], time = output.shape[1], hidden = hiddenSize, width = 4 * hiddenSize
+        precondition(outputGradient.count == output.count,
+                     "LSTM output gradient must be \(output.shape), got \(outputGradient.shape)")
+        gateGradient.resize(batch, time, width)
+        inputGradient.resize(batch, time, inputSize)
+        initialHiddenGradient.resize(batch, hidden)
+        initialCellGradient.resize(batch, hidden)
+        let hiddenCarry = initialHiddenGradient.pointer, cellCarry = initialCellGradient.pointer
+        startCarry(hiddenCarry, from: finalHiddenGradient, count: batch * hidden)
+        startCarry(cellCarry, from: finalCellGradient, count: batch * hidden)
+        let startCell = startState(batch: batch).cell
+
+        let dOut = outputGradient.pointer, z = gates.pointer, dz = gateGradient.pointer
+        let c = cells.pointer, tc = cellTanh.pointer
+        let sequenceStride = time * hidden, gateStride = time * width
+        for t in stride(from: time - 1, through: 0, by: -1) {
+            for b in 0..<batch {
+                let offset = b * sequenceStride + t * hidden
+                let gateRow = z + b * gateStride + t * width
+                let gradientRow = dz + b * gateStride + t * width
+                let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
+                let dh = hiddenCarry + b * hidden, dc = cellCarry + b * hidden
+                for j in 0..<hidden {
+                    let i = gateRow[j], f = gateRow[hidden + j]
+                    let g = gateRow[2 * hidden + j], o = gateRow[3 * hidden + j]
+                    let squashed = tc[offset + j]
+                    let hiddenGrad = dOut[offset + j] + dh[j]
+                    let cellGrad = dc[j] + hiddenGrad * o * (1 - squashed * squashed)
+                    gradientRow[j] = cellGrad * g * i * (1 - i)
+                    gradientRow[hidden + j] = cellGrad * cellBefore[j] * f * (1 - f)
+                    gradientRow[2 * hidden + j] = cellGrad * i * (1 - g * g)
+                    gradientRow[3 * hidden + j] = hiddenGrad * squashed * o * (1 - o)
+                    dc[j] = cellGrad * f
+                }
+            }
+            // dh_{t-1} = dz_t·W_hhᵀ
+            BLAS.gemm(transposeB: true, m: batch, n: hidden, k: width,
+                      a: dz + t * width, lda: gateStride, b: hiddenWeight.value.pointer, c: hiddenCarry)
+        }
+
+        let rows = batch * time
+        BLAS.gemm(transposeA: true, m: inputSize, n: width, k: rows,
+                  a: input.pointer, b: dz, c: inputWeight.gradient.pointer)
+        BLAS.gemm(transposeA: true, m: hidden, n: width, k: rows,
+                  a: previousHidden.pointer, b: dz, c: hiddenWeight.gradient.pointer)
+        let biasGradient = bias.gradient.pointer
+        biasGradient.update(repeating: 0, count: width)
+        for row in 0..<rows {
+            let gradientRow = dz + row * width
+            for k in 0..<width { biasGradient[k] += gradientRow[k] }
+        }
+        BLAS.gemm(transposeB: true, m: rows, n: inputSize, k: width,
+                  a: dz, b: inputWeight.value.pointer, c: inputGradient.pointer)
+        return inputGradient
+    }
+
+    private func startCarry(_ carry: UnsafeMutablePointer<Float>, from gradient: Tensor?, count: Int) {
+        if let gradient {
+            precondition(gradient.count == count, "final state gradient must have \(count) scalars, got \(gradient.shape)")
+            carry.update(from: gradient.pointer, count: count)
+        } else {
+            carry.update(repeating: 0, count: count)
+        }
+    }
+
+    // MARK: - Single step
+
+    /// Advances a batch of states by one step, in place, for acting.
+    ///
+    /// `input` is `[batch, inputSize]`; `hidden` and `cell` are `[batch, hiddenSize]`
+    /// and are overwritten with the new state (the new hidden state is the output).
+    /// Allocates nothing once the batch size has been seen; leaves the buffers of
+    /// ``forward(_:)`` untouched, so it can run between a forward and a backward pass.
+    public func step(input: Tensor, hidden: Tensor, cell: Tensor) {
+        let batch = input.batchSize, width = 4 * hiddenSize
+        precondition(input.count == batch * inputSize,
+                     "LSTM step takes [batch, \(inputSize)], got \(input.shape)")
+        precondition(hidden.count == batch * hiddenSize && cell.count == batch * hiddenSize,
+                     "LSTM step state must be [\(batch), \(hiddenSize)], got \(hidden.shape) and \(cell.shape)")
+        stepGates.resize(batch, width)
+        let z = stepGates.pointer
+        for b in 0..<batch { (z + b * width).update(from: bias.value.pointer, count: width) }
+        BLAS.gemm(m: batch, n: width, k: inputSize,
+                  a: input.pointer, b: inputWeight.value.pointer, beta: 1, c: z)
+        BLAS.gemm(m: batch, n: width, k: hiddenSize,
+                  a: hidden.pointer, b: hiddenWeight.value.pointer, beta: 1, c: z)
+        let n = hiddenSize
+        for b in 0..<batch {
+            let row = z + b * width, h = hidden.pointer + b * n, c = cell.pointer + b * n
+            for j in 0..<n {
+                let i = sigmoid(row[j]), f = sigmoid(row[n + j])
+                let g = hyperbolicTangent(row[2 * n + j]), o = sigmoid(row[3 * n + j])
+                let newCell = f * c[j] + i * g
+                c[j] = newCell
+                h[j] = o * hyperbolicTangent(newCell)
+            }
+        }
+    }
+}
+
+// MARK: - Helpers
+
+/// The logistic function through `expf`.
+@inline(__always)
+private func sigmoid(_ x: Float) -> Float {
+    1 / (1 + expf(-x))
+}
+
+/// `tanh` through one `expf`, exact in sign and accurate near zero.
+@inline(__always)
+private func hyperbolicTangent(_ x: Float) -> Float {
+    let e = expf(-2 * abs(x))
+    let magnitude = (1 - e) / (1 + e)
+    return x < 0 ? -magnitude : magnitude
+}
