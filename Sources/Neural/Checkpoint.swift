@@ -262,6 +262,14 @@ public struct Checkpoint {
         from url: URL, parameters: [Parameter], optimizerState: [Tensor] = []
     ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
         let target = Checkpoint(parameters: parameters, optimizerState: optimizerState)
+        return try restore(from: url, into: target)
+    }
+
+    /// Reads `url` and copies its tensors into the tensors named in `target`'s
+    /// sections (for models whose tensors are named by the caller, such as an
+    /// online and a target network saved together), returning the optimiser step
+    /// and the metadata. On error no tensor is changed.
+    public static func restore(from url: URL, into target: Checkpoint) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
         let stored = try read(from: url)
         let path = url.path
         let pairs = try match(stored.parameters, into: target.parameters, section: "parameter", path: path)

@@ -2,6 +2,8 @@ import ArgumentParser
 import Environments
 import Experiments
 import Foundation
+import Agents
+import Neural
 
 /// Runs `body`, turning a mistake in the user's input into one `error: ...`
 /// line on standard error and exit status 64, instead of a trap or a trace.
@@ -21,6 +23,18 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
     } catch let error as RunError {
         throw fail(error.description)
     } catch let error as EnvironmentError {
+        throw fail(error.description)
+    } catch let error as PresetError {
+        throw fail(error.description)
+    } catch let error as TrainingError {
+        if case .diverged = error {
+            printError("error: \(error.description)")
+            throw ExitCode.failure
+        }
+        throw fail(error.description)
+    } catch let error as CheckpointError {
+        throw fail(error.description)
+    } catch let error as DQNConfigError {
         throw fail(error.description)
     } catch let error as CocoaError {
         throw fail(error.localizedDescription)

@@ -141,7 +141,7 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(configuration.environment, "walk")
         // JSON does not tell 2 from 2.0; resolving against the spec restores the declared types.
         XCTAssertEqual(try registry.spec(named: "walk").resolveOptions(configuration.options).values,
-                       ["max_steps": .int(30), "reward_scale": .double(2)])
+                       ["max_steps": .int(30), "reward_scale": .double(2), "nan_reward_step": .int(0)])
         XCTAssertEqual(configuration.seed, 3)
         XCTAssertEqual(configuration.agentSeed, SeedDerivation.agentSeed(runSeed: 3))
         XCTAssertEqual(configuration.episodes, 4)

@@ -13,6 +13,8 @@ struct WalkEnvironment: Environment {
 
     var maxSteps: Int
     var rewardScale: Double
+    /// From this step of every episode on, rewards are NaN (0: never); for divergence tests.
+    var nanRewardStep = 0
     private var generator = Xoshiro256(seed: 0)
     private var position = 0
     private var stepsTaken = 0
@@ -38,7 +40,8 @@ struct WalkEnvironment: Environment {
         }
         position += action - 1
         stepsTaken += 1
-        let reward = Double(position) * rewardScale + generator.nextUnitDouble() * 1e-3
+        var reward = Double(position) * rewardScale + generator.nextUnitDouble() * 1e-3
+        if nanRewardStep > 0 && stepsTaken >= nanRewardStep { reward = .nan }
         let terminated = abs(position) >= 5
         let truncated = !terminated && stepsTaken >= maxSteps
         if terminated || truncated { phase = .ended }
@@ -56,9 +59,12 @@ struct WalkEnvironment: Environment {
             options: [
                 .int("max_steps", default: 30, "Steps after which an episode is truncated"),
                 .double("reward_scale", default: 0.1, "Reward per unit of position"),
+                .int("nan_reward_step", default: 0, "Step from which rewards are NaN (0: never)"),
             ],
             make: { options in
-                WalkEnvironment(maxSteps: options.int("max_steps"), rewardScale: options.double("reward_scale"))
+                var walk = WalkEnvironment(maxSteps: options.int("max_steps"), rewardScale: options.double("reward_scale"))
+                walk.nanRewardStep = options.int("nan_reward_step")
+                return walk
             }),
     ])
 }

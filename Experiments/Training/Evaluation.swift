@@ -1,0 +1,93 @@
+import Foundation
+import Environments
+
+/// The outcome of greedy evaluation episodes: what `eval.json` holds.
+public struct EvaluationResult: Codable, Sendable, Equatable {
+    /// Episodes played.
+    public var episodes: Int
+    /// Mean of the episode returns.
+    public var meanReturn: Double
+    /// Population standard deviation of the returns.
+    public var stdReturn: Double
+    /// Fraction of episodes the environment marked `success` in its final info;
+    /// `nil` when the environment does not define success.
+    public var successRate: Double?
+    /// Mean episode length in steps.
+    public var meanLength: Double
+    /// Mean shortest path length (from the environments' `shortest_path` reset
+    /// info), to compare with ``meanLength``; `nil` when not reported.
+    public var meanShortestPath: Double?
+    /// The seed the evaluation episodes' seeds derive from.
+    public var seed: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case episodes, seed
+        case meanReturn = "mean_return"
+        case stdReturn = "std_return"
+        case successRate = "success_rate"
+        case meanLength = "mean_length"
+        case meanShortestPath = "mean_shortest_path"
+    }
+
+    /// One line for a terminal.
+    public var summary: String {
+        var text = "\(episodes) greedy episodes: mean return \(String(format: "%.3f", meanReturn)) ± \(String(format: "%.3f", stdReturn)), mean length \(String(format: "%.1f", meanLength))"
+        if let meanShortestPath { text += " (shortest path \(String(format: "%.1f", meanShortestPath)))" }
+        if let successRate { text += ", success rate \(String(format: "%.2f", successRate))" }
+        return text
+    }
+
+    /// Writes the result as indented JSON, atomically.
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try (encoder.encode(self) + Data("\n".utf8)).write(to: url, options: .atomic)
+    }
+}
+
+/// Plays greedy episodes on seeds kept apart from training's and summarises them.
+enum Evaluation {
+    /// Plays `episodes` episodes, choosing actions with `act`; episode `i` is reset
+    /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`. Each episode
+    /// is appended to `log` when one is given.
+    static func run<E: Environment>(
+        _ environment: inout E, episodes: Int, seed: UInt64, episodeStepCap: Int,
+        log: EpisodeLogWriter?, act: ([Float]) -> Int
+    ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
+        var returns: [Double] = [], lengths: [Int] = [], successes: [Bool] = [], shortestPaths: [Int] = []
+        for index in 0..<episodes {
+            let episodeSeed = SeedDerivation.episodeSeed(runSeed: seed, index: index)
+            let reset = environment.reset(seed: episodeSeed)
+            if let shortest = reset.info["shortest_path"]?.intValue, shortest >= 0 { shortestPaths.append(shortest) }
+            var observation = reset.observation
+            var actions: [LoggedAction] = [], rewards: [Double] = []
+            while true {
+                guard actions.count < episodeStepCap else {
+                    throw RunError.episodeNeverEnded(environment: environment.name, episode: index, maxSteps: episodeStepCap)
+                }
+                let action = act(observation)
+                let step = try environment.step(action)
+                actions.append(.integer(action))
+                rewards.append(step.reward)
+                observation = step.observation
+                if step.terminated || step.truncated {
+                    if let success = step.info["success"]?.boolValue { successes.append(success) }
+                    try log?.append(EpisodeRecord(index: index, seed: episodeSeed, actions: actions, rewards: rewards,
+                                                  terminated: step.terminated, truncated: step.truncated))
+                    break
+                }
+            }
+            returns.append(EpisodeRecord.sum(rewards))
+            lengths.append(actions.count)
+        }
+        let count = Double(max(1, episodes))
+        let mean = returns.reduce(0, +) / count
+        let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count
+        return EvaluationResult(
+            episodes: episodes, meanReturn: mean, stdReturn: variance.squareRoot(),
+            successRate: successes.count == episodes && episodes > 0 ? Double(successes.filter { $0 }.count) / count : nil,
+            meanLength: Double(lengths.reduce(0, +)) / count,
+            meanShortestPath: shortestPaths.count == episodes && episodes > 0 ? Double(shortestPaths.reduce(0, +)) / count : nil,
+            seed: seed)
+    }
+}

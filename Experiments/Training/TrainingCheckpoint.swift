@@ -1,0 +1,98 @@
+import Foundation
+import Neural
+import Agents
+
+/// The checkpoints of a run: `checkpoints/step-NNNNNNNNN/` folders, each holding
+/// `model.ckpt` (online and target networks and the optimiser state, in Neural's
+/// checksummed format), `replay.bin` (the replay buffer) and `state.json` (the
+/// runner's and agent's counters and generator states).
+///
+/// A checkpoint is written into a temporary folder and renamed into place, so a
+/// folder named `step-*` is always complete; an interrupted write leaves only a
+/// `.partial-*` folder, which is ignored and cleaned up.
+public struct CheckpointStore: Sendable {
+    /// The `checkpoints` folder.
+    public let directory: URL
+
+    /// The store of the run folder `runFolder`.
+    public init(runFolder: URL) {
+        directory = runFolder.appendingPathComponent("checkpoints")
+    }
+
+    /// The folder of the checkpoint at `step`.
+    public func folder(step: Int) -> URL {
+        directory.appendingPathComponent("step-" + String(format: "%09d", step))
+    }
+
+    /// Complete checkpoints, oldest first.
+    public func checkpoints() -> [(step: Int, url: URL)] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        return names.compactMap { name -> (Int, URL)? in
+            guard name.hasPrefix("step-"), let step = Int(name.dropFirst(5)) else { return nil }
+            return (step, directory.appendingPathComponent(name))
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// The newest complete checkpoint.
+    public func latest() -> (step: Int, url: URL)? { checkpoints().last }
+
+    /// Writes a checkpoint atomically and keeps only the newest `keep`.
+    public func write(step: Int, model: Checkpoint, replay: [UInt8], state: Data, keep: Int) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
+        let partial = directory.appendingPathComponent(".partial-step-\(step)")
+        try? fileManager.removeItem(at: partial)
+        try fileManager.createDirectory(at: partial, withIntermediateDirectories: false)
+        try model.write(to: partial.appendingPathComponent("model.ckpt"))
+        try Data(replay).write(to: partial.appendingPathComponent("replay.bin"))
+        try state.write(to: partial.appendingPathComponent("state.json"))
+        let destination = folder(step: step)
+        try? fileManager.removeItem(at: destination)
+        try fileManager.moveItem(at: partial, to: destination)
+        for old in checkpoints().dropLast(max(1, keep)) {
+            try? fileManager.removeItem(at: old.url)
+        }
+    }
+}
+
+/// What a DQN checkpoint's `state.json` holds besides tensors: enough to continue
+/// the run exactly where it stopped.
+struct DQNTrainingState: Codable {
+    /// Environment steps taken.
+    var step: Int
+    /// Episodes finished (and logged).
+    var episodesFinished: Int
+    /// The running episode: its seed and the actions and rewards so far. The
+    /// environment is restored by replaying these actions from the seed.
+    var episodeSeed: UInt64
+    var episodeActions: [Int]
+    var episodeRewards: [Double]
+    /// Rows of progress.csv written.
+    var progressRows: Int
+    /// Returns of the most recent episodes (at most 100), for the running mean.
+    var recentReturns: [Double]
+    /// The mean loss of the most recent training, for progress rows.
+    var recentLoss: Double?
+    /// Training wall time before this checkpoint, in seconds.
+    var wallSeconds: Double
+    /// The agent's counters and generator.
+    var agent: DQNAgent.State
+}
+
+extension DQNAgent {
+    /// The agent's tensors for a checkpoint: both networks (`online.*`, `target.*`)
+    /// and the optimiser's state.
+    func checkpoint(metadata: Data = Data()) -> Checkpoint {
+        Checkpoint(
+            parameters: online.parameters.map { Checkpoint.Entry(name: "online." + $0.name, tensor: $0.value) }
+                + target.parameters.map { Checkpoint.Entry(name: "target." + $0.name, tensor: $0.value) },
+            optimizerState: optimizer.stateTensors.enumerated().map { Checkpoint.Entry(name: "optimizer.\($0.offset)", tensor: $0.element) },
+            optimizerStep: optimizer.stepCount, metadata: metadata)
+    }
+
+    /// Restores networks and optimiser state from `url` (names and shapes checked first).
+    func restoreTensors(from url: URL) throws {
+        let (step, _) = try Checkpoint.restore(from: url, into: checkpoint())
+        optimizer.stepCount = step
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Environments
+import Experiments
+import Foundation
+
+/// `rlrun dqn ENV`: trains a DQN agent with the bundled preset for ENV.
+struct DQNCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dqn",
+        abstract: "Train a DQN agent, then evaluate it greedily.",
+        discussion: """
+            Uses the preset Experiments/Presets/dqn/<env>.yaml (or --preset FILE), with --steps, --seed \
+            and --set key=value overriding its keys (env.NAME=value sets an environment option). The run \
+            folder (runs/dqn-<env>-<UTC timestamp>/ by default) gets config.json, episodes.jsonl, \
+            progress.csv, checkpoints/, and after training eval.json and eval_episodes.jsonl.
+
+            Ctrl-C (SIGINT) or SIGTERM finishes the current step, writes a checkpoint and exits with \
+            130 or 143; `rlrun dqn --resume RUN` continues exactly where it stopped.
+
+            Examples:
+              rlrun dqn gridworld
+              rlrun dqn cartpole --seed 2 --set learning_rate=0.001
+              rlrun dqn --resume runs/dqn-cartpole-20261129T170000Z
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The environment (a preset must exist for it unless --preset is given).", valueName: "env"))
+    var environment: String?
+
+    @Option(help: ArgumentHelp("A preset file to use instead of the bundled one.", valueName: "file"))
+    var preset: String?
+
+    @Option(help: "Environment steps to train for (overrides total_steps).")
+    var steps: Int?
+
+    @Option(help: "Run seed (overrides the preset's seed).")
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Run folder to create.", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override a preset key, or env.NAME for an environment option; repeat for several.", valueName: "key=value"))
+    var settings: [String] = []
+
+    @Option(help: ArgumentHelp("Continue the run in this folder from its newest checkpoint.", valueName: "run-dir"))
+    var resume: String?
+
+    @OptionGroup var blas: BLASOptions
+
+    func validate() throws {
+        if resume == nil && environment == nil && preset == nil {
+            throw ValidationError("Name an environment (for example `rlrun dqn gridworld`), or pass --preset FILE or --resume RUN_DIR.")
+        }
+        if resume != nil && (environment != nil || preset != nil || seed != nil || out != nil || !settings.isEmpty) {
+            throw ValidationError("--resume continues a run with its own configuration; only --steps and --threads may be given with it.")
+        }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps).") }
+    }
+
+    func run() throws {
+        blas.apply()
+        let stopRequest = StopRequest()
+        let run = try reportingUserErrors { () throws -> DQNRun in
+            if let resume {
+                return try DQNRun(resuming: URL(fileURLWithPath: resume), totalSteps: steps, stopRequest: stopRequest)
+            }
+            var preset = try preset.map { try Preset.load(from: URL(fileURLWithPath: $0), agent: "dqn") }
+                ?? Preset.bundled(agent: "dqn", environment: environment!)
+            if let environment { preset.environment = environment }
+            var overrides = settings
+            if let steps { overrides.append("total_steps=\(steps)") }
+            if let seed { overrides.append("seed=\(seed)") }
+            try preset.apply(settings: overrides)
+            _ = try EnvironmentRegistry.standard.spec(named: preset.environment)
+            let folder = try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
+                ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: "dqn", environment: preset.environment)
+            return try DQNRun(preset: preset, folder: folder, stopRequest: stopRequest)
+        }
+        stopRequest.installSignalHandlers()
+        let configuration = run.configuration
+        print("dqn on \(configuration.environment), seed \(configuration.run.seed), \(configuration.dqn.totalSteps) steps"
+              + (resume != nil ? " (resumed)" : ""))
+        print("  run folder    \(displayPath(run.folder.url))")
+        let display = ProgressDisplay(totalSteps: configuration.dqn.totalSteps)
+        run.onProgress = { display.show($0) }
+        let outcome = try reportingUserErrors { try run.train() }
+        display.finish()
+        switch outcome {
+        case .stopped(let signal, let step):
+            print("stopped by signal \(signal) at step \(step); checkpoint written. Continue with:")
+            print("  rlrun dqn --resume \(displayPath(run.folder.url))")
+            throw ExitCode(StopRequest.exitStatus(for: signal))
+        case .completed(let evaluation):
+            if let evaluation {
+                print("evaluation: \(evaluation.summary)")
+            }
+            print("  run folder    \(displayPath(run.folder.url))")
+        }
+    }
+}
+
+/// Shows training progress: a bar redrawn in place on a terminal, plain lines otherwise.
+final class ProgressDisplay {
+    private let totalSteps: Int
+    private let isTerminal = isatty(STDOUT_FILENO) == 1
+
+    init(totalSteps: Int) {
+        self.totalSteps = totalSteps
+    }
+
+    func show(_ progress: TrainingProgress) {
+        let fraction = Double(progress.step) / Double(max(1, totalSteps))
+        let remaining = progress.stepsPerSecond > 0 ? Double(totalSteps - progress.step) / progress.stepsPerSecond : 0
+        let meanReturn = progress.meanReturn.map { String(format: "%.3f", $0) } ?? "-"
+        let details = "\(progress.step)/\(totalSteps) steps  \(Int(progress.stepsPerSecond)) steps/s  ETA \(Self.duration(remaining))"
+            + "  return(100) \(meanReturn)  ε \(String(format: "%.3f", progress.epsilon))"
+        if isTerminal {
+            let width = 24
+            let filled = Int(fraction * Double(width))
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            print("\r\u{1B}[2K\(bar) \(String(format: "%3.0f%%", fraction * 100)) \(details)", terminator: "")
+            fflush(nil)
+        } else if progress.isLogRow {
+            // Off a terminal only the progress.csv rows are printed; the updates in between are for the bar.
+            print(String(format: "%5.1f%% ", fraction * 100) + details + "  episodes \(progress.episodes)")
+            fflush(nil)
+        }
+    }
+
+    func finish() {
+        if isTerminal { print("") }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        return whole >= 3600 ? "\(whole / 3600)h\(String(format: "%02d", whole % 3600 / 60))m" : "\(whole / 60)m\(String(format: "%02d", whole % 60))s"
+    }
+}

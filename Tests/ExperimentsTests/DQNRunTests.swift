@@ -1,0 +1,149 @@
+import XCTest
+import Environments
+import Neural
+@testable import Experiments
+
+final class DQNRunTests: XCTestCase {
+    override func setUp() {
+        // One BLAS thread: the determinism promise is for single-threaded runs.
+        setBLASThreads(1)
+    }
+
+    private func preset(_ extra: String = "") throws -> Preset {
+        try Preset.parse("""
+            environment: walk
+            env: {max_steps: 40}
+            seed: 3
+            total_steps: 1200
+            learning_rate: 0.001
+            buffer_size: 2000
+            learning_starts: 100
+            batch_size: 16
+            train_frequency: 2
+            target_update_interval: 50
+            exploration_fraction: 0.5
+            hidden_sizes: [16]
+            eval_episodes: 3
+            log_interval: 200
+            checkpoint_interval: 300
+            \(extra)
+            """, file: "test.yaml", agent: "dqn")
+    }
+
+    private func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
+
+    /// A run stopped mid-way and resumed writes the same episode log, line for
+    /// line, as a run that was never stopped.
+    func testStoppedAndResumedRunWritesTheSameEpisodeLog() throws {
+        let root = try makeTemporaryFolder()
+        let whole = try DQNRun(preset: preset(), folder: RunFolder.create(at: root.appendingPathComponent("whole")),
+                               registry: WalkEnvironment.registry)
+        guard case .completed(let wholeEvaluation) = try whole.train() else { return XCTFail("uninterrupted run did not complete") }
+
+        let stoppedFolder = try RunFolder.create(at: root.appendingPathComponent("stopped"))
+        let stopped = try DQNRun(preset: preset(), folder: stoppedFolder, registry: WalkEnvironment.registry)
+        stopped.stopAfterSteps = 517
+        guard case .stopped(let signal, let step) = try stopped.train() else { return XCTFail("run was not stopped") }
+        XCTAssertEqual(signal, SIGINT)
+        XCTAssertEqual(step, 517)
+        XCTAssertEqual(CheckpointStore(runFolder: stoppedFolder.url).latest()?.step, 517)
+
+        let resumed = try DQNRun(resuming: stoppedFolder.url, registry: WalkEnvironment.registry)
+        guard case .completed(let resumedEvaluation) = try resumed.train() else { return XCTFail("resumed run did not complete") }
+
+        let expected = try text(whole.folder.episodesURL)
+        let actual = try text(stoppedFolder.episodesURL)
+        XCTAssertGreaterThan(expected.split(separator: "\n").count, 20)
+        XCTAssertEqual(actual, expected)
+        XCTAssertEqual(resumedEvaluation, wholeEvaluation)
+        XCTAssertEqual(try text(stoppedFolder.url.appendingPathComponent("eval_episodes.jsonl")),
+                       try text(whole.folder.url.appendingPathComponent("eval_episodes.jsonl")))
+        let progressRows = try text(stoppedFolder.url.appendingPathComponent("progress.csv")).split(separator: "\n")
+        XCTAssertEqual(progressRows.count, 1 + 1200 / 200)
+    }
+
+    func testRunFolderHoldsConfigProgressCheckpointsAndEvaluation() throws {
+        let root = try makeTemporaryFolder()
+        let run = try DQNRun(preset: preset(), folder: RunFolder.create(at: root), registry: WalkEnvironment.registry)
+        guard case .completed(let evaluation?) = try run.train() else { return XCTFail("no evaluation") }
+        XCTAssertEqual(evaluation.episodes, 3)
+        let configuration = try JSONDecoder().decode(DQNRunConfiguration.self, from: Data(contentsOf: run.folder.configurationURL))
+        XCTAssertEqual(configuration.dqn.totalSteps, 1200)
+        XCTAssertEqual(configuration.options["max_steps"], .int(40))
+        let progress = try text(root.appendingPathComponent("progress.csv")).split(separator: "\n")
+        XCTAssertEqual(progress.first.map(String.init), "env_steps,episodes,mean_return_100,loss,epsilon,steps_per_second,wall_seconds")
+        XCTAssertEqual(progress.count, 7)
+        XCTAssertTrue(progress[6].hasPrefix("1200,"))
+        // checkpoint_interval 300 and keep_checkpoints 2: the last two remain.
+        XCTAssertEqual(CheckpointStore(runFolder: root).checkpoints().map(\.step), [900, 1200])
+        let evaluationJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("eval.json"))) as? [String: Any]
+        for key in ["episodes", "mean_return", "std_return", "mean_length"] { XCTAssertNotNil(evaluationJSON?[key], key) }
+        let log = try EpisodeLogReader.read(from: root.appendingPathComponent("eval_episodes.jsonl"))
+        XCTAssertEqual(log.episodes.count, 3)
+        XCTAssertTrue(log.problems.isEmpty)
+        // Training episodes replay exactly from their seeds and actions.
+        let training = try EpisodeLogReader.read(from: run.folder.episodesURL)
+        for episode in training.episodes.prefix(5) {
+            XCTAssertNil(try Replay(registry: WalkEnvironment.registry).replay(episode, header: training.header).mismatch)
+        }
+    }
+
+    func testNonFiniteLossStopsTrainingAndKeepsTheLastGoodCheckpoint() throws {
+        let root = try makeTemporaryFolder()
+        var exploding = try preset()
+        // Rewards near Float's limit: their squared TD errors overflow to infinity.
+        try exploding.apply(settings: ["checkpoint_interval=100", "loss=mse", "env.reward_scale=1e37"])
+        let run = try DQNRun(preset: exploding, folder: RunFolder.create(at: root), registry: WalkEnvironment.registry)
+        XCTAssertThrowsError(try run.train()) { error in
+            guard case TrainingError.diverged(_, let lastStep)? = error as? TrainingError else {
+                return XCTFail("expected divergence, got \(error)")
+            }
+            XCTAssertEqual(lastStep, 100)
+            XCTAssertEqual(CheckpointStore(runFolder: root).latest()?.step, 100)
+            XCTAssertTrue("\(error)".contains("the last good checkpoint (step 100) is kept"), "\(error)")
+        }
+        XCTAssertNoThrow(try DQNRun(resuming: root, registry: WalkEnvironment.registry), "the kept checkpoint still loads")
+    }
+
+    func testNonFiniteRewardStopsWithAMessageNamingEpisodeAndStep() throws {
+        var withNaN = try preset()
+        withNaN.environmentOptions["nan_reward_step"] = .int(7)
+        let run = try DQNRun(preset: withNaN, folder: RunFolder.create(at: makeTemporaryFolder()), registry: WalkEnvironment.registry)
+        XCTAssertThrowsError(try run.train()) { error in
+            XCTAssertTrue("\(error)".contains("returned reward nan at step 6 of episode"), "\(error)")
+        }
+    }
+
+    func testPresetErrorsNameTheFileTheKeyAndTheClosestKey() throws {
+        XCTAssertThrowsError(try preset("learning_rat: 0.1")) { error in
+            XCTAssertEqual("\(error)", "unknown key 'learning_rat' in preset test.yaml; did you mean 'learning_rate'?")
+        }
+        XCTAssertThrowsError(try preset("gamma: 2")) { error in
+            XCTAssertEqual("\(error)", "preset test.yaml: gamma = 2.0 is invalid: expected a number in [0, 1]")
+        }
+        var valid = try preset()
+        XCTAssertThrowsError(try valid.apply(settings: ["bach_size=3"])) { error in
+            XCTAssertTrue("\(error)".contains("did you mean 'batch_size'?"), "\(error)")
+        }
+        XCTAssertThrowsError(try valid.apply(settings: ["batch_size=many"])) { error in
+            XCTAssertTrue("\(error)".contains("batch_size"), "\(error)")
+        }
+        try valid.apply(settings: ["batch_size=8", "hidden_sizes=[4, 4]", "env.max_steps=9"])
+        XCTAssertEqual(valid.dqn.batchSize, 8)
+        XCTAssertEqual(valid.dqn.hiddenSizes, [4, 4])
+        XCTAssertEqual(valid.environmentOptions["max_steps"], .int(9))
+    }
+
+    func testBundledPresetsParseAndNameRegisteredEnvironments() throws {
+        let names = Preset.bundledEnvironments(agent: "dqn")
+        XCTAssertTrue(names.contains("gridworld"))
+        XCTAssertTrue(names.contains("cartpole"))
+        for name in names {
+            let preset = try Preset.bundled(agent: "dqn", environment: name)
+            XCTAssertNoThrow(try EnvironmentRegistry.standard.spec(named: preset.environment).resolveOptions(preset.environmentOptions), name)
+        }
+        XCTAssertThrowsError(try Preset.bundled(agent: "dqn", environment: "gridwrld")) { error in
+            XCTAssertTrue("\(error)".contains("did you mean 'gridworld'?"), "\(error)")
+        }
+    }
+}
