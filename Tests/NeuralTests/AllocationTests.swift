@@ -108,4 +108,35 @@ final class AllocationTests: XCTestCase {
             [logits, crossEntropy.gradient, mse.gradient, inputGradient] + adam.stateTensors + sgd.stateTensors
         }
     }
+
+    /// DQN acts on one observation and trains on a batch with the same network: the
+    /// alternating batch sizes must not allocate either.
+    func testAlternatingBatchSizesAllocateNothing() throws {
+        var generator = SplitMix64(seed: 62)
+        let network = Sequential([
+            Conv2D(inputChannels: 4, outputChannels: 16, kernelSize: 3, generator: &generator),
+            ReLU(),
+            MaxPool2D(kernelSize: 2),
+            Flatten(),
+            Dense(inputSize: 256, outputSize: 32, generator: &generator),
+            Tanh(),
+            Dense(inputSize: 32, outputSize: 6, generator: &generator),
+            LogSoftmax(),
+        ])
+        let optimizer = Adam(parameters: network.parameters)
+        let loss = MSELoss()
+        let observation = randomTensor([1, 4, 10, 10], &generator)
+        let batch = randomTensor([32, 4, 10, 10], &generator)
+        let targets = randomTensor([32, 6], &generator)
+        var action = Tensor(shape: [0]), inputGradient = Tensor(shape: [0])
+        try assertStepsAllocateNothing {
+            action = network.forward(observation)
+            loss.compute(prediction: network.forward(batch), target: targets)
+            inputGradient = network.backward(loss.gradient)
+            optimizer.step()
+        } tensors: {
+            [loss.gradient, inputGradient] + optimizer.stateTensors
+        }
+        XCTAssertEqual(action.shape, [32, 6], "the network's output buffer is shared by both batch sizes")
+    }
 }
