@@ -62,6 +62,8 @@ public final class DQNAgent {
         online = makeQNetwork(observationShape: observationShape, actionCount: actionCount, config: config, generator: &initGenerator)
         target = makeQNetwork(observationShape: observationShape, actionCount: actionCount, config: config, generator: &initGenerator)
         copyParameters(from: online.parameters, to: target.parameters)
+        // Nothing consumes the gradient with respect to the observations.
+        online.computesInputGradient = false
         optimizer = makeOptimizer(config: config, parameters: online.parameters)
         loss = config.loss == "mse" ? MSELoss() : HuberLoss(delta: 1)
         let storage: ObservationStorage
@@ -151,6 +153,8 @@ public final class DQNAgent {
     private func updateTarget() {
         if config.tau >= 1 {
             copyParameters(from: online.parameters, to: target.parameters)
+        // Nothing consumes the gradient with respect to the observations.
+        online.computesInputGradient = false
         } else {
             polyakUpdate(from: online.parameters, to: target.parameters, tau: Float(config.tau))
         }
