@@ -1,0 +1,265 @@
+/// The MinAtar games (Young & Tian 2019, kenjyoung/MinAtar 1.0.15): five
+/// miniature Atari games on a 10×10 grid, designed for CNN-based agents on a CPU.
+///
+/// Each game's rules live in a ``MinAtarGame`` (``Breakout``, ``SpaceInvaders``,
+/// ``Freeway``, ``Asterix``, ``Seaquest``); ``MinAtarEnvironment`` turns any of
+/// them into an ``Environment`` with MinAtar's shared machinery: the six-action
+/// alphabet (``MinAtarAction``), the optional minimal action set, sticky actions
+/// and the binary observation planes.
+///
+/// The rules follow the reference implementation line for line in effect (the
+/// order of updates within a frame, the timers, the spawn rules); only the
+/// random numbers differ, since they come from the environment's own
+/// ``Xoshiro256`` instead of NumPy.
+public enum MinAtar {
+    /// Cells per side of every game's grid.
+    public static let gridSize = 10
+    /// Cells per observation plane (`gridSize²`).
+    public static let cellsPerPlane = gridSize * gridSize
+}
+
+/// MinAtar's action alphabet, shared by every game: the integer is the action's
+/// index in the full six-action space.
+public enum MinAtarAction: Int, CaseIterable, Sendable, CustomStringConvertible {
+    /// Do nothing.
+    case noOp = 0
+    /// Move left (towards x = 0).
+    case left = 1
+    /// Move up (towards row 0, the top of the screen).
+    case up = 2
+    /// Move right (towards x = 9).
+    case right = 3
+    /// Move down (towards row 9, the bottom of the screen).
+    case down = 4
+    /// Fire (in the games that shoot).
+    case fire = 5
+
+    public var description: String {
+        switch self {
+        case .noOp: return "no-op"
+        case .left: return "left"
+        case .up: return "up"
+        case .right: return "right"
+        case .down: return "down"
+        case .fire: return "fire"
+        }
+    }
+}
+
+extension MinAtar {
+    /// A set of cells of the 10×10 grid, one bit per cell: bit `10·y + x`, so the
+    /// bits run in the same row-major order as an observation plane.
+    ///
+    /// Whole-plane moves (a wave of aliens stepping sideways, bullets rising) are
+    /// shifts of one 128-bit integer instead of loops over cells.
+    public struct CellMask: Equatable, Hashable, Sendable {
+        /// The cells as bits; only the low 100 bits are ever set.
+        public var bits: UInt128
+
+        /// Creates a mask from its bits (the caller keeps bits 100 and above clear).
+        @inlinable public init(bits: UInt128) { self.bits = bits }
+
+        /// No cell.
+        public static let empty = CellMask(bits: 0)
+        /// Every cell of the grid.
+        public static let full = CellMask(bits: (1 << 100) - 1)
+
+        /// The one cell at column `x`, row `y`.
+        @inlinable public static func cell(x: Int, y: Int) -> CellMask {
+            CellMask(bits: 1 << UInt128(10 * y + x))
+        }
+
+        /// Every cell of row `y`.
+        @inlinable public static func row(_ y: Int) -> CellMask {
+            CellMask(bits: UInt128(0x3FF) << UInt128(10 * y))
+        }
+
+        /// Every cell of rows `rows` (rows outside 0..<10 are ignored).
+        public static func rows(_ rows: Range<Int>) -> CellMask {
+            var mask = CellMask.empty
+            for y in rows.clamped(to: 0..<10) { mask.bits |= row(y).bits }
+            return mask
+        }
+
+        /// Every cell of column `x`.
+        @inlinable public static func column(_ x: Int) -> CellMask {
+            CellMask(bits: columnZero.bits << UInt128(x))
+        }
+
+        /// Every cell of column 0.
+        public static let columnZero: CellMask = {
+            var bits: UInt128 = 0
+            for y in 0..<10 { bits |= 1 << UInt128(10 * y) }
+            return CellMask(bits: bits)
+        }()
+
+        /// The rectangle of rows `rows` and columns `columns` (clamped to the grid).
+        public static func rectangle(rows: Range<Int>, columns: Range<Int>) -> CellMask {
+            var mask = CellMask.empty
+            for y in rows.clamped(to: 0..<10) {
+                for x in columns.clamped(to: 0..<10) { mask.insert(x: x, y: y) }
+            }
+            return mask
+        }
+
+        /// Whether the cell at column `x`, row `y` is in the set.
+        @inlinable public func contains(x: Int, y: Int) -> Bool {
+            (bits >> UInt128(10 * y + x)) & 1 == 1
+        }
+
+        /// Adds the cell at column `x`, row `y`.
+        @inlinable public mutating func insert(x: Int, y: Int) {
+            bits |= 1 << UInt128(10 * y + x)
+        }
+
+        /// Removes the cell at column `x`, row `y`.
+        @inlinable public mutating func remove(x: Int, y: Int) {
+            bits &= ~(1 << UInt128(10 * y + x))
+        }
+
+        /// The number of cells in the set.
+        @inlinable public var count: Int { bits.nonzeroBitCount }
+
+        /// Whether the set has no cell.
+        @inlinable public var isEmpty: Bool { bits == 0 }
+
+        /// Whether the two sets share a cell.
+        @inlinable public func intersects(_ other: CellMask) -> Bool { bits & other.bits != 0 }
+
+        /// The cells in both sets.
+        @inlinable public func intersection(_ other: CellMask) -> CellMask { CellMask(bits: bits & other.bits) }
+
+        /// The cells in either set.
+        @inlinable public func union(_ other: CellMask) -> CellMask { CellMask(bits: bits | other.bits) }
+
+        /// The cells of this set that are not in `other`.
+        @inlinable public func subtracting(_ other: CellMask) -> CellMask { CellMask(bits: bits & ~other.bits) }
+
+        /// Every cell moved one row down; the bottom row's cells wrap to the top
+        /// row (NumPy's `roll(…, 1, axis=0)`).
+        @inlinable public var rolledDown: CellMask {
+            CellMask(bits: ((bits << 10) | (bits >> 90)) & CellMask.full.bits)
+        }
+
+        /// Every cell moved one row down; the bottom row's cells leave the grid.
+        @inlinable public var shiftedDown: CellMask {
+            CellMask(bits: (bits << 10) & CellMask.full.bits)
+        }
+
+        /// Every cell moved one row up; the top row's cells leave the grid.
+        @inlinable public var shiftedUp: CellMask { CellMask(bits: bits >> 10) }
+
+        /// Every cell moved one column right within its row; column 9 wraps to
+        /// column 0 (NumPy's `roll(…, 1, axis=1)`).
+        @inlinable public var rolledRight: CellMask {
+            let lastColumn = CellMask.column(9).bits
+            return CellMask(bits: ((bits & ~lastColumn) << 1) | ((bits & lastColumn) >> 9))
+        }
+
+        /// Every cell moved one column left within its row; column 0 wraps to
+        /// column 9 (NumPy's `roll(…, -1, axis=1)`).
+        @inlinable public var rolledLeft: CellMask {
+            let firstColumn = CellMask.columnZero.bits
+            return CellMask(bits: ((bits & ~firstColumn) >> 1) | ((bits & firstColumn) << 9))
+        }
+
+        /// The lowest row (largest `y`) holding a cell of the set, or `nil` when empty.
+        @inlinable public var lowestRow: Int? {
+            bits == 0 ? nil : (127 - bits.leadingZeroBitCount) / 10
+        }
+    }
+
+    /// The observation planes of one frame: one ``CellMask`` per channel, in
+    /// channel order. Games draw into it; the environment turns it into floats.
+    public struct Planes: Equatable, Sendable {
+        /// One mask per channel.
+        public private(set) var masks: [CellMask]
+
+        /// Creates `channelCount` empty planes.
+        public init(channelCount: Int) {
+            masks = [CellMask](repeating: .empty, count: channelCount)
+        }
+
+        /// The number of channels.
+        public var channelCount: Int { masks.count }
+
+        /// The mask of channel `index`.
+        public subscript(index: Int) -> CellMask {
+            get { masks[index] }
+            set { masks[index] = newValue }
+        }
+
+        /// The mask of `channel` (a game's `Channel` case).
+        public subscript<C: RawRepresentable>(channel: C) -> CellMask where C.RawValue == Int {
+            get { masks[channel.rawValue] }
+            set { masks[channel.rawValue] = newValue }
+        }
+
+        /// Marks the cell at column `x`, row `y` in `channel`.
+        public mutating func insert<C: RawRepresentable>(_ channel: C, x: Int, y: Int) where C.RawValue == Int {
+            masks[channel.rawValue].insert(x: x, y: y)
+        }
+
+        /// Empties every plane.
+        public mutating func removeAll() {
+            for index in masks.indices { masks[index] = .empty }
+        }
+    }
+
+    /// What one frame of a game produced.
+    public struct Outcome: Equatable, Sendable {
+        /// The points scored in the frame.
+        public var reward: Int
+        /// The game reached a terminal state (the player died).
+        public var terminated: Bool
+        /// The game ended on a clock the observation does not show (Freeway's
+        /// 2500 frames): not a terminal state, so agents should bootstrap.
+        public var truncated: Bool
+
+        /// Creates an outcome.
+        @inlinable public init(reward: Int = 0, terminated: Bool = false, truncated: Bool = false) {
+            self.reward = reward
+            self.terminated = terminated
+            self.truncated = truncated
+        }
+    }
+}
+
+/// The rules of one MinAtar game, stepped one frame per action.
+///
+/// A game owns its state and no generator: ``MinAtarEnvironment`` passes its own
+/// ``Xoshiro256`` to ``reset(using:)`` and ``act(_:using:)``, so one seed decides
+/// the whole episode, sticky actions included.
+public protocol MinAtarGame: Sendable {
+    /// The observation channels, with MinAtar's names and order as raw values `0..<n`.
+    associatedtype Channel: RawRepresentable, CaseIterable where Channel.RawValue == Int
+
+    /// The game's name, such as `"Breakout"`.
+    static var gameName: String { get }
+    /// The actions that have a distinct effect in this game, in MinAtar's order
+    /// (the reference's `minimal_action_set()`).
+    static var minimalActions: [MinAtarAction] { get }
+
+    /// Creates a game in its start state, with or without difficulty ramping
+    /// (games without a ramp ignore the flag). The start state may be
+    /// provisional: the environment calls ``reset(using:)`` before the first frame.
+    init(difficultyRamping: Bool)
+
+    /// Puts the game in its start state, drawing any random choices from `generator`.
+    mutating func reset(using generator: inout Xoshiro256)
+
+    /// Advances one frame with `action` (already resolved from sticky actions).
+    mutating func act(_ action: MinAtarAction, using generator: inout Xoshiro256) -> MinAtar.Outcome
+
+    /// Marks the cells of every channel into `planes`, which arrive empty.
+    func draw(into planes: inout MinAtar.Planes)
+
+    /// The difficulty ramp's current level (the reference's `difficulty_ramp()`),
+    /// or `nil` for games without a ramp.
+    var difficultyLevel: Int? { get }
+}
+
+extension MinAtarGame {
+    /// The number of observation channels.
+    public static var channelCount: Int { Channel.allCases.count }
+}
