@@ -1,0 +1,147 @@
+/// MinAtar Freeway: a chicken crosses eight lanes of traffic, again and again.
+///
+/// ## Description
+///
+/// The chicken stays in column 4 and moves only up and down, at most once every
+/// ``moveInterval`` frames. Each of rows 1–8 holds one car that moves one cell
+/// left or right every 1 to 5 frames (its speed) and wraps around at the edges.
+/// A car that shares the chicken's cell, before or after its move, sends the
+/// chicken back to the bottom row (row 9). Reaching the top row (row 0) scores,
+/// sends the chicken back to the bottom and gives every car a new random speed
+/// and direction (positions are kept).
+///
+/// ## Actions
+///
+/// Up and down move the chicken when its move timer has run out; the other
+/// actions do nothing. Minimal set: no-op, up, down.
+///
+/// ## Observation
+///
+/// Seven channels (``Channel``): chicken, car, and five speed-trail channels.
+/// Each car marks the cell behind it (wrapping around) in the trail channel of
+/// its speed: `speed1` for a car that moves every frame up to `speed5` for one
+/// that moves every fifth frame.
+///
+/// ## Rewards
+///
+/// +1 for each crossing.
+///
+/// ## Start
+///
+/// The chicken is at the bottom. All cars are at column 0; each has a speed
+/// drawn uniformly from 1–5 and a direction left or right with probability ½.
+/// The chicken's move timer starts full, so it cannot move in the first
+/// ``moveInterval`` frames.
+///
+/// ## Episode End
+///
+/// - Truncation: after ``frameLimit`` frames the game stops (the frame that ends
+///   it is the 2501st, as in the reference, whose timer starts at 2500 and ends
+///   the game when it drops below zero). The reference reports this end as
+///   terminal. Here it is truncation: nothing in the observation shows the
+///   clock, and there is no ramp or other state that depends on time, so the
+///   last state is not terminal in the MDP the agent sees; reporting it as
+///   truncation lets agents bootstrap, as Gymnasium does for time limits.
+///   Returns and episode lengths are the same either way.
+public struct Freeway: MinAtarGame {
+    /// The observation channels, in MinAtar's order.
+    public enum Channel: Int, CaseIterable, Sendable {
+        case chicken = 0, car, speed1, speed2, speed3, speed4, speed5
+    }
+
+    /// One car: the lane is fixed, the speed changes at every crossing.
+    public struct Car: Equatable, Sendable {
+        /// Column, 0–9.
+        public var x: Int
+        /// Row (lane), 1–8.
+        public var y: Int
+        /// Frames left until the car's next move.
+        public var moveTimer: Int
+        /// Frames between moves (1–5), with the sign of the direction (+ right, − left).
+        public var velocity: Int
+    }
+
+    public static let gameName = "Freeway"
+    public static let minimalActions: [MinAtarAction] = [.noOp, .up, .down]
+    /// The chicken can move at most once in this many frames.
+    public static let moveInterval = 3
+    /// The reference's time limit: its timer starts here and the game ends when it drops below zero.
+    public static let frameLimit = 2500
+    /// The chicken's column.
+    public static let chickenX = 4
+
+    /// The chicken's row (9 at the bottom, 0 at the top).
+    public private(set) var chickenY = 9
+    /// Frames until the chicken may move again.
+    public private(set) var moveTimer = Freeway.moveInterval
+    /// The reference's countdown to the end of the game.
+    public private(set) var framesLeft = Freeway.frameLimit
+    /// The eight cars, lane 1 first.
+    public private(set) var cars: [Car] = (1...8).map { Car(x: 0, y: $0, moveTimer: 1, velocity: 1) }
+    public var difficultyLevel: Int? { nil }
+
+    public init(difficultyRamping: Bool) {}
+
+    public mutating func reset(using generator: inout Xoshiro256) {
+        for index in cars.indices { cars[index].x = 0 }
+        randomizeCars(using: &generator)
+        chickenY = 9
+        moveTimer = Self.moveInterval
+        framesLeft = Self.frameLimit
+    }
+
+    public mutating func act(_ action: MinAtarAction, using generator: inout Xoshiro256) -> MinAtar.Outcome {
+        var outcome = MinAtar.Outcome()
+        if action == .up, moveTimer == 0 {
+            moveTimer = Self.moveInterval
+            chickenY = max(0, chickenY - 1)
+        } else if action == .down, moveTimer == 0 {
+            moveTimer = Self.moveInterval
+            chickenY = min(9, chickenY + 1)
+        }
+
+        if chickenY == 0 {
+            outcome.reward += 1
+            randomizeCars(using: &generator)
+            chickenY = 9
+        }
+
+        for index in cars.indices {
+            if cars[index].x == Self.chickenX, cars[index].y == chickenY { chickenY = 9 }
+            if cars[index].moveTimer == 0 {
+                cars[index].moveTimer = abs(cars[index].velocity)
+                cars[index].x += cars[index].velocity > 0 ? 1 : -1
+                if cars[index].x < 0 { cars[index].x = 9 } else if cars[index].x > 9 { cars[index].x = 0 }
+                if cars[index].x == Self.chickenX, cars[index].y == chickenY { chickenY = 9 }
+            } else {
+                cars[index].moveTimer -= 1
+            }
+        }
+
+        if moveTimer > 0 { moveTimer -= 1 }
+        framesLeft -= 1
+        if framesLeft < 0 { outcome.truncated = true }
+        return outcome
+    }
+
+    /// New speeds (1–5) and directions for every car; the move timer restarts at the speed.
+    private mutating func randomizeCars(using generator: inout Xoshiro256) {
+        for index in cars.indices {
+            let speed = 1 + generator.nextInt(upperBound: 5)
+            let direction = generator.nextBool(probability: 0.5) ? 1 : -1
+            cars[index].moveTimer = speed
+            cars[index].velocity = speed * direction
+        }
+    }
+
+    public func draw(into planes: inout MinAtar.Planes) {
+        planes.insert(Channel.chicken, x: Self.chickenX, y: chickenY)
+        for car in cars {
+            planes.insert(Channel.car, x: car.x, y: car.y)
+            var backX = car.velocity > 0 ? car.x - 1 : car.x + 1
+            if backX < 0 { backX = 9 } else if backX > 9 { backX = 0 }
+            // speed1 ... speed5 follow `car` in channel order.
+            planes[Channel.car.rawValue + abs(car.velocity)].insert(x: backX, y: car.y)
+        }
+    }
+}
