@@ -124,13 +124,17 @@ public struct Freeway: MinAtarGame {
         return outcome
     }
 
-    /// New speeds (1–5) and directions for every car; the move timer restarts at the speed.
+    /// New speeds (1–5) and directions for every car; the move timer restarts at
+    /// the speed. Draws all eight speeds, then all eight directions, in the
+    /// reference's order.
     private mutating func randomizeCars(using generator: inout Xoshiro256) {
         for index in cars.indices {
             let speed = 1 + generator.nextInt(upperBound: 5)
-            let direction = generator.nextBool(probability: 0.5) ? 1 : -1
             cars[index].moveTimer = speed
-            cars[index].velocity = speed * direction
+            cars[index].velocity = speed
+        }
+        for index in cars.indices where generator.nextUnitDouble() < 0.5 {
+            cars[index].velocity = -cars[index].velocity
         }
     }
 

@@ -14,12 +14,12 @@
 ///
 /// As in the reference, before each frame the environment draws a uniform
 /// number; below ``stickyActionProbability`` (default 0.1) the agent's action is
-/// replaced by the action actually taken in the previous frame. The previous
-/// action is no-op at the start of an episode, so with probability 1 the game
-/// only ever sees no-op. (The reference keeps the previous action across
-/// `reset()`; here it starts each episode at no-op so that a seed alone decides
-/// an episode.) Sticky actions live inside the environment, as in the reference,
-/// so the published MinAtar numbers and these statistics compare like with like.
+/// replaced by the action actually taken in the previous frame. As in the
+/// reference, the previous action starts at no-op (so with probability 1 the
+/// game only ever sees no-op) and carries over from one episode into the next;
+/// a reset with a seed also returns it to no-op, so that a seed alone decides
+/// an episode. Sticky actions live inside the environment, as in the
+/// reference, so published MinAtar results compare like with like.
 ///
 /// ## Observation
 ///
@@ -57,7 +57,7 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
     /// Whether the episode may be stepped.
     public private(set) var phase = EpisodePhase.needsReset
     /// The action the game received in the last frame (after sticky actions);
-    /// no-op at the start of an episode.
+    /// no-op before the first frame and after a seeded reset.
     public private(set) var previousAction = MinAtarAction.noOp
     /// Frames stepped in the current episode.
     public private(set) var frameCount = 0
@@ -93,12 +93,15 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
         refreshObservation()
     }
 
-    /// Starts an episode: reseeds when `seed` is given, puts the game in its start
-    /// state and the previous action at no-op. `options` are ignored.
+    /// Starts an episode: puts the game in its start state. A `seed` reseeds the
+    /// generator and returns the previous action (for sticky actions) to no-op;
+    /// `nil` continues both. `options` are ignored.
     public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
-        if let seed { generator = Xoshiro256(seed: seed) }
+        if let seed {
+            generator = Xoshiro256(seed: seed)
+            previousAction = .noOp
+        }
         game.reset(using: &generator)
-        previousAction = .noOp
         frameCount = 0
         phase = .running
         refreshObservation()
