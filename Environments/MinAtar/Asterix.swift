@@ -65,23 +65,23 @@ public struct Asterix: MinAtarGame {
     /// Whether the difficulty ramps up over time.
     public let difficultyRamping: Bool
     /// The player's column.
-    public private(set) var playerX = 5
+    public internal(set) var playerX = 5
     /// The player's row (1–8).
-    public private(set) var playerY = 5
+    public internal(set) var playerY = 5
     /// The entity of each row 1–8 (index 0 is row 1), or `nil` when the row is free.
-    public private(set) var entities = [Entity?](repeating: nil, count: 8)
+    public internal(set) var entities = [Entity?](repeating: nil, count: 8)
     /// Frames between spawns.
-    public private(set) var spawnInterval = Asterix.initialSpawnInterval
+    public internal(set) var spawnInterval = Asterix.initialSpawnInterval
     /// Frames until the next spawn.
-    public private(set) var spawnTimer = Asterix.initialSpawnInterval
+    public internal(set) var spawnTimer = Asterix.initialSpawnInterval
     /// Frames between entity moves.
-    public private(set) var moveInterval = Asterix.initialMoveInterval
+    public internal(set) var moveInterval = Asterix.initialMoveInterval
     /// Frames until the entities next move.
-    public private(set) var moveTimer = Asterix.initialMoveInterval
+    public internal(set) var moveTimer = Asterix.initialMoveInterval
     /// The reference's countdown to the next ramp step.
-    public private(set) var rampTimer = Asterix.rampInterval
+    public internal(set) var rampTimer = Asterix.rampInterval
     /// Ramp steps taken so far.
-    public private(set) var rampIndex = 0
+    public internal(set) var rampIndex = 0
     public var difficultyLevel: Int? { rampIndex }
 
     public init(difficultyRamping: Bool) {

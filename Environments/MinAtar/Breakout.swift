@@ -46,23 +46,23 @@ public struct Breakout: MinAtarGame {
     public static let minimalActions: [MinAtarAction] = [.noOp, .left, .right]
 
     /// The paddle's column (its row is always 9).
-    public private(set) var paddleX = 4
+    public internal(set) var paddleX = 4
     /// The ball's column.
-    public private(set) var ballX = 0
+    public internal(set) var ballX = 0
     /// The ball's row.
-    public private(set) var ballY = 3
+    public internal(set) var ballY = 3
     /// The ball's horizontal direction, −1 (left) or +1 (right).
-    public private(set) var ballDeltaX = 1
+    public internal(set) var ballDeltaX = 1
     /// The ball's vertical direction, −1 (up) or +1 (down).
-    public private(set) var ballDeltaY = 1
+    public internal(set) var ballDeltaY = 1
     /// The ball's column in the previous frame.
-    public private(set) var lastBallX = 0
+    public internal(set) var lastBallX = 0
     /// The ball's row in the previous frame.
-    public private(set) var lastBallY = 3
+    public internal(set) var lastBallY = 3
     /// The bricks still standing.
-    public private(set) var bricks = Breakout.startingBricks
+    public internal(set) var bricks = Breakout.startingBricks
     /// Whether the ball struck a brick in the previous frame.
-    public private(set) var struckLastFrame = false
+    public internal(set) var struckLastFrame = false
     public var difficultyLevel: Int? { nil }
 
     /// A fresh wall: rows 1–3 full of bricks.

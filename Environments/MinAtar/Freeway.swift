@@ -71,13 +71,13 @@ public struct Freeway: MinAtarGame {
     public static let chickenX = 4
 
     /// The chicken's row (9 at the bottom, 0 at the top).
-    public private(set) var chickenY = 9
+    public internal(set) var chickenY = 9
     /// Frames until the chicken may move again.
-    public private(set) var moveTimer = Freeway.moveInterval
+    public internal(set) var moveTimer = Freeway.moveInterval
     /// The reference's countdown to the end of the game.
-    public private(set) var framesLeft = Freeway.frameLimit
+    public internal(set) var framesLeft = Freeway.frameLimit
     /// The eight cars, lane 1 first.
-    public private(set) var cars: [Car] = (1...8).map { Car(x: 0, y: $0, moveTimer: 1, velocity: 1) }
+    public internal(set) var cars: [Car] = (1...8).map { Car(x: 0, y: $0, moveTimer: 1, velocity: 1) }
     public var difficultyLevel: Int? { nil }
 
     public init(difficultyRamping: Bool) {}

@@ -115,40 +115,40 @@ public struct Seaquest: MinAtarGame {
     /// Whether each surfacing makes the game harder.
     public let difficultyRamping: Bool
     /// Oxygen left (0–200).
-    public private(set) var oxygen = Seaquest.maxOxygen
+    public internal(set) var oxygen = Seaquest.maxOxygen
     /// Divers on board; −1 after surfacing with six (see the type's documentation).
-    public private(set) var diverCount = 0
+    public internal(set) var diverCount = 0
     /// The submarine's front column.
-    public private(set) var submarineX = 5
+    public internal(set) var submarineX = 5
     /// The submarine's row (0 is the surface).
-    public private(set) var submarineY = 0
+    public internal(set) var submarineY = 0
     /// Whether the submarine faces right.
-    public private(set) var facesRight = false
+    public internal(set) var facesRight = false
     /// The submarine's bullets in flight.
-    public private(set) var friendlyBullets: [Bullet] = []
+    public internal(set) var friendlyBullets: [Bullet] = []
     /// The enemy submarines' bullets in flight.
-    public private(set) var enemyBullets: [Bullet] = []
+    public internal(set) var enemyBullets: [Bullet] = []
     /// Enemy fish.
-    public private(set) var fish: [Swimmer] = []
+    public internal(set) var fish: [Swimmer] = []
     /// Enemy submarines.
-    public private(set) var enemySubmarines: [Swimmer] = []
+    public internal(set) var enemySubmarines: [Swimmer] = []
     /// Divers waiting to be picked up.
-    public private(set) var divers: [Swimmer] = []
+    public internal(set) var divers: [Swimmer] = []
     /// Frames between enemy spawns.
-    public private(set) var enemySpawnInterval = Seaquest.initialEnemySpawnInterval
+    public internal(set) var enemySpawnInterval = Seaquest.initialEnemySpawnInterval
     /// Frames until the next enemy spawn.
-    public private(set) var enemySpawnTimer = Seaquest.initialEnemySpawnInterval
+    public internal(set) var enemySpawnTimer = Seaquest.initialEnemySpawnInterval
     /// Frames until the next diver spawn.
-    public private(set) var diverSpawnTimer = Seaquest.diverSpawnInterval
+    public internal(set) var diverSpawnTimer = Seaquest.diverSpawnInterval
     /// The enemies' move timer's reset value.
-    public private(set) var moveInterval = Seaquest.initialMoveInterval
+    public internal(set) var moveInterval = Seaquest.initialMoveInterval
     /// Frames until the submarine may fire again.
-    public private(set) var shotTimer = 0
+    public internal(set) var shotTimer = 0
     /// Surfacings that ramped the difficulty.
-    public private(set) var rampIndex = 0
+    public internal(set) var rampIndex = 0
     /// Whether the submarine was at the surface in the previous frame (only
     /// arriving at the surface counts as surfacing).
-    public private(set) var isSurfaced = true
+    public internal(set) var isSurfaced = true
     public var difficultyLevel: Int? { rampIndex }
 
     public init(difficultyRamping: Bool) {

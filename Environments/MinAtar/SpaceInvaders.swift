@@ -62,25 +62,25 @@ public struct SpaceInvaders: MinAtarGame {
     /// Whether each cleared wave makes the next one faster.
     public let difficultyRamping: Bool
     /// The cannon's column.
-    public private(set) var cannonX = 5
+    public internal(set) var cannonX = 5
     /// The aliens.
-    public private(set) var aliens = SpaceInvaders.freshWave
+    public internal(set) var aliens = SpaceInvaders.freshWave
     /// The wave's direction, −1 (left) or +1 (right).
-    public private(set) var alienDirection = -1
+    public internal(set) var alienDirection = -1
     /// The cannon's bullets in flight.
-    public private(set) var friendlyBullets = MinAtar.CellMask.empty
+    public internal(set) var friendlyBullets = MinAtar.CellMask.empty
     /// The aliens' bullets in flight.
-    public private(set) var enemyBullets = MinAtar.CellMask.empty
+    public internal(set) var enemyBullets = MinAtar.CellMask.empty
     /// Frames between wave moves (before the thinning speed-up).
-    public private(set) var alienMoveInterval = SpaceInvaders.initialAlienMoveInterval
+    public internal(set) var alienMoveInterval = SpaceInvaders.initialAlienMoveInterval
     /// Frames until the wave next moves.
-    public private(set) var alienMoveTimer = SpaceInvaders.initialAlienMoveInterval
+    public internal(set) var alienMoveTimer = SpaceInvaders.initialAlienMoveInterval
     /// Frames until the next alien shot.
-    public private(set) var alienShotTimer = SpaceInvaders.alienShotInterval
+    public internal(set) var alienShotTimer = SpaceInvaders.alienShotInterval
     /// Frames until the cannon may fire again.
-    public private(set) var shotTimer = 0
+    public internal(set) var shotTimer = 0
     /// Waves that were made faster so far.
-    public private(set) var rampIndex = 0
+    public internal(set) var rampIndex = 0
     public var difficultyLevel: Int? { rampIndex }
 
     public init(difficultyRamping: Bool) {
