@@ -60,18 +60,25 @@ extension MinAtar {
         @inlinable public init(bits: UInt128) { self.bits = bits }
 
         /// No cell.
-        public static let empty = CellMask(bits: 0)
+        public static var empty: CellMask { CellMask(bits: 0) }
         /// Every cell of the grid.
-        public static let full = CellMask(bits: (1 << 100) - 1)
+        public static var full: CellMask { CellMask(bits: allCellBits) }
+
+        /// Bits 0–99 (literal constants, so hot code needs no lazy global).
+        @usableFromInline static var allCellBits: UInt128 { 0xF_FFFF_FFFF_FFFF_FFFF_FFFF_FFFF }
+        /// Bit `10·y` of every row: column 0.
+        @usableFromInline static var firstColumnBits: UInt128 { 0x401_0040_1004_0100_4010_0401 }
+        /// Bit `10·y + 9` of every row: column 9.
+        @usableFromInline static var lastColumnBits: UInt128 { 0x802_0080_2008_0200_8020_0802_00 }
 
         /// The one cell at column `x`, row `y`.
         @inlinable public static func cell(x: Int, y: Int) -> CellMask {
-            CellMask(bits: 1 << UInt128(10 * y + x))
+            CellMask(bits: 1 &<< UInt128(truncatingIfNeeded: 10 * y + x))
         }
 
         /// Every cell of row `y`.
         @inlinable public static func row(_ y: Int) -> CellMask {
-            CellMask(bits: UInt128(0x3FF) << UInt128(10 * y))
+            CellMask(bits: UInt128(0x3FF) &<< UInt128(truncatingIfNeeded: 10 * y))
         }
 
         /// Every cell of rows `rows` (rows outside 0..<10 are ignored).
@@ -83,15 +90,11 @@ extension MinAtar {
 
         /// Every cell of column `x`.
         @inlinable public static func column(_ x: Int) -> CellMask {
-            CellMask(bits: columnZero.bits << UInt128(x))
+            CellMask(bits: firstColumnBits &<< UInt128(truncatingIfNeeded: x))
         }
 
         /// Every cell of column 0.
-        public static let columnZero: CellMask = {
-            var bits: UInt128 = 0
-            for y in 0..<10 { bits |= 1 << UInt128(10 * y) }
-            return CellMask(bits: bits)
-        }()
+        public static var columnZero: CellMask { CellMask(bits: firstColumnBits) }
 
         /// The rectangle of rows `rows` and columns `columns` (clamped to the grid).
         public static func rectangle(rows: Range<Int>, columns: Range<Int>) -> CellMask {
@@ -104,17 +107,17 @@ extension MinAtar {
 
         /// Whether the cell at column `x`, row `y` is in the set.
         @inlinable public func contains(x: Int, y: Int) -> Bool {
-            (bits >> UInt128(10 * y + x)) & 1 == 1
+            (bits &>> UInt128(truncatingIfNeeded: 10 * y + x)) & 1 == 1
         }
 
         /// Adds the cell at column `x`, row `y`.
         @inlinable public mutating func insert(x: Int, y: Int) {
-            bits |= 1 << UInt128(10 * y + x)
+            bits |= 1 &<< UInt128(truncatingIfNeeded: 10 * y + x)
         }
 
         /// Removes the cell at column `x`, row `y`.
         @inlinable public mutating func remove(x: Int, y: Int) {
-            bits &= ~(1 << UInt128(10 * y + x))
+            bits &= ~(1 &<< UInt128(truncatingIfNeeded: 10 * y + x))
         }
 
         /// The number of cells in the set.
@@ -138,12 +141,12 @@ extension MinAtar {
         /// Every cell moved one row down; the bottom row's cells wrap to the top
         /// row (NumPy's `roll(…, 1, axis=0)`).
         @inlinable public var rolledDown: CellMask {
-            CellMask(bits: ((bits << 10) | (bits >> 90)) & CellMask.full.bits)
+            CellMask(bits: ((bits << 10) | (bits >> 90)) & CellMask.allCellBits)
         }
 
         /// Every cell moved one row down; the bottom row's cells leave the grid.
         @inlinable public var shiftedDown: CellMask {
-            CellMask(bits: (bits << 10) & CellMask.full.bits)
+            CellMask(bits: (bits << 10) & CellMask.allCellBits)
         }
 
         /// Every cell moved one row up; the top row's cells leave the grid.
@@ -152,14 +155,14 @@ extension MinAtar {
         /// Every cell moved one column right within its row; column 9 wraps to
         /// column 0 (NumPy's `roll(…, 1, axis=1)`).
         @inlinable public var rolledRight: CellMask {
-            let lastColumn = CellMask.column(9).bits
+            let lastColumn = CellMask.lastColumnBits
             return CellMask(bits: ((bits & ~lastColumn) << 1) | ((bits & lastColumn) >> 9))
         }
 
         /// Every cell moved one column left within its row; column 0 wraps to
         /// column 9 (NumPy's `roll(…, -1, axis=1)`).
         @inlinable public var rolledLeft: CellMask {
-            let firstColumn = CellMask.columnZero.bits
+            let firstColumn = CellMask.firstColumnBits
             return CellMask(bits: ((bits & ~firstColumn) >> 1) | ((bits & firstColumn) << 9))
         }
 
@@ -171,38 +174,55 @@ extension MinAtar {
 
     /// The observation planes of one frame: one ``CellMask`` per channel, in
     /// channel order. Games draw into it; the environment turns it into floats.
+    ///
+    /// The masks live inline (no heap storage), so drawing a frame allocates
+    /// nothing and pays no copy-on-write checks.
     public struct Planes: Equatable, Sendable {
-        /// One mask per channel.
-        public private(set) var masks: [CellMask]
-
-        /// Creates `channelCount` empty planes.
-        public init(channelCount: Int) {
-            masks = [CellMask](repeating: .empty, count: channelCount)
-        }
+        /// The most channels a game may have (Seaquest's ten).
+        public static let maxChannelCount = 10
 
         /// The number of channels.
-        public var channelCount: Int { masks.count }
+        public let channelCount: Int
+        private var storage = InlineArray<10, CellMask>(repeating: .empty)
+
+        /// Creates `channelCount` empty planes.
+        ///
+        /// - Precondition: `0 < channelCount <= maxChannelCount`.
+        public init(channelCount: Int) {
+            precondition(channelCount > 0 && channelCount <= Self.maxChannelCount,
+                         "MinAtar games have 1 to \(Self.maxChannelCount) channels, got \(channelCount)")
+            self.channelCount = channelCount
+        }
+
+        /// Every channel's mask, in channel order.
+        public var masks: [CellMask] { (0..<channelCount).map { storage[$0] } }
 
         /// The mask of channel `index`.
-        public subscript(index: Int) -> CellMask {
-            get { masks[index] }
-            set { masks[index] = newValue }
+        @inline(__always) public subscript(index: Int) -> CellMask {
+            get { storage[index] }
+            set { storage[index] = newValue }
         }
 
         /// The mask of `channel` (a game's `Channel` case).
-        public subscript<C: RawRepresentable>(channel: C) -> CellMask where C.RawValue == Int {
-            get { masks[channel.rawValue] }
-            set { masks[channel.rawValue] = newValue }
+        @inline(__always) public subscript<C: RawRepresentable>(channel: C) -> CellMask where C.RawValue == Int {
+            get { storage[channel.rawValue] }
+            set { storage[channel.rawValue] = newValue }
         }
 
         /// Marks the cell at column `x`, row `y` in `channel`.
-        public mutating func insert<C: RawRepresentable>(_ channel: C, x: Int, y: Int) where C.RawValue == Int {
-            masks[channel.rawValue].insert(x: x, y: y)
+        @inline(__always) public mutating func insert<C: RawRepresentable>(_ channel: C, x: Int, y: Int) where C.RawValue == Int {
+            storage[channel.rawValue].insert(x: x, y: y)
         }
 
         /// Empties every plane.
-        public mutating func removeAll() {
-            for index in masks.indices { masks[index] = .empty }
+        @inline(__always) public mutating func removeAll() {
+            for index in 0..<Self.maxChannelCount { storage[index] = .empty }
+        }
+
+        public static func == (lhs: Planes, rhs: Planes) -> Bool {
+            guard lhs.channelCount == rhs.channelCount else { return false }
+            for index in 0..<lhs.channelCount where lhs.storage[index] != rhs.storage[index] { return false }
+            return true
         }
     }
 

@@ -158,12 +158,12 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
                 let base = channel * MinAtar.cellsPerPlane
                 while changed != 0 {
                     let cell = changed.trailingZeroBitCount
-                    values[base + cell] = (drawn >> UInt128(cell)) & 1 == 1 ? 1 : 0
+                    values[base + cell] = (drawn &>> UInt128(truncatingIfNeeded: cell)) & 1 == 1 ? 1 : 0
                     changed &= changed &- 1
                 }
             }
         }
-        swap(&shownPlanes, &drawnPlanes)
+        shownPlanes = drawnPlanes
     }
 }
 
