@@ -68,8 +68,13 @@ public struct Asterix: MinAtarGame {
     public internal(set) var playerX = 5
     /// The player's row (1–8).
     public internal(set) var playerY = 5
+    /// The entity of each row 1–8, stored inline so frames pay no copy-on-write checks.
+    var entityStorage = InlineArray<8, Entity?>(repeating: nil)
     /// The entity of each row 1–8 (index 0 is row 1), or `nil` when the row is free.
-    public internal(set) var entities = [Entity?](repeating: nil, count: 8)
+    public internal(set) var entities: [Entity?] {
+        get { (0..<8).map { entityStorage[$0] } }
+        set { for slot in 0..<8 { entityStorage[slot] = newValue[slot] } }
+    }
     /// Frames between spawns.
     public internal(set) var spawnInterval = Asterix.initialSpawnInterval
     /// Frames until the next spawn.
@@ -91,7 +96,7 @@ public struct Asterix: MinAtarGame {
     public mutating func reset(using generator: inout Xoshiro256) {
         playerX = 5
         playerY = 5
-        for slot in entities.indices { entities[slot] = nil }
+        for slot in entityStorage.indices { entityStorage[slot] = nil }
         spawnInterval = Self.initialSpawnInterval
         spawnTimer = spawnInterval
         moveInterval = Self.initialMoveInterval
@@ -115,19 +120,19 @@ public struct Asterix: MinAtarGame {
         default: break
         }
 
-        for slot in entities.indices {
-            guard let entity = entities[slot] else { continue }
+        for slot in entityStorage.indices {
+            guard let entity = entityStorage[slot] else { continue }
             touch(entity, slot: slot, outcome: &outcome)
         }
         if moveTimer == 0 {
             moveTimer = moveInterval
-            for slot in entities.indices {
-                guard var entity = entities[slot] else { continue }
+            for slot in entityStorage.indices {
+                guard var entity = entityStorage[slot] else { continue }
                 entity.x += entity.movesRight ? 1 : -1
                 if entity.x < 0 || entity.x > 9 {
-                    entities[slot] = nil
+                    entityStorage[slot] = nil
                 } else {
-                    entities[slot] = entity
+                    entityStorage[slot] = entity
                     touch(entity, slot: slot, outcome: &outcome)
                 }
             }
@@ -153,7 +158,7 @@ public struct Asterix: MinAtarGame {
     private mutating func touch(_ entity: Entity, slot: Int, outcome: inout MinAtar.Outcome) {
         guard entity.x == playerX, slot + 1 == playerY else { return }
         if entity.isGold {
-            entities[slot] = nil
+            entityStorage[slot] = nil
             outcome.reward += 1
         } else {
             outcome.terminated = true
@@ -166,12 +171,12 @@ public struct Asterix: MinAtarGame {
         let movesRight = generator.nextBool(probability: 1.0 / 2)
         let isGold = generator.nextBool(probability: 1.0 / 3)
         var freeCount = 0
-        for entity in entities where entity == nil { freeCount += 1 }
+        for slot in entityStorage.indices where entityStorage[slot] == nil { freeCount += 1 }
         guard freeCount > 0 else { return }
         var pick = generator.nextInt(upperBound: freeCount)
-        for slot in entities.indices where entities[slot] == nil {
+        for slot in entityStorage.indices where entityStorage[slot] == nil {
             if pick == 0 {
-                entities[slot] = Entity(x: movesRight ? 0 : 9, movesRight: movesRight, isGold: isGold)
+                entityStorage[slot] = Entity(x: movesRight ? 0 : 9, movesRight: movesRight, isGold: isGold)
                 return
             }
             pick -= 1
@@ -180,8 +185,8 @@ public struct Asterix: MinAtarGame {
 
     public func draw(into planes: inout MinAtar.Planes) {
         planes.insert(Channel.player, x: playerX, y: playerY)
-        for slot in entities.indices {
-            guard let entity = entities[slot] else { continue }
+        for slot in entityStorage.indices {
+            guard let entity = entityStorage[slot] else { continue }
             let y = slot + 1
             planes.insert(entity.isGold ? Channel.gold : Channel.enemy, x: entity.x, y: y)
             let backX = entity.movesRight ? entity.x - 1 : entity.x + 1

@@ -76,14 +76,19 @@ public struct Freeway: MinAtarGame {
     public internal(set) var moveTimer = Freeway.moveInterval
     /// The reference's countdown to the end of the game.
     public internal(set) var framesLeft = Freeway.frameLimit
+    /// The eight cars, lane 1 first (stored inline, so frames pay no copy-on-write checks).
+    var carStorage = InlineArray<8, Car> { Car(x: 0, y: $0 + 1, moveTimer: 1, velocity: 1) }
     /// The eight cars, lane 1 first.
-    public internal(set) var cars: [Car] = (1...8).map { Car(x: 0, y: $0, moveTimer: 1, velocity: 1) }
+    public internal(set) var cars: [Car] {
+        get { (0..<8).map { carStorage[$0] } }
+        set { for index in 0..<8 { carStorage[index] = newValue[index] } }
+    }
     public var difficultyLevel: Int? { nil }
 
     public init(difficultyRamping: Bool) {}
 
     public mutating func reset(using generator: inout Xoshiro256) {
-        for index in cars.indices { cars[index].x = 0 }
+        for index in carStorage.indices { carStorage[index].x = 0 }
         randomizeCars(using: &generator)
         chickenY = 9
         moveTimer = Self.moveInterval
@@ -106,16 +111,18 @@ public struct Freeway: MinAtarGame {
             chickenY = 9
         }
 
-        for index in cars.indices {
-            if cars[index].x == Self.chickenX, cars[index].y == chickenY { chickenY = 9 }
-            if cars[index].moveTimer == 0 {
-                cars[index].moveTimer = abs(cars[index].velocity)
-                cars[index].x += cars[index].velocity > 0 ? 1 : -1
-                if cars[index].x < 0 { cars[index].x = 9 } else if cars[index].x > 9 { cars[index].x = 0 }
-                if cars[index].x == Self.chickenX, cars[index].y == chickenY { chickenY = 9 }
+        for index in carStorage.indices {
+            var car = carStorage[index]
+            if car.x == Self.chickenX, car.y == chickenY { chickenY = 9 }
+            if car.moveTimer == 0 {
+                car.moveTimer = abs(car.velocity)
+                car.x += car.velocity > 0 ? 1 : -1
+                if car.x < 0 { car.x = 9 } else if car.x > 9 { car.x = 0 }
+                if car.x == Self.chickenX, car.y == chickenY { chickenY = 9 }
             } else {
-                cars[index].moveTimer -= 1
+                car.moveTimer -= 1
             }
+            carStorage[index] = car
         }
 
         if moveTimer > 0 { moveTimer -= 1 }
@@ -128,19 +135,20 @@ public struct Freeway: MinAtarGame {
     /// the speed. Draws all eight speeds, then all eight directions, in the
     /// reference's order.
     private mutating func randomizeCars(using generator: inout Xoshiro256) {
-        for index in cars.indices {
+        for index in carStorage.indices {
             let speed = 1 + generator.nextInt(upperBound: 5)
-            cars[index].moveTimer = speed
-            cars[index].velocity = speed
+            carStorage[index].moveTimer = speed
+            carStorage[index].velocity = speed
         }
-        for index in cars.indices where generator.nextUnitDouble() < 0.5 {
-            cars[index].velocity = -cars[index].velocity
+        for index in carStorage.indices where generator.nextUnitDouble() < 0.5 {
+            carStorage[index].velocity = -carStorage[index].velocity
         }
     }
 
     public func draw(into planes: inout MinAtar.Planes) {
         planes.insert(Channel.chicken, x: Self.chickenX, y: chickenY)
-        for car in cars {
+        for index in carStorage.indices {
+            let car = carStorage[index]
             planes.insert(Channel.car, x: car.x, y: car.y)
             var backX = car.velocity > 0 ? car.x - 1 : car.x + 1
             if backX < 0 { backX = 9 } else if backX > 9 { backX = 0 }

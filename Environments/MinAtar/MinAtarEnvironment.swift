@@ -154,12 +154,17 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
         observation.withUnsafeMutableBufferPointer { values in
             for channel in 0..<channels {
                 let drawn = drawnPlanes[channel].bits
-                var changed = shownPlanes[channel].bits ^ drawn
+                let changed = shownPlanes[channel].bits ^ drawn
+                guard changed != 0 else { continue }
                 let base = channel * MinAtar.cellsPerPlane
-                while changed != 0 {
-                    let cell = changed.trailingZeroBitCount
-                    values[base + cell] = (drawn &>> UInt128(truncatingIfNeeded: cell)) & 1 == 1 ? 1 : 0
-                    changed &= changed &- 1
+                var appeared = changed & drawn, vanished = changed & ~drawn
+                while appeared != 0 {
+                    values[base + appeared.trailingZeroBitCount] = 1
+                    appeared &= appeared &- 1
+                }
+                while vanished != 0 {
+                    values[base + vanished.trailingZeroBitCount] = 0
+                    vanished &= vanished &- 1
                 }
             }
         }

@@ -411,15 +411,22 @@ public struct Seaquest: MinAtarGame {
         planes.insert(Channel.submarineFront, x: submarineX, y: submarineY)
         let backX = facesRight ? submarineX - 1 : submarineX + 1
         if (0...9).contains(backX) { planes.insert(Channel.submarineBack, x: backX, y: submarineY) }
+        // Row 9: the oxygen gauge fills columns from 0; the diver gauge ends at
+        // column 8 and is empty while the count is not positive.
         let oxygenCells = max(0, oxygen) * 10 / Self.maxOxygen
-        for x in 0..<oxygenCells { planes.insert(Channel.oxygenGauge, x: x, y: 9) }
-        // The gauge ends at column 8 and is empty while the count is not positive.
-        for x in stride(from: 9 - diverCount, to: 9, by: 1) { planes.insert(Channel.diverGauge, x: x, y: 9) }
+        planes[Channel.oxygenGauge] = Self.bottomRow(columns: 0, count: oxygenCells)
+        planes[Channel.diverGauge] = Self.bottomRow(columns: 9 - diverCount, count: max(0, diverCount))
         for bullet in friendlyBullets { planes.insert(Channel.friendlyBullet, x: bullet.x, y: bullet.y) }
         for bullet in enemyBullets { planes.insert(Channel.enemyBullet, x: bullet.x, y: bullet.y) }
         for swimmer in fish { draw(swimmer, as: .enemyFish, into: &planes) }
         for swimmer in enemySubmarines { draw(swimmer, as: .enemySubmarine, into: &planes) }
         for swimmer in divers { draw(swimmer, as: .diver, into: &planes) }
+    }
+
+    /// `count` cells of row 9 starting at column `first`.
+    private static func bottomRow(columns first: Int, count: Int) -> MinAtar.CellMask {
+        let run: UInt128 = (1 &<< UInt128(truncatingIfNeeded: count)) &- 1
+        return MinAtar.CellMask(bits: run &<< UInt128(truncatingIfNeeded: 90 + first))
     }
 
     private func draw(_ swimmer: Swimmer, as channel: Channel, into planes: inout MinAtar.Planes) {
