@@ -183,6 +183,7 @@ public struct Asterix: MinAtarGame {
         }
     }
 
+    @inline(__always)
     public func draw(into planes: inout MinAtar.Planes) {
         planes.insert(Channel.player, x: playerX, y: playerY)
         for slot in entityStorage.indices {

@@ -135,6 +135,7 @@ public struct Breakout: MinAtarGame {
         return outcome
     }
 
+    @inline(__always)
     public func draw(into planes: inout MinAtar.Planes) {
         planes.insert(Channel.ball, x: ballX, y: ballY)
         planes.insert(Channel.paddle, x: paddleX, y: 9)

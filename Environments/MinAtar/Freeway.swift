@@ -145,6 +145,7 @@ public struct Freeway: MinAtarGame {
         }
     }
 
+    @inline(__always)
     public func draw(into planes: inout MinAtar.Planes) {
         planes.insert(Channel.chicken, x: Self.chickenX, y: chickenY)
         for index in carStorage.indices {

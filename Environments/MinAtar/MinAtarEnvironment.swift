@@ -64,9 +64,8 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
     private var generator: Xoshiro256
     /// Kept between steps; only cells that change are written.
     private var observation: [Float]
-    /// The planes the observation currently shows, and a second buffer to draw the next frame into.
+    /// The planes the observation currently shows.
     private var shownPlanes: MinAtar.Planes
-    private var drawnPlanes: MinAtar.Planes
 
     /// Creates the environment.
     ///
@@ -86,7 +85,6 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
         self.observationSpace = Box(low: 0, high: 1, shape: [channels, MinAtar.gridSize, MinAtar.gridSize])
         self.observation = [Float](repeating: 0, count: channels * MinAtar.cellsPerPlane)
         self.shownPlanes = MinAtar.Planes(channelCount: channels)
-        self.drawnPlanes = MinAtar.Planes(channelCount: channels)
         self.generator = seed.map(Xoshiro256.init(seed:)) ?? Xoshiro256()
         self.game = Game(difficultyRamping: difficultyRamping)
         game.reset(using: &generator)
@@ -145,16 +143,18 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
     /// games without one.
     public var difficultyLevel: Int? { game.difficultyLevel }
 
-    /// Draws the game into the spare planes and writes only the cells that differ
+    /// Draws the game into fresh planes and writes only the cells that differ
     /// from the planes shown so far.
     private mutating func refreshObservation() {
-        drawnPlanes.removeAll()
+        // Local planes (inline storage) rather than a stored buffer, so that
+        // drawing reads `game` in place instead of copying it.
+        var drawnPlanes = MinAtar.Planes(channelCount: shownPlanes.channelCount)
         game.draw(into: &drawnPlanes)
-        let channels = drawnPlanes.channelCount
+        let shown = shownPlanes
         observation.withUnsafeMutableBufferPointer { values in
-            for channel in 0..<channels {
+            for channel in 0..<drawnPlanes.channelCount {
                 let drawn = drawnPlanes[channel].bits
-                let changed = shownPlanes[channel].bits ^ drawn
+                let changed = shown[channel].bits ^ drawn
                 guard changed != 0 else { continue }
                 let base = channel * MinAtar.cellsPerPlane
                 var appeared = changed & drawn, vanished = changed & ~drawn

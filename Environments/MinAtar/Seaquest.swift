@@ -407,6 +407,7 @@ public struct Seaquest: MinAtarGame {
 
     // MARK: - Observation
 
+    @inline(__always)
     public func draw(into planes: inout MinAtar.Planes) {
         planes.insert(Channel.submarineFront, x: submarineX, y: submarineY)
         let backX = facesRight ? submarineX - 1 : submarineX + 1

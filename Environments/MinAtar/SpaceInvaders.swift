@@ -166,6 +166,7 @@ public struct SpaceInvaders: MinAtarGame {
         return nil
     }
 
+    @inline(__always)
     public func draw(into planes: inout MinAtar.Planes) {
         planes.insert(Channel.cannon, x: cannonX, y: 9)
         planes[Channel.alien] = aliens
