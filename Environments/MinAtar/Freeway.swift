@@ -81,8 +81,14 @@ public struct Freeway: MinAtarGame {
     /// The eight cars, lane 1 first.
     public internal(set) var cars: [Car] {
         get { (0..<8).map { carStorage[$0] } }
-        set { for index in 0..<8 { carStorage[index] = newValue[index] } }
+        set {
+            for index in 0..<8 { carStorage[index] = newValue[index] }
+            updateCarPlanes()
+        }
     }
+    /// The car channel and the five speed-trail channels, in channel order, as
+    /// of the last change to the cars.
+    var carPlanes = InlineArray<6, MinAtar.CellMask>(repeating: MinAtar.CellMask(bits: 0))
     public var difficultyLevel: Int? { nil }
 
     public init(difficultyRamping: Bool) {}
@@ -93,6 +99,7 @@ public struct Freeway: MinAtarGame {
         chickenY = 9
         moveTimer = Self.moveInterval
         framesLeft = Self.frameLimit
+        updateCarPlanes()
     }
 
     public mutating func act(_ action: MinAtarAction, using generator: inout Xoshiro256) -> MinAtar.Outcome {
@@ -128,6 +135,7 @@ public struct Freeway: MinAtarGame {
         if moveTimer > 0 { moveTimer -= 1 }
         framesLeft -= 1
         if framesLeft < 0 { outcome.truncated = true }
+        updateCarPlanes()
         return outcome
     }
 
@@ -145,16 +153,24 @@ public struct Freeway: MinAtarGame {
         }
     }
 
+    /// Recomputes ``carPlanes`` from the cars (in place, in a mutating context,
+    /// so that drawing a frame never walks, or copies, the car storage).
+    private mutating func updateCarPlanes() {
+        var planes = InlineArray<6, MinAtar.CellMask>(repeating: MinAtar.CellMask(bits: 0))
+        for index in 0..<8 {
+            let car = carStorage[index]
+            planes[0].insert(x: car.x, y: car.y)
+            var backX = car.velocity > 0 ? car.x - 1 : car.x + 1
+            if backX < 0 { backX = 9 } else if backX > 9 { backX = 0 }
+            // Trail planes 1...5 are the speed1 ... speed5 channels.
+            planes[abs(car.velocity)].insert(x: backX, y: car.y)
+        }
+        carPlanes = planes
+    }
+
     @inline(__always)
     public func draw(into planes: inout MinAtar.Planes) {
         planes.insert(Channel.chicken, x: Self.chickenX, y: chickenY)
-        for index in carStorage.indices {
-            let car = carStorage[index]
-            planes.insert(Channel.car, x: car.x, y: car.y)
-            var backX = car.velocity > 0 ? car.x - 1 : car.x + 1
-            if backX < 0 { backX = 9 } else if backX > 9 { backX = 0 }
-            // speed1 ... speed5 follow `car` in channel order.
-            planes[Channel.car.rawValue + abs(car.velocity)].insert(x: backX, y: car.y)
-        }
+        for index in 0..<6 { planes[Channel.car.rawValue + index] = carPlanes[index] }
     }
 }

@@ -183,7 +183,7 @@ extension MinAtar {
 
         /// The number of channels.
         public let channelCount: Int
-        private var storage = InlineArray<10, CellMask>(repeating: .empty)
+        private var storage: InlineArray<10, CellMask>
 
         /// Creates `channelCount` empty planes.
         ///
@@ -192,6 +192,7 @@ extension MinAtar {
             precondition(channelCount > 0 && channelCount <= Self.maxChannelCount,
                          "MinAtar games have 1 to \(Self.maxChannelCount) channels, got \(channelCount)")
             self.channelCount = channelCount
+            storage = InlineArray(repeating: CellMask(bits: 0))
         }
 
         /// Every channel's mask, in channel order.

@@ -146,17 +146,18 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
     /// Draws the game into fresh planes and writes only the cells that differ
     /// from the planes shown so far.
     private mutating func refreshObservation() {
-        // Local planes (inline storage) rather than a stored buffer, so that
-        // drawing reads `game` in place instead of copying it.
         var drawnPlanes = MinAtar.Planes(channelCount: shownPlanes.channelCount)
-        game.draw(into: &drawnPlanes)
-        let shown = shownPlanes
-        observation.withUnsafeMutableBufferPointer { values in
-            for channel in 0..<drawnPlanes.channelCount {
-                let drawn = drawnPlanes[channel].bits
-                let changed = shown[channel].bits ^ drawn
-                guard changed != 0 else { continue }
-                let base = channel * MinAtar.cellsPerPlane
+        // Through a pointer: a plain `game.draw(into:)` inside this mutating
+        // method copies the whole game first (hundreds of bytes, and a retain
+        // of each of Seaquest's lists) on every frame.
+        withUnsafeMutablePointer(to: &game) { $0.pointee.draw(into: &drawnPlanes) }
+        for channel in 0..<drawnPlanes.channelCount {
+            let drawn = drawnPlanes[channel].bits
+            let changed = shownPlanes[channel].bits ^ drawn
+            guard changed != 0 else { continue }
+            shownPlanes[channel] = drawnPlanes[channel]
+            let base = channel * MinAtar.cellsPerPlane
+            observation.withUnsafeMutableBufferPointer { values in
                 var appeared = changed & drawn, vanished = changed & ~drawn
                 while appeared != 0 {
                     values[base + appeared.trailingZeroBitCount] = 1
@@ -168,7 +169,6 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
                 }
             }
         }
-        shownPlanes = drawnPlanes
     }
 }
 
