@@ -7,10 +7,24 @@
 /// alphabet (``MinAtarAction``), the optional minimal action set, sticky actions
 /// and the binary observation planes.
 ///
-/// The rules follow the reference implementation line for line in effect (the
-/// order of updates within a frame, the timers, the spawn rules); only the
-/// random numbers differ, since they come from the environment's own
-/// ``Xoshiro256`` instead of NumPy.
+/// The rules follow the reference implementation in effect line for line (the
+/// order of updates within a frame, the timers, the spawn rules, the draws from
+/// the generator in the reference's order). The random numbers come from the
+/// environment's own ``Xoshiro256`` instead of NumPy; fed the same numbers, the
+/// reference produces the same frames (the tests replay it that way).
+///
+/// Differences from the reference, all outside the rules:
+/// - Freeway's 2500-frame end is reported as truncation, not termination
+///   (see ``Freeway``).
+/// - A reset with a seed returns the sticky-action memory to no-op; the
+///   reference keeps the last action of the previous episode (as this does on a
+///   reset without a seed).
+/// - Stepping a finished episode throws ``EnvironmentError`` instead of
+///   returning zero reward.
+/// - Where the reference removes an object from a list by value
+///   (`list.remove`), this removes it by position; the two differ only if two
+///   objects of a list were equal in every field, which the rules do not let
+///   happen in practice.
 public enum MinAtar {
     /// Cells per side of every game's grid.
     public static let gridSize = 10
