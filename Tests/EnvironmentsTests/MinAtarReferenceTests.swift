@@ -2,6 +2,7 @@ import XCTest
 @testable import Environments
 
 /// Frame-exact agreement with the reference implementation (MinAtar 1.0.15).
+/// `scripts/minatar/reference_trajectories.py` made the numbers.
 ///
 /// The reference numbers come from running the Python `minatar` package with its
 /// NumPy generator replaced by a Python copy of this project's ``Xoshiro256``

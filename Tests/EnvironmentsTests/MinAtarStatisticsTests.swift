@@ -2,7 +2,8 @@ import Foundation
 import XCTest
 @testable import Environments
 
-/// Uniform random play against the Python reference's statistics.
+/// Uniform random play against the Python reference's statistics
+/// (`scripts/minatar/reference_statistics.py` made the reference numbers).
 ///
 /// Reference: `minatar` 1.0.15 from PyPI, `Environment(game, sticky_action_prob=0.1)`
 /// with its default difficulty ramping, `seed(1)`, actions uniform over all
