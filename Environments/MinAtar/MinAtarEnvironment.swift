@@ -125,14 +125,6 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
                     terminated: outcome.terminated, truncated: outcome.truncated && !outcome.terminated)
     }
 
-    /// Puts the game in an arbitrary state and starts an episode from it (for
-    /// tests that set up a situation; the generator and previous action are kept).
-    mutating func replaceGame(with newGame: Game) {
-        game = newGame
-        phase = .running
-        refreshObservation()
-    }
-
     /// The current observation (the one the last reset or step returned).
     public var currentObservation: [Float] { observation }
 
