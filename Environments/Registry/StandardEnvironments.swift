@@ -4,5 +4,6 @@ extension EnvironmentRegistry {
 
     private static func builtInSpecs() -> [EnvironmentSpec] {
         GridWorld.registrations + CartPole.registrations + MountainCar.registrations + Acrobot.registrations
+            + Catch.registrations + Snake.registrations
     }
 }
