@@ -24,7 +24,7 @@ public enum VectorScheduling: Sendable, Equatable {
     /// One thread, the caller's.
     case serial
     /// Persistent worker threads that spin on a shared counter between steps
-    /// and fall asleep after ``WorkerPool/spinLimit`` idle polls; the caller's
+    /// and fall asleep after 20,000 idle polls (tens of microseconds); the caller's
     /// thread takes the first chunk. Fastest when steps follow each other
     /// closely and each is small.
     case workerThreads(Int)

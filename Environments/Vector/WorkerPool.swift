@@ -4,15 +4,20 @@ import Synchronization
 /// Persistent threads that run one job, split into chunks, when asked, and
 /// wait for the next request by spinning and then sleeping.
 ///
-/// ``run()`` hands chunks `1..<threadCount` to the workers and runs chunk 0
-/// itself, then waits until every chunk is done, so it acts as a barrier: the
-/// job's writes are visible to the caller when it returns (release/acquire on
-/// the counters). Requests are numbered; a worker that sees a new number runs
-/// its chunk and decrements the count of outstanding chunks.
+/// ``run()`` runs chunk 0 on the caller's thread and offers chunk `w` to
+/// worker `w`; it returns when every chunk is done, so it acts as a barrier
+/// (the job's writes are visible to the caller afterwards, by release/acquire
+/// on the counters). Each worker chunk has a `claimed` flag that the worker
+/// and the caller race for with an atomic exchange: after its own chunk the
+/// caller takes any chunk whose worker has not started it yet. A worker that
+/// the operating system has not scheduled (the machine is busy, or has fewer
+/// cores than threads) therefore never holds the caller up: the caller does
+/// its work, and the vector runs at about serial speed instead of waiting for
+/// a time slice.
 ///
-/// Waking a sleeping thread costs a system call and several microseconds, more
-/// than stepping 64 cart-poles, so a worker first polls for
-/// ``spinLimit`` rounds (about tens of microseconds) after each chunk, and only
+/// Waking a sleeping thread costs a system call and several microseconds,
+/// more than stepping 64 cart-poles, so a worker first polls for
+/// ``spinLimit`` rounds (tens of microseconds) after each request, and only
 /// then sleeps on its semaphore. The handshake that lets it sleep without
 /// missing a request: the worker sets its `isSleeping` flag, then re-reads the
 /// request number; the requester bumps the number, then takes each flag with
@@ -27,6 +32,9 @@ final class WorkerPool: @unchecked Sendable {
     private final class Slot: Sendable {
         let isSleeping = Atomic<Bool>(false)
         let wakeUp = DispatchSemaphore(value: 0)
+        /// Whether this worker's chunk of the current request was taken (by the
+        /// worker or by the caller); `true` between requests.
+        let isClaimed = Atomic<Bool>(true)
     }
 
     /// Chunks per job: the workers' plus the caller's.
@@ -65,11 +73,17 @@ final class WorkerPool: @unchecked Sendable {
     @usableFromInline func run() {
         guard let job else { return }
         outstanding.store(slots.count, ordering: .relaxed)
+        for slot in slots { slot.isClaimed.store(false, ordering: .releasing) }
         request.add(1, ordering: .sequentiallyConsistent)
         for slot in slots where slot.isSleeping.exchange(false, ordering: .sequentiallyConsistent) {
             slot.wakeUp.signal()
         }
         job(0)
+        // Take the chunks whose workers have not started yet.
+        for (index, slot) in slots.enumerated() where !slot.isClaimed.exchange(true, ordering: .acquiringAndReleasing) {
+            job(index + 1)
+            outstanding.subtract(1, ordering: .releasing)
+        }
         while outstanding.load(ordering: .acquiring) > 0 {}
     }
 
@@ -101,8 +115,10 @@ final class WorkerPool: @unchecked Sendable {
             }
             seen = current
             if isStopping.load(ordering: .acquiring) { return }
-            job?(chunk)
-            outstanding.subtract(1, ordering: .releasing)
+            if !slot.isClaimed.exchange(true, ordering: .acquiringAndReleasing) {
+                job?(chunk)
+                outstanding.subtract(1, ordering: .releasing)
+            }
         }
     }
 }
