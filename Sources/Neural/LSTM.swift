@@ -25,6 +25,11 @@ import Foundation
 /// BPTT across windows) and leaves the gradient with respect to the initial state
 /// in ``initialHiddenGradient``/``initialCellGradient``.
 ///
+/// Episode boundaries inside a sequence: where ``episodeStarts`` marks step `t`
+/// of sequence `b`, the state before that step is zero instead of the state the
+/// previous step left, and no gradient flows back across the boundary (as a
+/// recurrent policy that resets its memory when an episode starts).
+///
 /// For acting one step at a time, ``step(input:hidden:cell:)`` advances a batch
 /// of states in place without allocating.
 public final class LSTM: Layer {
@@ -49,6 +54,11 @@ public final class LSTM: Layer {
     public var initialHidden: Tensor?
     /// The cell state before the first step, `[batch, hiddenSize]`; nil means zeros.
     public var initialCell: Tensor?
+    /// Where episodes start inside the sequences, `batch × time` flags in row-major
+    /// order (`episodeStarts[b * time + t]`); nil means nowhere. A flagged step
+    /// starts from the zero state (a flag at `t = 0` ignores the initial state).
+    /// Read by ``forward(_:)`` and, unchanged, by the backward pass.
+    public var episodeStarts: [Bool]?
 
     /// The hidden state after the last step of the last ``forward(_:)``, `[batch, hiddenSize]`.
     public let finalHidden = Tensor(shape: [0, 0])
@@ -70,6 +80,8 @@ public final class LSTM: Layer {
     private let cells = Tensor(shape: [0, 0, 0])
     private let cellTanh = Tensor(shape: [0, 0, 0])
     private let zeroState = Tensor(shape: [0, 0])
+    /// One zero state row, the state before a step flagged in ``episodeStarts``.
+    private let zeroRow: Tensor
     /// Gradients with respect to the gate pre-activations, `[batch, time, 4H]`.
     private let gateGradient = Tensor(shape: [0, 0, 0])
     private let inputGradient = Tensor(shape: [0, 0, 0])
@@ -89,6 +101,7 @@ public final class LSTM: Layer {
         inputWeight = Parameter(name: "inputWeight", value: Tensor(shape: [inputSize, gateWidth]))
         hiddenWeight = Parameter(name: "hiddenWeight", value: Tensor(shape: [hiddenSize, gateWidth]))
         bias = Parameter(name: "bias", value: Tensor(shape: [gateWidth]))
+        zeroRow = Tensor(shape: [hiddenSize])
         let bound = 1 / Float(hiddenSize).squareRoot()
         for parameter in [inputWeight, hiddenWeight, bias] {
             Initializers.uniform(parameter.value, bound: bound, using: &generator)
@@ -120,6 +133,8 @@ public final class LSTM: Layer {
         finalHidden.resize(batch, hidden)
         finalCell.resize(batch, hidden)
         let (startHidden, startCell) = startState(batch: batch)
+        let starts = checkedEpisodeStarts(batch: batch, time: time)
+        let zero = zeroRow.pointer
 
         // All input projections at once: gates = b + x·W_ih over batch × time rows.
         let rows = batch * time
@@ -132,7 +147,14 @@ public final class LSTM: Layer {
         let sequenceStride = time * hidden, gateStride = time * width
         for t in 0..<time {
             for b in 0..<batch {
-                let source = t == 0 ? startHidden.pointer + b * hidden : h + b * sequenceStride + (t - 1) * hidden
+                let source: UnsafeMutablePointer<Float>
+                if starts?[b * time + t] == true {
+                    source = zero
+                } else if t == 0 {
+                    source = startHidden.pointer + b * hidden
+                } else {
+                    source = h + b * sequenceStride + (t - 1) * hidden
+                }
                 (hp + b * sequenceStride + t * hidden).update(from: source, count: hidden)
             }
             // gates[:, t] += h_{t-1}·W_hh, reading and writing strided rows in place.
@@ -141,7 +163,14 @@ public final class LSTM: Layer {
                       beta: 1, c: z + t * width, ldc: gateStride)
             for b in 0..<batch {
                 let offset = b * sequenceStride + t * hidden
-                let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
+                let cellBefore: UnsafeMutablePointer<Float>
+                if starts?[b * time + t] == true {
+                    cellBefore = zero
+                } else if t == 0 {
+                    cellBefore = startCell.pointer + b * hidden
+                } else {
+                    cellBefore = c + offset - hidden
+                }
                 applyCell(gates: z + b * gateStride + t * width, cellBefore: cellBefore,
                           cell: c + offset, cellTanh: tc + offset, hidden: h + offset)
             }
@@ -174,6 +203,13 @@ public final class LSTM: Layer {
             cellTanh[j] = squashed
             h[j] = o * squashed
         }
+    }
+
+    private func checkedEpisodeStarts(batch: Int, time: Int) -> [Bool]? {
+        guard let episodeStarts else { return nil }
+        precondition(episodeStarts.count == batch * time,
+                     "episodeStarts must have batch × time = \(batch * time) flags, got \(episodeStarts.count)")
+        return episodeStarts
     }
 
     private func startState(batch: Int) -> (hidden: Tensor, cell: Tensor) {
@@ -216,6 +252,8 @@ public final class LSTM: Layer {
         startCarry(hiddenCarry, from: finalHiddenGradient, count: batch * hidden)
         startCarry(cellCarry, from: finalCellGradient, count: batch * hidden)
         let startCell = startState(batch: batch).cell
+        let starts = checkedEpisodeStarts(batch: batch, time: time)
+        let zero = zeroRow.pointer
 
         let dOut = outputGradient.pointer, z = gates.pointer, dz = gateGradient.pointer
         let c = cells.pointer, tc = cellTanh.pointer
@@ -225,7 +263,8 @@ public final class LSTM: Layer {
                 let offset = b * sequenceStride + t * hidden
                 let gateRow = z + b * gateStride + t * width
                 let gradientRow = dz + b * gateStride + t * width
-                let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
+                let reset = starts?[b * time + t] == true
+                let cellBefore = reset ? zero : t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
                 let dh = hiddenCarry + b * hidden, dc = cellCarry + b * hidden
                 for j in 0..<hidden {
                     let i = gateRow[j], f = gateRow[hidden + j]
@@ -239,10 +278,17 @@ public final class LSTM: Layer {
                     gradientRow[3 * hidden + j] = hiddenGrad * squashed * o * (1 - o)
                     dc[j] = cellGrad * f
                 }
+                // The state before a reset step was replaced by zeros: nothing flows back.
+                if reset { dc.update(repeating: 0, count: hidden) }
             }
             // dh_{t-1} = dz_t·W_hhᵀ
             BLAS.gemm(transposeB: true, m: batch, n: hidden, k: width,
                       a: dz + t * width, lda: gateStride, b: hiddenWeight.value.pointer, c: hiddenCarry)
+            if let starts {
+                for b in 0..<batch where starts[b * time + t] {
+                    (hiddenCarry + b * hidden).update(repeating: 0, count: hidden)
+                }
+            }
         }
 
         let rows = batch * time

@@ -111,6 +111,88 @@ final class LSTMTests: XCTestCase {
         }
     }
 
+    /// A flagged step starts from the zero state: the sequence forward equals
+    /// stepping one step at a time and zeroing the state where an episode starts.
+    func testEpisodeStartsResetTheStateLikeZeroingBetweenSteps() {
+        let layer = makeLayer()
+        var generator = LSTMTestRandom(seed: 7)
+        let input = randomTensor([batch, time, inputSize], &generator)
+        let hidden = randomTensor([batch, hiddenSize], &generator)
+        let cell = randomTensor([batch, hiddenSize], &generator)
+        var starts = [Bool](repeating: false, count: batch * time)
+        starts[0 * time + 3] = true
+        starts[1 * time + 0] = true
+        starts[1 * time + 4] = true
+        layer.initialHidden = hidden.copy()
+        layer.initialCell = cell.copy()
+        layer.episodeStarts = starts
+        let output = layer.forward(input).copy()
+        let stepInput = Tensor(shape: [batch, inputSize])
+        for t in 0..<time {
+            for b in 0..<batch {
+                for k in 0..<inputSize { stepInput[b * inputSize + k] = input[(b * time + t) * inputSize + k] }
+                if starts[b * time + t] {
+                    for j in 0..<hiddenSize { hidden[b * hiddenSize + j] = 0; cell[b * hiddenSize + j] = 0 }
+                }
+            }
+            layer.step(input: stepInput, hidden: hidden, cell: cell)
+            for b in 0..<batch {
+                for j in 0..<hiddenSize {
+                    XCTAssertEqual(hidden[b * hiddenSize + j], output[(b * time + t) * hiddenSize + j], accuracy: 1e-5)
+                }
+            }
+        }
+    }
+
+    /// With episode starts, gradients still match finite differences, and the
+    /// initial state of a sequence flagged at step 0 gets no gradient.
+    func testGradientsWithEpisodeStartsMatchFiniteDifferences() {
+        let layer = makeLayer()
+        var generator = LSTMTestRandom(seed: 13)
+        let input = randomTensor([batch, time, inputSize], &generator)
+        let hidden0 = randomTensor([batch, hiddenSize], &generator, scale: 0.5)
+        let cell0 = randomTensor([batch, hiddenSize], &generator, scale: 0.5)
+        let outputWeights = randomTensor([batch, time, hiddenSize], &generator)
+        var starts = [Bool](repeating: false, count: batch * time)
+        starts[0 * time + 2] = true
+        starts[1 * time + 0] = true
+        starts[1 * time + 5] = true
+        layer.initialHidden = hidden0
+        layer.initialCell = cell0
+        layer.episodeStarts = starts
+
+        func loss() -> Double {
+            let output = layer.forward(input)
+            var total = 0.0
+            for k in 0..<output.count { total += Double(output[k]) * Double(outputWeights[k]) }
+            return total
+        }
+        _ = loss()
+        let inputGradient = layer.backward(outputWeights).copy()
+        let analytic: [(String, Tensor, Tensor)] = [
+            ("input", input, inputGradient),
+            ("h0", hidden0, layer.initialHiddenGradient.copy()),
+            ("c0", cell0, layer.initialCellGradient.copy()),
+        ] + layer.parameters.map { ($0.name, $0.value, $0.gradient.copy()) }
+        for j in 0..<hiddenSize {
+            XCTAssertEqual(layer.initialHiddenGradient[hiddenSize + j], 0)
+            XCTAssertEqual(layer.initialCellGradient[hiddenSize + j], 0)
+        }
+        let epsilon: Float = 1e-2
+        for (name, value, gradient) in analytic {
+            for index in 0..<value.count {
+                let original = value[index]
+                value[index] = original + epsilon
+                let plus = loss()
+                value[index] = original - epsilon
+                let minus = loss()
+                value[index] = original
+                let numeric = (plus - minus) / (2 * Double(epsilon))
+                XCTAssertEqual(Double(gradient[index]), numeric, accuracy: 2e-3 + 1e-2 * abs(numeric), "\(name)[\(index)]")
+            }
+        }
+    }
+
     func testStepMatchesSequenceForward() {
         let layer = makeLayer()
         var generator = LSTMTestRandom(seed: 5)
