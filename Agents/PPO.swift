@@ -120,7 +120,7 @@ public final class PPOAgent {
             }
         }
         var features = observationSize
-        if observationShape.count == 3 {
+        if observationShape.count == 3 && config.useCNN {
             var layers: [any Layer] = []
             var channels = observationShape[0], height = observationShape[1], width = observationShape[2]
             for outputChannels in config.convolutionChannels {
@@ -203,17 +203,18 @@ public final class PPOAgent {
         scratchCell = Tensor(shape: stateShape)
         singleHidden = Tensor(shape: [1, stateShape[1]])
         singleCell = Tensor(shape: [1, stateShape[1]])
-        actingInput = Tensor(shape: [environmentCount] + Self.inputShape(observationShape))
-        singleInput = Tensor(shape: [1] + Self.inputShape(observationShape))
+        let inputShape = encoder != nil ? observationShape : [observationSize]
+        actingInput = Tensor(shape: [environmentCount] + inputShape)
+        singleInput = Tensor(shape: [1] + inputShape)
         observationStatistics = config.normalizeObservations ? RunningMeanStd(size: observationSize) : nil
         currentObservations = [Float](repeating: 0, count: environmentCount * observationSize)
         currentEpisodeStarts = [Bool](repeating: true, count: environmentCount)
         normalized = [Float](repeating: 0, count: observationSize)
     }
 
-    /// `[C, H, W]` stays an image; anything else is one flat vector.
-    private static func inputShape(_ shape: [Int]) -> [Int] {
-        shape.count == 3 ? shape : [shape.reduce(1, *)]
+    /// The shape of one network input: `[C, H, W]` for the CNN, else one flat vector.
+    private var inputShape: [Int] {
+        encoder != nil ? observationShape : [observationSize]
     }
 
     /// Whether the policy has an LSTM.
@@ -498,7 +499,7 @@ public final class PPOAgent {
         -> (logits: Tensor, values: Tensor, statistics: PPOUpdateStatistics) {
         gatherRows(minibatch)
         let rows = minibatchRows.count
-        batchObservations.resize(to: [rows] + Self.inputShape(observationShape))
+        batchObservations.resize(to: [rows] + inputShape)
         buffer.observations.withUnsafeBufferPointer { source in
             for (index, row) in minibatchRows.enumerated() {
                 (batchObservations.pointer + index * observationSize)

@@ -69,6 +69,8 @@ public struct PPOConfig: AgentConfiguration {
     public var convolutionPadding = 0
     /// Width of the dense layer after the convolutions (0: none).
     public var encoderFeatures = 128
+    /// Use a CNN encoder for `[C, H, W]` observations (`false` flattens them, as vectors).
+    public var useCNN = true
 
     /// Creates the default configuration.
     public init() {}
@@ -103,6 +105,7 @@ public struct PPOConfig: AgentConfiguration {
         case convolutionStride = "conv_stride"
         case convolutionPadding = "conv_padding"
         case encoderFeatures = "encoder_features"
+        case useCNN = "use_cnn"
     }
 
     /// The preset-file keys, in declaration order.
@@ -144,6 +147,7 @@ public struct PPOConfig: AgentConfiguration {
         try read(.convolutionStride, &convolutionStride)
         try read(.convolutionPadding, &convolutionPadding)
         try read(.encoderFeatures, &encoderFeatures)
+        try read(.useCNN, &useCNN)
     }
 
     /// Whether the agent has an LSTM.
