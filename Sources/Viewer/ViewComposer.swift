@@ -24,15 +24,20 @@ public enum ViewComposer {
         max(1, comfortableSide / max(frameWidth, frameHeight))
     }
 
-    /// The text scale of the head-up line in an area `width` pixels wide: 2 where
-    /// at least 60 characters fit, 1 otherwise.
-    public static func textScale(forWidth width: Int) -> Int {
-        width >= 60 * BitmapFont.advance * 2 + 2 * padding ? 2 : 1
+    /// Views narrower than this get a head-up strip for text at scale 1.
+    static let narrowWidth = 240
+
+    /// The text scale of `text` on the head-up line of a view `width` pixels
+    /// wide: 2 when it fits at 2 (and the view is not narrow), 1 otherwise.
+    public static func textScale(for text: String, width: Int) -> Int {
+        width >= narrowWidth && Canvas.textSize(text, scale: 2).width + 2 * padding <= width ? 2 : 1
     }
 
-    /// Height of the head-up strip for an area `width` pixels wide.
+    /// Height of the head-up strip for a view `width` pixels wide: room for text
+    /// at scale 2 (at scale 1 in a narrow view), whatever the text, so the frame
+    /// does not jump when the line's length changes.
     public static func headUpHeight(forWidth width: Int) -> Int {
-        BitmapFont.glyphHeight * textScale(forWidth: width) + 2 * padding
+        BitmapFont.glyphHeight * (width >= narrowWidth ? 2 : 1) + 2 * padding
     }
 
     /// The initial size of a view of `frameWidth`×`frameHeight` frames: the frame at
@@ -97,6 +102,8 @@ public enum ViewComposer {
                 }
             }
         }
-        canvas.drawText(headUp, x: padding, y: padding, color: textColor, scale: textScale(forWidth: width))
+        let scale = textScale(for: headUp, width: width)
+        let textTop = (headUpHeight(forWidth: width) - BitmapFont.glyphHeight * scale) / 2
+        canvas.drawText(headUp, x: padding, y: textTop, color: textColor, scale: scale)
     }
 }

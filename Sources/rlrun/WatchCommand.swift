@@ -55,6 +55,9 @@ struct WatchCommand: ParsableCommand {
             let policy = try GreedyPolicy(runFolder: URL(fileURLWithPath: path))
             return try PolicyPlayback(policy: policy, episodes: episodes, seed: seed)
         }
+        if export == nil, let problem = ViewerWindow.displayProblem() {
+            _ = try reportingUserErrors { () throws -> Int in throw problem }
+        }
         let source = PolicyPlaybackSource(playback)
         let environment = playback.policy.environmentName
         print("watching dqn on \(environment): checkpoint at step \(playback.policy.checkpointStep), "
