@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(
             name: "ViewerTests",
             dependencies: [
-                "Viewer", "CPNG", "CGIF",
+                "Viewer", "Environments", "CPNG", "CGIF",
                 .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
             ]
         ),
