@@ -75,7 +75,7 @@ public struct LineChart: Sendable {
         return Scales(xRange: xTicks.first!...xTicks.last!, yRange: yTicks.first!...yTicks.last!, xTicks: xTicks, yTicks: yTicks)
     }
 
-    /// About five round tick values (1, 2 or 5 times a power of ten apart)
+    /// Five to seven round tick values (1, 2 or 5 times a power of ten apart)
     /// covering `low...high`; the first is at or below `low`, the last at or above `high`.
     static func niceTicks(low: Double, high: Double) -> [Double] {
         var low = low, high = high
@@ -83,13 +83,18 @@ public struct LineChart: Sendable {
             low -= 0.5
             high += 0.5
         }
-        let rough = (high - low) / 5
-        let magnitude = pow(10, (log10(rough)).rounded(.down))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= rough } ?? 10 * magnitude
-        let first = (low / step).rounded(.down) * step
-        let last = (high / step).rounded(.up) * step
-        let count = Int(((last - first) / step).rounded())
-        return (0...count).map { first + Double($0) * step }
+        let rough = (high - low) / 6
+        let exponent = Int(log10(rough).rounded(.down))
+        let magnitude = pow(10, Double(exponent))
+        let mantissa = [1, 2, 5, 10].first { Double($0) * magnitude >= rough } ?? 10
+        // Ticks as whole multiples of mantissa·10^exponent, divided (not multiplied) by
+        // a power of ten when it is negative, so 0.4 prints as 0.4, not 0.4000000000000001.
+        func tick(_ multiple: Int) -> Double {
+            exponent < 0 ? Double(multiple * mantissa) / pow(10, Double(-exponent)) : Double(multiple * mantissa) * magnitude
+        }
+        let step = Double(mantissa) * magnitude
+        let first = Int((low / step).rounded(.down)), last = Int((high / step).rounded(.up))
+        return (first...max(first + 1, last)).map(tick)
     }
 
     /// A tick label: integers plainly, thousands as `k`, millions as `M`, fractions with up to three decimals.
