@@ -17,6 +17,7 @@ public final class LiveView {
     public private(set) var framesShown = 0
 
     private var nextFrameTime = 0.0
+    private var nextEventPoll = 0.0
     private var stepsSinceClockCheck = 0
 
     /// Shows frames in `window`, at most `maximumFramesPerSecond` a second (at speed 1).
@@ -36,11 +37,15 @@ public final class LiveView {
         guard stepsSinceClockCheck >= 8 || window.controls.paused else { return !window.isClosed }
         stepsSinceClockCheck = 0
         let now = monotonicNow()
-        guard now >= nextFrameTime || window.controls.paused else { return true }
-        window.pollEvents()
+        let paused = window.controls.paused
         guard !window.isClosed else { return false }
-        let cap = maximumFramesPerSecond * window.controls.speed
-        nextFrameTime = max(nextFrameTime + 1 / cap, now)
+        guard now >= nextFrameTime || now >= nextEventPoll || paused else { return true }
+        // Keys are answered about 30 times a second even when frames are rarer.
+        window.pollEvents()
+        nextEventPoll = now + 1.0 / 30
+        guard !window.isClosed else { return false }
+        guard now >= nextFrameTime || window.controls.paused else { return true }
+        nextFrameTime = now + 1 / (maximumFramesPerSecond * window.controls.speed)
         guard let image = frame() else { return true }
         var facts = headUp()
         facts.framesPerSecond = window.measuredFramesPerSecond
