@@ -15,6 +15,9 @@ public final class LiveView {
     public let maximumFramesPerSecond: Double
     /// Frames drawn so far.
     public private(set) var framesShown = 0
+    /// Seconds spent drawing and showing those frames (not counting time paused):
+    /// what the live view cost the computation it shows.
+    public private(set) var secondsDrawing = 0.0
 
     private var nextFrameTime = 0.0
     private var nextEventPoll = 0.0
@@ -51,6 +54,7 @@ public final class LiveView {
         facts.framesPerSecond = window.measuredFramesPerSecond
         window.show(image, headUp: facts.text)
         framesShown += 1
+        secondsDrawing += monotonicNow() - now
         while window.controls.paused && !window.isClosed {
             facts.paused = true
             facts.framesPerSecond = nil

@@ -102,8 +102,14 @@ public enum ViewComposer {
                 }
             }
         }
-        let scale = textScale(for: headUp, width: width)
-        let textTop = (headUpHeight(forWidth: width) - BitmapFont.glyphHeight * scale) / 2
+        drawHeadUp(headUp, into: &canvas)
+    }
+
+    /// Draws the head-up line's text at the top of `canvas` (over what is there),
+    /// laid out for a view as wide as the canvas.
+    public static func drawHeadUp(_ headUp: String, into canvas: inout Canvas) {
+        let scale = textScale(for: headUp, width: canvas.width)
+        let textTop = (headUpHeight(forWidth: canvas.width) - BitmapFont.glyphHeight * scale) / 2
         canvas.drawText(headUp, x: padding, y: textTop, color: textColor, scale: scale)
     }
 }

@@ -30,11 +30,13 @@ public final class ViewerWindow {
     #if SDL
     private var window: OpaquePointer?
     private var renderer: OpaquePointer?
-    private var texture: OpaquePointer?
-    private var textureSize = (width: 0, height: 0)
+    private var frameTexture: (texture: OpaquePointer, width: Int, height: Int)?
+    private var headUpTexture: (texture: OpaquePointer, width: Int, height: Int)?
+    private var uploadBuffer: [UInt32] = []
 
-    /// SDL's `SDL_PIXELFORMAT_RGB24` (a macro Swift does not import).
+    /// SDL's `SDL_PIXELFORMAT_RGB24` and `SDL_PIXELFORMAT_ARGB8888` (macros Swift does not import).
     static let rgb24Format: UInt32 = 0x1710_1803
+    static let argb8888Format: UInt32 = 0x1636_2004
     #endif
 
     /// Whether a window can be opened at all: `nil` when it can, otherwise why not.
@@ -102,10 +104,12 @@ public final class ViewerWindow {
         guard !closed else { return }
         closed = true
         #if SDL
-        if let texture { SDL_DestroyTexture(texture) }
+        if let frameTexture { SDL_DestroyTexture(frameTexture.texture) }
+        if let headUpTexture { SDL_DestroyTexture(headUpTexture.texture) }
         if let renderer { SDL_DestroyRenderer(renderer) }
         if let window { SDL_DestroyWindow(window) }
-        texture = nil
+        frameTexture = nil
+        headUpTexture = nil
         renderer = nil
         window = nil
         SDL_Quit()
@@ -180,21 +184,25 @@ public final class ViewerWindow {
         guard let renderer, !closed else { return nil }
         let (width, height) = size
         guard width > 0, height > 0 else { return nil }
-        if canvas?.width != width || canvas?.height != height {
-            canvas = Canvas(width: width, height: height, background: ViewComposer.background)
+        // The same layout as ViewComposer, but SDL scales the frame (nearest
+        // neighbour): uploading the small frame and a text strip instead of a
+        // composed window-sized image costs several times less per frame.
+        let stripHeight = min(height, ViewComposer.headUpHeight(forWidth: width))
+        if canvas?.width != width || canvas?.height != stripHeight {
+            canvas = Canvas(width: width, height: stripHeight, background: ViewComposer.background)
         }
-        ViewComposer.draw(frame, headUp: headUp, into: &canvas!)
-        if texture == nil || textureSize != (width, height) {
-            if let texture { SDL_DestroyTexture(texture) }
-            texture = SDL_CreateTexture(renderer, Self.rgb24Format, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue), Int32(width), Int32(height))
-            textureSize = (width, height)
-        }
-        guard let texture else { return nil }
-        canvas!.frame.pixels.withUnsafeBytes { pixels in
-            _ = SDL_UpdateTexture(texture, nil, pixels.baseAddress, Int32(width * 3))
-        }
+        canvas!.fillRect(x: 0, y: 0, width: width, height: stripHeight, color: ViewComposer.background)
+        ViewComposer.drawHeadUp(headUp, into: &canvas!)
+        guard let stripTexture = upload(canvas!.frame, into: &headUpTexture),
+              let frameTexture = upload(frame, into: &self.frameTexture) else { return nil }
+        let background = ViewComposer.background
+        SDL_SetRenderDrawColor(renderer, background.red, background.green, background.blue, 255)
         SDL_RenderClear(renderer)
-        SDL_RenderCopy(renderer, texture, nil, nil)
+        var stripRectangle = SDL_Rect(x: 0, y: 0, w: Int32(width), h: Int32(stripHeight))
+        SDL_RenderCopy(renderer, stripTexture, nil, &stripRectangle)
+        let target = ViewComposer.frameRectangle(frameWidth: frame.width, frameHeight: frame.height, width: width, height: height)
+        var frameRectangle = SDL_Rect(x: Int32(target.x), y: Int32(target.y), w: Int32(target.width), h: Int32(target.height))
+        SDL_RenderCopy(renderer, frameTexture, nil, &frameRectangle)
         var pixels: Frame?
         if readBack {
             // Reading back must come before presenting: afterwards the back buffer is undefined.
@@ -210,6 +218,37 @@ public final class ViewerWindow {
         return nil
         #endif
     }
+
+    #if SDL
+    /// Copies `frame` into `texture` (made or remade to the frame's size, sampled
+    /// nearest-neighbour) as ARGB8888, the software renderer's own format, so SDL
+    /// scales it without converting.
+    private func upload(_ frame: Frame, into texture: inout (texture: OpaquePointer, width: Int, height: Int)?) -> OpaquePointer? {
+        guard let renderer else { return nil }
+        if texture == nil || texture!.width != frame.width || texture!.height != frame.height {
+            if let old = texture { SDL_DestroyTexture(old.texture) }
+            texture = nil
+            guard let made = SDL_CreateTexture(renderer, Self.argb8888Format, Int32(SDL_TEXTUREACCESS_STREAMING.rawValue),
+                                               Int32(frame.width), Int32(frame.height)) else { return nil }
+            SDL_SetTextureScaleMode(made, SDL_ScaleModeNearest)
+            texture = (made, frame.width, frame.height)
+        }
+        let count = frame.width * frame.height
+        if uploadBuffer.count < count { uploadBuffer = [UInt32](repeating: 0, count: count) }
+        frame.pixels.withUnsafeBufferPointer { source in
+            uploadBuffer.withUnsafeMutableBufferPointer { destination in
+                for pixel in 0..<count {
+                    destination[pixel] = 0xFF00_0000 | UInt32(source[pixel * 3]) << 16 | UInt32(source[pixel * 3 + 1]) << 8
+                        | UInt32(source[pixel * 3 + 2])
+                }
+            }
+        }
+        uploadBuffer.withUnsafeBytes { bytes in
+            _ = SDL_UpdateTexture(texture!.texture, nil, bytes.baseAddress, Int32(frame.width * 4))
+        }
+        return texture!.texture
+    }
+    #endif
 
     #if SDL
     private static func lastError() -> String {

@@ -110,7 +110,9 @@ struct DQNCommand: ParsableCommand {
         let display = ProgressDisplay(totalSteps: configuration.dqn.totalSteps)
         run.onProgress = { display.show($0) }
         let outcome = try reportingUserErrors { try run.train() }
-        if let liveView { print("\nlive view: \(liveView.framesShown) frames drawn") }
+        if let liveView {
+            print("\nlive view: \(liveView.framesShown) frames drawn in " + String(format: "%.2f s", liveView.secondsDrawing))
+        }
         display.finish()
         switch outcome {
         case .stopped(let signal, let step):
