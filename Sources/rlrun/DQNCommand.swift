@@ -96,7 +96,7 @@ struct DQNCommand: ParsableCommand {
               + (resume != nil ? " (resumed)" : ""))
         print("  run folder    \(displayPath(run.folder.url))")
         let liveView = try render ? reportingUserErrors { try openLiveView(for: run) } : nil
-        defer { liveView?.window.close() }
+        defer { liveView?.close() }
         if let liveView {
             let environment = configuration.environment
             run.onStep = { step, render in
@@ -141,9 +141,8 @@ extension DQNCommand {
         guard let frame = firstFrame(environment) else {
             throw fail("environment '\(run.configuration.environment)' does not draw frames; train without --render")
         }
-        let window = try ViewerWindow(title: "rlrun dqn: training on \(run.configuration.environment)",
-                                      frameWidth: frame.width, frameHeight: frame.height)
-        return LiveView(window: window, maximumFramesPerSecond: renderFps)
+        return try LiveView(title: "rlrun dqn: training on \(run.configuration.environment)",
+                            frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: renderFps)
     }
 }
 

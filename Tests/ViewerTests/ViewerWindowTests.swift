@@ -105,9 +105,8 @@ final class ViewerWindowTests: XCTestCase {
     func testLiveViewDrawsOnlyWhenDueAndReportsQuit() throws {
         try requireDisplay()
         let frame = try gridWorldFrames(steps: 0)[0]
-        let window = try ViewerWindow(title: "live", frameWidth: frame.width, frameHeight: frame.height)
-        defer { window.close() }
-        let live = LiveView(window: window, maximumFramesPerSecond: 0.5)
+        let live = try LiveView(title: "live", frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: 0.5)
+        defer { live.close() }
         var drawn = 0
         for step in 0..<1000 {
             let keepGoing = live.observe(headUp: { HeadUpDisplay(environment: "t", episode: 0, step: step, episodeReturn: 0) },
@@ -117,16 +116,43 @@ final class ViewerWindowTests: XCTestCase {
         XCTAssertEqual(drawn, 1, "at 0.5 frames a second only the first is due in a quick loop")
         XCTAssertEqual(live.framesShown, 1)
 
+        // A key press on the window reaches the computation through the display thread.
         var event = SDL_Event()
         event.type = SDL_KEYDOWN.rawValue
         event.key.keysym.sym = Int32(UInt8(ascii: "q"))
         SDL_PushEvent(&event)
-        // Keys are polled about 30 times a second, frames or not: after 50 ms, within
-        // 16 calls (the clock is read every 8) the quit key is seen.
-        usleep(50_000)
-        let answers = (0..<16).map { _ in live.observe(headUp: { HeadUpDisplay(environment: "t", episode: 0, step: 0, episodeReturn: 0) },
-                                                        frame: { frame }) }
-        XCTAssertEqual(answers.last, false, "\(answers) \(window.controls)")
+        var answer = true
+        for _ in 0..<200 where answer {
+            usleep(5_000)
+            answer = live.observe(headUp: { HeadUpDisplay(environment: "t", episode: 0, step: 0, episodeReturn: 0) }, frame: { frame })
+        }
+        XCTAssertFalse(answer, "q asks the computation to stop")
+    }
+
+    func testPausedLiveViewHoldsTheComputationUntilAStepIsAllowed() throws {
+        try requireDisplay()
+        let frame = try gridWorldFrames(steps: 0)[0]
+        let live = try LiveView(title: "pause", frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: 1000)
+        defer { live.close() }
+        @Sendable func press(_ keyCode: Int32) {
+            var event = SDL_Event()
+            event.type = SDL_KEYDOWN.rawValue
+            event.key.keysym.sym = keyCode
+            SDL_PushEvent(&event)
+        }
+        press(32)
+        usleep(100_000)
+        let started = Date()
+        // After pausing, the next observed step waits until the right arrow lets it through.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { press(0x4000_004F) }
+        var returned = true
+        for _ in 0..<8 where returned {
+            returned = live.observe(headUp: { HeadUpDisplay(environment: "t", episode: 0, step: 0, episodeReturn: 0) }, frame: { frame })
+            if Date().timeIntervalSince(started) >= 0.25 { break }
+        }
+        XCTAssertTrue(returned)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.25, "the paused step waited for the key")
+        press(27)
     }
 }
 #endif
