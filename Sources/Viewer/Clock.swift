@@ -8,6 +8,14 @@ func monotonicNow() -> Double {
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
+/// CPU seconds the calling thread has used: its own work, not time spent
+/// waiting or preempted by other threads.
+func threadCPUNow() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
 /// Sleeps for `seconds` (nothing when it is not positive).
 func sleep(seconds: Double) {
     guard seconds > 0 else { return }

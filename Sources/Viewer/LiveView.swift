@@ -20,8 +20,9 @@ public final class LiveView: @unchecked Sendable {
     public let maximumFramesPerSecond: Double
     /// Frames handed to the window so far.
     public private(set) var framesShown = 0
-    /// Seconds the computation's thread spent drawing and handing over frames
-    /// (not counting time paused): what the live view cost the computation.
+    /// CPU seconds the computation's thread spent drawing and handing over frames
+    /// (not counting time paused, nor time other threads had the processor): what
+    /// the live view cost the computation.
     public private(set) var secondsDrawing = 0.0
 
     // Computation-thread state.
@@ -97,6 +98,7 @@ public final class LiveView: @unchecked Sendable {
         guard !quitSeen else { return false }
         guard now >= nextFrameTime || isPaused else { return true }
         nextFrameTime = now + 1 / (maximumFramesPerSecond * currentSpeed)
+        let cpuStart = threadCPUNow()
         guard let image = frame() else { return true }
         let facts = headUp()
         condition.lock()
@@ -104,7 +106,7 @@ public final class LiveView: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         framesShown += 1
-        secondsDrawing += monotonicNow() - now
+        secondsDrawing += threadCPUNow() - cpuStart
         guard isPaused else { return true }
         // Paused: wait for resume, a single step or quitting; every later step is shown.
         stepsSinceClockCheck = 8

@@ -111,7 +111,8 @@ struct DQNCommand: ParsableCommand {
         run.onProgress = { display.show($0) }
         let outcome = try reportingUserErrors { try run.train() }
         if let liveView {
-            print("\nlive view: \(liveView.framesShown) frames drawn in " + String(format: "%.2f s", liveView.secondsDrawing))
+            print("\nlive view: \(liveView.framesShown) frames drawn, costing training " + String(format: "%.3f", liveView.secondsDrawing)
+                  + " CPU seconds")
         }
         display.finish()
         switch outcome {
