@@ -32,8 +32,15 @@ public final class GIFWriter {
         self.height = height
         self.delayCentiseconds = max(2, min(delayCentiseconds, 65_535))
         self.indices = [UInt8](repeating: 0, count: width * height)
+        // Opened here rather than by EGifOpenFileName, which creates files readable
+        // by their owner only; this way the umask decides, as for any other file.
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        guard descriptor >= 0 else {
+            throw .library(path: url.path, library: "giflib", message: String(cString: strerror(errno)))
+        }
         var error: Int32 = 0
-        guard let file = EGifOpenFileName(url.path, false, &error) else {
+        guard let file = EGifOpenFileHandle(descriptor, &error) else {
+            close(descriptor)
             throw Self.failure(path: url.path, code: error)
         }
         self.file = file

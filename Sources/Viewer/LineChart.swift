@@ -153,11 +153,11 @@ public struct LineChart: Sendable {
             lines.append(##"<polyline points="\##(points)" fill="none" stroke="\##(color)" stroke-width="2" stroke-linejoin="round"/>"##)
         }
         var legendY = area.top + 14
-        for (index, line) in series.enumerated() {
+        lines.append(##"<rect x="\##(number(area.left + 6))" y="\##(number(area.top + 4))" width="\##(number(legendWidth(characterWidth: 7) + 44))" height="\##(legendHeight(lineHeight: 18))" fill="white" fill-opacity="0.85"/>"##)
+        for index in series.indices {
             let color = Self.hex(Self.palette[index % Self.palette.count])
             lines.append(##"<line x1="\##(number(area.left + 12))" y1="\##(number(legendY - 4))" x2="\##(number(area.left + 36))" y2="\##(number(legendY - 4))" stroke="\##(color)" stroke-width="3"/>"##)
-            let bandNote = line.band != nil && line.x.count > 1 && series[index].band.map { $0.lower != $0.upper } == true ? " (band: min to max)" : ""
-            lines.append(##"<text x="\##(number(area.left + 42))" y="\##(number(legendY))">\##(Self.escaped(line.label + bandNote))</text>"##)
+            lines.append(##"<text x="\##(number(area.left + 42))" y="\##(number(legendY))">\##(Self.escaped(legendEntries()[index]))</text>"##)
             legendY += 18
         }
         if let note {
@@ -165,6 +165,24 @@ public struct LineChart: Sendable {
         }
         lines.append("</svg>")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The legend's entries as drawn, with the band note where a series shows a band.
+    func legendEntries() -> [String] {
+        series.map { line in
+            let showsBand = line.x.count > 1 && line.band.map { $0.lower != $0.upper } == true
+            return line.label + (showsBand ? " (band: min to max)" : "")
+        }
+    }
+
+    /// The widest legend line (entries and note) at `characterWidth` pixels a character.
+    func legendWidth(characterWidth: Double) -> Double {
+        Double((legendEntries() + [note ?? ""]).map(\.count).max() ?? 0) * characterWidth
+    }
+
+    /// The legend box's height for `lineHeight` pixels a line.
+    func legendHeight(lineHeight: Int) -> Int {
+        (series.count + (note == nil ? 0 : 1)) * lineHeight + 4
     }
 
     static func escaped(_ text: String) -> String {
@@ -226,11 +244,12 @@ public struct LineChart: Sendable {
         text(xLabel, x: (area.left + area.right) / 2, y: area.bottom + 34, anchor: 0.5)
         text(yLabel, x: 8, y: area.top - 10, anchor: 0)
         var legendY = area.top + 12
-        for (index, line) in series.enumerated() {
+        canvas.fillRect(x: left + 6, y: top + 4, width: Int(legendWidth(characterWidth: Double(BitmapFont.advance))) + 44,
+                        height: legendHeight(lineHeight: 14), color: .white)
+        for index in series.indices {
             let color = Self.palette[index % Self.palette.count]
             canvas.fillRect(x: left + 12, y: Int(legendY) - 1, width: 24, height: 3, color: color)
-            let bandNote = line.band.map { $0.lower != $0.upper } == true && line.x.count > 1 ? " (band: min to max)" : ""
-            text(line.label + bandNote, x: area.left + 42, y: legendY, anchor: 0)
+            text(legendEntries()[index], x: area.left + 42, y: legendY, anchor: 0)
             legendY += 14
         }
         if let note { text(note, x: area.left + 12, y: legendY, anchor: 0, color: Color(red: 85, green: 85, blue: 85)) }

@@ -43,6 +43,10 @@ final class ImageExportTests: XCTestCase {
 
         let bytes = try Data(contentsOf: url)
         XCTAssertEqual(String(decoding: bytes.prefix(6), as: UTF8.self), "GIF89a")
+        let mask = umask(0)
+        umask(mask)
+        let permissions = try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int
+        XCTAssertEqual(permissions, 0o666 & ~Int(mask), "created like any other file, not owner-only")
         XCTAssertNotNil(bytes.range(of: Data("NETSCAPE2.0".utf8)), "loops forever")
         let decoded = try GIFImage.read(from: url)
         XCTAssertEqual(decoded.frames.count, frames.count)
