@@ -303,7 +303,7 @@ extension ViewerWindow {
             var headUp = source.headUp
             headUp.framesPerSecond = controls.paused || finished ? nil : stepRate
             headUp.paused = controls.paused
-            if finished { headUp.note = "end: q quits, r restarts" }
+            if finished { headUp.note = (headUp.note.map { $0 + "  " } ?? "") + "end: q quits, r restarts" }
             show(frame, headUp: headUp.text)
             // While paused or done, wake at 30 Hz to answer keys.
             let wait = (controls.paused || finished) ? 1.0 / 30 : nextStep - monotonicNow()
