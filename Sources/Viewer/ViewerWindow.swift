@@ -64,13 +64,27 @@ public final class ViewerWindow {
     public init(title: String, frameWidth: Int, frameHeight: Int, width: Int? = nil, height: Int? = nil) throws(ViewerError) {
         #if SDL
         if let problem = Self.displayProblem() { throw problem }
+        let environment = ProcessInfo.processInfo.environment
+        let chosenDriver = environment["SDL_VIDEODRIVER"].flatMap { $0.isEmpty ? nil : $0 }
         SDL_SetHint("SDL_NO_SIGNAL_HANDLERS", "1")
         SDL_SetHint("SDL_RENDER_VSYNC", "0")
+        if chosenDriver == nil {
+            // Only the display systems that are named: otherwise SDL, failing to reach
+            // them, falls back to its "offscreen" driver and plays to nobody.
+            let hasX11 = !(environment["DISPLAY"] ?? "").isEmpty, hasWayland = !(environment["WAYLAND_DISPLAY"] ?? "").isEmpty
+            SDL_SetHint("SDL_VIDEODRIVER", hasX11 && hasWayland ? "x11,wayland" : hasX11 ? "x11" : "wayland")
+        }
         // SDL_INIT_VIDEO
         guard SDL_Init(0x20) == 0 else {
             let reason = Self.lastError()
             SDL_Quit()
-            throw .noDisplay(reason: "SDL could not start video: \(reason)")
+            let display = environment["DISPLAY"].map { " '\($0)'" } ?? ""
+            throw .noDisplay(reason: "SDL could not open the display\(display): \(reason)")
+        }
+        let driver = SDL_GetCurrentVideoDriver().map { String(cString: $0) } ?? "none"
+        if chosenDriver == nil && (driver == "offscreen" || driver == "dummy") {
+            SDL_Quit()
+            throw .noDisplay(reason: "SDL found only its '\(driver)' video driver, which shows nothing")
         }
         let preferred = ViewComposer.preferredSize(frameWidth: frameWidth, frameHeight: frameHeight)
         let windowWidth = width ?? preferred.width, windowHeight = height ?? preferred.height

@@ -67,6 +67,17 @@ final class ViewerWindowTests: XCTestCase {
         XCTAssertFalse(window.isClosed)
     }
 
+    func testAnUnreachableDisplayIsReportedNotPlayedToNobody() {
+        let saved = ProcessInfo.processInfo.environment["DISPLAY"]
+        setenv("DISPLAY", ":987", 1)
+        defer { if let saved { setenv("DISPLAY", saved, 1) } else { unsetenv("DISPLAY") } }
+        XCTAssertThrowsError(try ViewerWindow(title: "nowhere", frameWidth: 8, frameHeight: 8)) { error in
+            guard case .noDisplay(let reason)? = error as? ViewerError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains(":987"), reason)
+            XCTAssertTrue("\(error)".contains("xvfb-run"))
+        }
+    }
+
     func testKeyEventsReachTheControlsAndQuitCloses() throws {
         try requireDisplay()
         let window = try ViewerWindow(title: "keys", frameWidth: 32, frameHeight: 32)
