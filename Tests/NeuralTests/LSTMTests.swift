@@ -180,6 +180,25 @@ final class LSTMTests: XCTestCase {
         }
     }
 
+    func testExponentialIsAccurateOverTheFloatRange() {
+        func scalarExp(_ x: Float) -> Float { exponential(FloatVector(repeating: x))[0] }
+        var x: Float = -87
+        var worst: Double = 0
+        while x <= 88 {
+            let exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(scalarExp(x)) - exact) / exact)
+            x += 0.0137
+        }
+        XCTAssertLessThan(worst, 3e-7, "relative error")
+        XCTAssertEqual(scalarExp(0), 1)
+        XCTAssertEqual(scalarExp(-1000), scalarExp(-87), "clamped below")
+        XCTAssertTrue(scalarExp(1000).isFinite, "clamped above")
+        let lanes = exponential(FloatVector(0, 1, -1, 2, -2, 10, -10, 0.5))
+        for (lane, value) in [Float(0), 1, -1, 2, -2, 10, -10, 0.5].enumerated() {
+            XCTAssertEqual(Double(lanes[lane]), Foundation.exp(Double(value)), accuracy: 3e-7 * Foundation.exp(Double(value)))
+        }
+    }
+
     func testSteadyStateReusesBuffers() {
         let layer = makeLayer()
         var generator = LSTMTestRandom(seed: 2)
