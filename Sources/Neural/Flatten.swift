@@ -21,7 +21,7 @@ public final class Flatten: Layer, CustomStringConvertible {
 
     public func forward(_ input: Tensor) -> Tensor {
         precondition(!input.shape.isEmpty, "Flatten needs a batch dimension")
-        if inputShape != input.shape { inputShape = input.shape }
+        Tensor.copyElements(of: input.shape, into: &inputShape)
         output.resize(input.batchSize, input.itemCount)
         output.pointer.update(from: input.pointer, count: input.count)
         return output
@@ -29,7 +29,7 @@ public final class Flatten: Layer, CustomStringConvertible {
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         precondition(outputGradient.count == output.count, "Flatten.backward: gradient shape \(outputGradient.shape), output \(output.shape)")
-        inputGradient.resize(to: inputShape)
+        inputGradient.copyShape(inputShape)
         inputGradient.pointer.update(from: outputGradient.pointer, count: outputGradient.count)
         return inputGradient
     }

@@ -24,7 +24,7 @@ public final class Sequential: InputGradientOptional, CustomStringConvertible {
     public private(set) var layers: [Layer]
     /// Every layer's parameters, in layer order.
     public private(set) var parameters: [Parameter] = []
-    private var lastInputShape: [Int]?
+    private var lastInputShape: [Int] = []
 
     /// Creates a container applying `layers` in order.
     public init(_ layers: [Layer], name: String = "Sequential") {
@@ -68,7 +68,7 @@ public final class Sequential: InputGradientOptional, CustomStringConvertible {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        if lastInputShape != input.shape { lastInputShape = input.shape }
+        Tensor.copyElements(of: input.shape, into: &lastInputShape)
         var activation = input
         for layer in layers { activation = layer.forward(activation) }
         return activation
@@ -89,7 +89,7 @@ public final class Sequential: InputGradientOptional, CustomStringConvertible {
     /// The layer table, with output shapes for the last input seen by ``forward(_:)``
     /// (if any).
     public var description: String {
-        if let lastInputShape { return summary(inputShape: lastInputShape) }
+        if !lastInputShape.isEmpty { return summary(inputShape: lastInputShape) }
         return table(shapes: nil, inputShape: nil)
     }
 

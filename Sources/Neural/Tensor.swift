@@ -124,49 +124,96 @@ extension Tensor: CustomStringConvertible {
 }
 
 extension Tensor {
-    /// Resizes to `[d0]` without building a shape array when the shape already matches,
-    /// so hot paths with a fixed batch size allocate nothing.
+    // The resizes below never allocate once the storage is large enough and the rank
+    // is unchanged: they rewrite the shape array's elements in place (it is uniquely
+    // owned unless someone keeps a copy) instead of building a new array, so a network
+    // that alternates batch sizes (acting on one observation, training on a batch)
+    // allocates nothing either.
+
+    /// Grows the storage when `newCount` exceeds the capacity; sets ``count``.
+    private func reserveCount(_ newCount: Int) {
+        if newCount > capacity {
+            pointer.deallocate()
+            capacity = newCount
+            pointer = .allocate(capacity: capacity)
+            pointer.initialize(repeating: 0, count: capacity)
+        }
+        count = newCount
+    }
+
+    /// Resizes to `[d0]`; allocation-free when the rank is unchanged and the storage suffices.
     public func resize(_ d0: Int) {
-        if shape.count == 1, shape[0] == d0 { return }
-        resize(to: [d0])
+        guard shape.count == 1 else { return resize(to: [d0]) }
+        if shape[0] == d0 { return }
+        reserveCount(d0)
+        shape[0] = d0
     }
 
-    /// Resizes to `[d0, d1]`; allocation-free when the shape already matches.
+    /// Resizes to `[d0, d1]`; allocation-free when the rank is unchanged and the storage suffices.
     public func resize(_ d0: Int, _ d1: Int) {
-        if shape.count == 2, shape[0] == d0, shape[1] == d1 { return }
-        resize(to: [d0, d1])
+        guard shape.count == 2 else { return resize(to: [d0, d1]) }
+        if shape[0] == d0 && shape[1] == d1 { return }
+        reserveCount(d0 * d1)
+        shape[0] = d0
+        shape[1] = d1
     }
 
-    /// Resizes to `[d0, d1, d2]`; allocation-free when the shape already matches.
+    /// Resizes to `[d0, d1, d2]`; allocation-free when the rank is unchanged and the storage suffices.
     public func resize(_ d0: Int, _ d1: Int, _ d2: Int) {
-        if shape.count == 3, shape[0] == d0, shape[1] == d1, shape[2] == d2 { return }
-        resize(to: [d0, d1, d2])
+        guard shape.count == 3 else { return resize(to: [d0, d1, d2]) }
+        if shape[0] == d0 && shape[1] == d1 && shape[2] == d2 { return }
+        reserveCount(d0 * d1 * d2)
+        shape[0] = d0
+        shape[1] = d1
+        shape[2] = d2
     }
 
-    /// Resizes to `[d0, d1, d2, d3]`; allocation-free when the shape already matches.
+    /// Resizes to `[d0, d1, d2, d3]`; allocation-free when the rank is unchanged and the storage suffices.
     public func resize(_ d0: Int, _ d1: Int, _ d2: Int, _ d3: Int) {
-        if shape.count == 4, shape[0] == d0, shape[1] == d1, shape[2] == d2, shape[3] == d3 { return }
-        resize(to: [d0, d1, d2, d3])
+        guard shape.count == 4 else { return resize(to: [d0, d1, d2, d3]) }
+        if shape[0] == d0 && shape[1] == d1 && shape[2] == d2 && shape[3] == d3 { return }
+        reserveCount(d0 * d1 * d2 * d3)
+        shape[0] = d0
+        shape[1] = d1
+        shape[2] = d2
+        shape[3] = d3
     }
 
-    /// Resizes to the shape of `other`; allocation-free when the shapes already match
-    /// (the shape array is shared, not copied).
+    /// Resizes to the shape of `other`; allocation-free when the ranks match and the
+    /// storage suffices.
     public func resize(like other: Tensor) {
-        if shape == other.shape { return }
-        resize(to: other.shape)
+        copyShape(other.shape)
     }
 
-    /// Resizes to `leading` followed by `trailing` (for example a batch size and an
-    /// item shape); allocation-free when the shape already matches.
-    public func resize(leading: Int, trailing: [Int]) {
-        if shape.count == trailing.count + 1, shape[0] == leading, shape.dropFirst().elementsEqual(trailing) { return }
-        resize(to: [leading] + trailing)
+    /// Overwrites `target` with the elements of `source`, in place when the counts
+    /// match, so that `target` never shares (and later copies) `source`'s storage.
+    static func copyElements(of source: [Int], into target: inout [Int]) {
+        if target.count != source.count {
+            target = source.map { $0 }
+        } else if target != source {
+            for index in source.indices { target[index] = source[index] }
+        }
+    }
+
+    /// Resizes to `newShape` by copying its elements into this tensor's own shape
+    /// array; allocation-free when the ranks match and the storage suffices.
+    public func copyShape(_ newShape: [Int]) {
+        // A fresh array on a rank change, so later in-place writes never copy-on-write.
+        guard shape.count == newShape.count else { return resize(to: newShape.map { $0 }) }
+        if shape == newShape { return }
+        reserveCount(newShape.reduce(1, *))
+        for axis in newShape.indices { shape[axis] = newShape[axis] }
     }
 
     /// Resizes to `prefix` with its last dimension replaced by `last`; allocation-free
-    /// when the shape already matches.
+    /// when the ranks match and the storage suffices.
     public func resize(shape prefix: [Int], replacingLast last: Int) {
-        if shape.count == prefix.count, shape.last == last, shape.dropLast().elementsEqual(prefix.dropLast()) { return }
-        resize(to: prefix.dropLast() + [last])
+        guard shape.count == prefix.count, !prefix.isEmpty else {
+            return resize(to: prefix.dropLast() + [last])
+        }
+        if shape.last == last && shape.dropLast().elementsEqual(prefix.dropLast()) { return }
+        reserveCount(prefix.dropLast().reduce(last, *))
+        for axis in 0..<(prefix.count - 1) { shape[axis] = prefix[axis] }
+        shape[prefix.count - 1] = last
     }
 }

@@ -1,0 +1,84 @@
+import XCTest
+@testable import Neural
+
+final class SequentialTests: XCTestCase {
+    private func smallCNN(_ generator: inout SplitMix64) -> Sequential {
+        Sequential([
+            Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: 3, padding: 1, generator: &generator),
+            Tanh(),
+            Flatten(),
+            Dense(inputSize: 3 * 4 * 4, outputSize: 5, generator: &generator),
+            Sigmoid(),
+            Dense(inputSize: 5, outputSize: 3, generator: &generator),
+        ])
+    }
+
+    func testParameterNamesAreUniqueAndOrdered() {
+        var generator = SplitMix64(seed: 70)
+        let model = smallCNN(&generator)
+        XCTAssertEqual(model.parameters.map(\.name), ["0.weight", "0.bias", "3.weight", "3.bias", "5.weight", "5.bias"])
+        XCTAssertEqual(model.parameterCount, (3 * 2 * 9 + 3) + (48 * 5 + 5) + (5 * 3 + 3))
+        let outer = Sequential([model, ReLU()])
+        XCTAssertEqual(outer.parameters.first?.name, "0.0.weight")
+    }
+
+    func testShapes() {
+        var generator = SplitMix64(seed: 71)
+        let model = smallCNN(&generator)
+        XCTAssertEqual(model.outputShape(for: [7, 2, 4, 4]), [7, 3])
+        XCTAssertEqual(model.layerOutputShapes(for: [7, 2, 4, 4]), [[7, 3, 4, 4], [7, 3, 4, 4], [7, 48], [7, 5], [7, 5], [7, 3]])
+    }
+
+    func testGradientsThroughTheWholeStack() {
+        var generator = SplitMix64(seed: 72)
+        let model = smallCNN(&generator)
+        assertLayerGradients(model, input: randomTensor([2, 2, 4, 4], &generator), step: 1e-3)
+    }
+
+    func testForwardEqualsLayerByLayer() {
+        var generator = SplitMix64(seed: 73)
+        let model = smallCNN(&generator)
+        let input = randomTensor([3, 2, 4, 4], &generator)
+        let expected = model.layers.reduce(input) { $1.forward($0) }.scalars
+        XCTAssertEqual(model.forward(input).scalars, expected)
+    }
+
+    func testSkippingTheInputGradientReachesTheFirstLayer() {
+        var generator = SplitMix64(seed: 74)
+        let model = smallCNN(&generator)
+        model.computesInputGradient = false
+        XCTAssertEqual((model.layers[0] as? Conv2D)?.computesInputGradient, false)
+        let input = randomTensor([2, 2, 4, 4], &generator)
+        _ = model.forward(input)
+        _ = model.backward(randomTensor([2, 3], &generator))
+        let withoutInputGradient = model.parameters.map { $0.gradient.scalars }
+        model.computesInputGradient = true
+        _ = model.forward(input)
+        var generatorAgain = SplitMix64(seed: 74)
+        _ = smallCNN(&generatorAgain)
+        _ = randomTensor([2, 2, 4, 4], &generatorAgain)
+        _ = model.backward(randomTensor([2, 3], &generatorAgain))
+        XCTAssertEqual(model.parameters.map { $0.gradient.scalars }, withoutInputGradient)
+    }
+
+    func testSummaryListsLayersShapesAndCounts() {
+        var generator = SplitMix64(seed: 75)
+        let model = Sequential([
+            Dense(inputSize: 4, outputSize: 64, generator: &generator),
+            ReLU(),
+            Dense(inputSize: 64, outputSize: 2, generator: &generator),
+        ], name: "CartPole MLP")
+        let expected = """
+            CartPole MLP: 3 layers, 450 parameters
+              #  Layer          Output shape  Parameters
+                 Input          [128, 4]
+              0  Dense(4 → 64)  [128, 64]            320
+              1  ReLU           [128, 64]              0
+              2  Dense(64 → 2)  [128, 2]             130
+            """
+        XCTAssertEqual(model.summary(inputShape: [128, 4]), expected)
+        XCTAssertFalse(model.description.contains("[128"))
+        _ = model.forward(Tensor(shape: [128, 4]))
+        XCTAssertEqual(model.description, expected)
+    }
+}
