@@ -75,6 +75,7 @@ public final class LSTM: Layer {
     private let inputGradient = Tensor(shape: [0, 0, 0])
     /// Pre-activations for ``step(input:hidden:cell:)``, `[batch, 4H]`.
     private let stepGates = Tensor(shape: [0, 0])
+    private let stepCellTanh = Tensor(shape: [0, 0])
 
     /// Creates a layer with PyTorch's initialisation drawn from `generator`.
     public init(
@@ -298,20 +299,24 @@ public final class LSTM: Layer {
         stepGates.resize(batch, width)
         let z = stepGates.pointer
         for b in 0..<batch { (z + b * width).update(from: bias.value.pointer, count: width) }
-        BLAS.gemm(m: batch, n: width, k: inputSize,
-                  a: input.pointer, b: inputWeight.value.pointer, beta: 1, c: z)
-        BLAS.gemm(m: batch, n: width, k: hiddenSize,
-                  a: hidden.pointer, b: hiddenWeight.value.pointer, beta: 1, c: z)
+        if batch == 1 {
+            // A matrix-vector product skips sgemm's packing of the weights.
+            BLAS.gemv(transpose: true, rows: inputSize, columns: width,
+                      a: inputWeight.value.pointer, x: input.pointer, beta: 1, y: z)
+            BLAS.gemv(transpose: true, rows: hiddenSize, columns: width,
+                      a: hiddenWeight.value.pointer, x: hidden.pointer, beta: 1, y: z)
+        } else {
+            BLAS.gemm(m: batch, n: width, k: inputSize,
+                      a: input.pointer, b: inputWeight.value.pointer, beta: 1, c: z)
+            BLAS.gemm(m: batch, n: width, k: hiddenSize,
+                      a: hidden.pointer, b: hiddenWeight.value.pointer, beta: 1, c: z)
+        }
+        stepCellTanh.resize(batch, hiddenSize)
         let n = hiddenSize
         for b in 0..<batch {
-            let row = z + b * width, h = hidden.pointer + b * n, c = cell.pointer + b * n
-            for j in 0..<n {
-                let i = sigmoid(row[j]), f = sigmoid(row[n + j])
-                let g = hyperbolicTangent(row[2 * n + j]), o = sigmoid(row[3 * n + j])
-                let newCell = f * c[j] + i * g
-                c[j] = newCell
-                h[j] = o * hyperbolicTangent(newCell)
-            }
+            // In place: each lane of the cell is read before it is overwritten.
+            applyCell(gates: z + b * width, cellBefore: cell.pointer + b * n, cell: cell.pointer + b * n,
+                      cellTanh: stepCellTanh.pointer + b * n, hidden: hidden.pointer + b * n)
         }
     }
 }

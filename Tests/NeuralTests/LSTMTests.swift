@@ -138,6 +138,21 @@ final class LSTMTests: XCTestCase {
         }
     }
 
+    func testSingleStepAtBatchOneMatchesForward() {
+        let layer = makeLayer()
+        var generator = LSTMTestRandom(seed: 12)
+        let input = randomTensor([1, 1, inputSize], &generator)
+        let hidden = randomTensor([1, hiddenSize], &generator), cell = randomTensor([1, hiddenSize], &generator)
+        layer.initialHidden = hidden.copy()
+        layer.initialCell = cell.copy()
+        _ = layer.forward(input)
+        layer.step(input: Tensor(shape: [1, inputSize], scalars: input.scalars), hidden: hidden, cell: cell)
+        for k in 0..<hiddenSize {
+            XCTAssertEqual(hidden[k], layer.finalHidden[k], accuracy: 1e-6)
+            XCTAssertEqual(cell[k], layer.finalCell[k], accuracy: 1e-6)
+        }
+    }
+
     /// Splitting a sequence into two windows, carrying the state forward and the
     /// final-state gradient backward, gives the same gradients as one long window.
     func testTruncatedWindowsChainLikeOneSequence() {
