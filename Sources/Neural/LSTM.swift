@@ -27,7 +27,7 @@ import Foundation
 ///
 /// For acting one step at a time, ``step(input:hidden:cell:)`` advances a batch
 /// of states in place without allocating.
-public final class LSTM: Layer {
+public final class LSTM: Layer, CustomStringConvertible {
     /// A short name for descriptions.
     public var name: String
     /// Features per step of the input.
@@ -44,10 +44,13 @@ public final class LSTM: Layer {
 
     public var parameters: [Parameter] { [inputWeight, hiddenWeight, bias] }
 
+    public var description: String { "LSTM(\(inputSize) → \(hiddenSize))" }
+
     /// The hidden state before the first step, `[batch, hiddenSize]`; nil means zeros.
-    /// Kept by reference: ``forward(_:)`` reads it, and ``backward(_:)`` needs it unchanged.
+    /// Read (and copied) by ``forward(_:)``.
     public var initialHidden: Tensor?
     /// The cell state before the first step, `[batch, hiddenSize]`; nil means zeros.
+    /// Kept by reference: ``backward(_:)`` reads it again, so leave it unchanged in between.
     public var initialCell: Tensor?
 
     /// The hidden state after the last step of the last ``forward(_:)``, `[batch, hiddenSize]`.
