@@ -256,16 +256,20 @@ public struct Checkpoint {
     /// order, as the `[Parameter]` initialiser names it), returning the optimiser
     /// step and the metadata.
     ///
+    /// With `optimizerState` nil only the parameters are restored (for evaluation);
+    /// otherwise the optimiser state must match exactly, like the parameters.
     /// Every name and shape is checked before any value is written, so on error
     /// the model is unchanged.
     public static func restore(
-        from url: URL, parameters: [Parameter], optimizerState: [Tensor] = []
+        from url: URL, parameters: [Parameter], optimizerState: [Tensor]? = nil
     ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
-        let target = Checkpoint(parameters: parameters, optimizerState: optimizerState)
+        let target = Checkpoint(parameters: parameters, optimizerState: optimizerState ?? [])
         let stored = try read(from: url)
         let path = url.path
-        let pairs = try match(stored.parameters, into: target.parameters, section: "parameter", path: path)
-            + match(stored.optimizerState, into: target.optimizerState, section: "optimizer state", path: path)
+        var pairs = try match(stored.parameters, into: target.parameters, section: "parameter", path: path)
+        if optimizerState != nil {
+            pairs += try match(stored.optimizerState, into: target.optimizerState, section: "optimizer state", path: path)
+        }
         for (source, destination) in pairs {
             destination.pointer.update(from: source.pointer, count: source.count)
         }
