@@ -56,6 +56,8 @@ public struct NeuralBenchmarkRow: Sendable {
 public struct NeuralBenchmarkReport: Sendable {
     /// The OpenBLAS kernel in use during the run.
     public var kernel: String
+    /// The CPU's model name (from `/proc/cpuinfo`; "unknown" elsewhere).
+    public var cpuModel: String
     /// The CPU's vector features.
     public var cpuFeatures: String
     /// Every case at every thread count.
@@ -63,7 +65,11 @@ public struct NeuralBenchmarkReport: Sendable {
 
     /// The rows as an aligned text table with a header line naming the kernel.
     public var table: String {
-        var lines = ["OpenBLAS kernel: \(kernel); CPU: \(cpuFeatures). Reference: PyTorch 2.13 measured on this machine, see shared/peers."]
+        var lines = [
+            "OpenBLAS kernel: \(kernel); CPU: \(cpuModel) (\(cpuFeatures)).",
+            "Reference columns: PyTorch 2.13 measured on this machine, see shared/peers "
+                + "(recorded there on an Intel Xeon, family 6 model 207; compare CPUs before reading ratios).",
+        ]
         let header = ["case", "thr", "rate/s", "µs/op", "GFLOPS", "of sgemm", "PyTorch/s", "ratio"]
         var cells: [[String]] = [header]
         for row in rows {
@@ -122,7 +128,19 @@ public func runNeuralBenchmark(
         }
         rows += caseRows
     }
-    return NeuralBenchmarkReport(kernel: kernel, cpuFeatures: CPUVectorFeatures.current.description, rows: rows)
+    return NeuralBenchmarkReport(kernel: kernel, cpuModel: cpuModelName(), cpuFeatures: CPUVectorFeatures.current.description,
+                                 rows: rows)
+}
+
+/// The first `model name` line of `/proc/cpuinfo`.
+private func cpuModelName() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+    for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+        if let colon = line.firstIndex(of: ":") {
+            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+    }
+    return "unknown"
 }
 
 // MARK: - Cases

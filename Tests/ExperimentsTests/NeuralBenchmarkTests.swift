@@ -22,7 +22,7 @@ final class NeuralBenchmarkTests: XCTestCase {
             }
         }
         XCTAssertEqual(report.rows.first { $0.name.hasPrefix("sgemm 1024") }?.fractionOfSGEMM ?? 0, 1, accuracy: 1e-9)
-        XCTAssertEqual(report.table.split(separator: "\n").count, report.rows.count + 2)
+        XCTAssertEqual(report.table.split(separator: "\n").count, report.rows.count + 3)
         XCTAssertTrue(report.table.contains(report.kernel))
     }
 }
