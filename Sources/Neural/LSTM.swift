@@ -241,19 +241,9 @@ public final class LSTM: Layer, CustomStringConvertible {
                 let gateRow = z + b * gateStride + t * width
                 let gradientRow = dz + b * gateStride + t * width
                 let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
-                let dh = hiddenCarry + b * hidden, dc = cellCarry + b * hidden
-                for j in 0..<hidden {
-                    let i = gateRow[j], f = gateRow[hidden + j]
-                    let g = gateRow[2 * hidden + j], o = gateRow[3 * hidden + j]
-                    let squashed = tc[offset + j]
-                    let hiddenGrad = dOut[offset + j] + dh[j]
-                    let cellGrad = dc[j] + hiddenGrad * o * (1 - squashed * squashed)
-                    gradientRow[j] = cellGrad * g * i * (1 - i)
-                    gradientRow[hidden + j] = cellGrad * cellBefore[j] * f * (1 - f)
-                    gradientRow[2 * hidden + j] = cellGrad * i * (1 - g * g)
-                    gradientRow[3 * hidden + j] = hiddenGrad * squashed * o * (1 - o)
-                    dc[j] = cellGrad * f
-                }
+                applyCellGradient(
+                    gates: gateRow, cellBefore: cellBefore, cellTanh: tc + offset, outputGradient: dOut + offset,
+                    hiddenCarry: hiddenCarry + b * hidden, cellCarry: cellCarry + b * hidden, gateGradient: gradientRow)
             }
             // dh_{t-1} = dz_t·W_hhᵀ
             BLAS.gemm(transposeB: true, m: batch, n: hidden, k: width,
@@ -269,11 +259,57 @@ public final class LSTM: Layer, CustomStringConvertible {
         biasGradient.update(repeating: 0, count: width)
         for row in 0..<rows {
             let gradientRow = dz + row * width
-            for k in 0..<width { biasGradient[k] += gradientRow[k] }
+            var k = 0
+            while k + FloatVector.scalarCount <= width {
+                store(load(biasGradient + k) + load(gradientRow + k), biasGradient + k)
+                k += FloatVector.scalarCount
+            }
+            while k < width {
+                biasGradient[k] += gradientRow[k]
+                k += 1
+            }
         }
         BLAS.gemm(transposeB: true, m: rows, n: inputSize, k: width,
                   a: dz, b: inputWeight.value.pointer, c: inputGradient.pointer)
         return inputGradient
+    }
+
+    /// One row of the backward step: from the gradient reaching `h_t` (output plus
+    /// carry) and `c_t` (carry), the gate pre-activation gradients, and the cell
+    /// carry for `c_{t-1}` (in place). The hidden carry is read here and replaced
+    /// by the caller's matrix product.
+    @inline(__always)
+    private func applyCellGradient(
+        gates: UnsafePointer<Float>, cellBefore: UnsafePointer<Float>, cellTanh: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, hiddenCarry: UnsafePointer<Float>,
+        cellCarry: UnsafeMutablePointer<Float>, gateGradient dz: UnsafeMutablePointer<Float>
+    ) {
+        let n = hiddenSize
+        var j = 0
+        while j + FloatVector.scalarCount <= n {
+            let i = load(gates + j), f = load(gates + n + j), g = load(gates + 2 * n + j), o = load(gates + 3 * n + j)
+            let squashed = load(cellTanh + j)
+            let hiddenGrad = load(outputGradient + j) + load(hiddenCarry + j)
+            let cellGrad = load(cellCarry + j) + hiddenGrad * o * (1 - squashed * squashed)
+            store(cellGrad * g * i * (1 - i), dz + j)
+            store(cellGrad * load(cellBefore + j) * f * (1 - f), dz + n + j)
+            store(cellGrad * i * (1 - g * g), dz + 2 * n + j)
+            store(hiddenGrad * squashed * o * (1 - o), dz + 3 * n + j)
+            store(cellGrad * f, cellCarry + j)
+            j += FloatVector.scalarCount
+        }
+        while j < n {
+            let i = gates[j], f = gates[n + j], g = gates[2 * n + j], o = gates[3 * n + j]
+            let squashed = cellTanh[j]
+            let hiddenGrad = outputGradient[j] + hiddenCarry[j]
+            let cellGrad = cellCarry[j] + hiddenGrad * o * (1 - squashed * squashed)
+            dz[j] = cellGrad * g * i * (1 - i)
+            dz[n + j] = cellGrad * cellBefore[j] * f * (1 - f)
+            dz[2 * n + j] = cellGrad * i * (1 - g * g)
+            dz[3 * n + j] = hiddenGrad * squashed * o * (1 - o)
+            cellCarry[j] = cellGrad * f
+            j += 1
+        }
     }
 
     private func startCarry(_ carry: UnsafeMutablePointer<Float>, from gradient: Tensor?, count: Int) {
