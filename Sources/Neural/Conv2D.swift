@@ -154,6 +154,16 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
         return inputGradient
     }
 
+    /// The output columns `ow` whose input column `ow·stride − padding + kj` lies
+    /// inside an image of `width` columns, so the inner loops need no bounds tests.
+    private func validColumns(kj: Int, width: Int, outWidth: Int) -> Range<Int> {
+        let s = stride, shift = padding - kj
+        let first = shift <= 0 ? 0 : (shift + s - 1) / s
+        let lastInput = width - 1 + shift
+        let end = lastInput < 0 ? 0 : min(outWidth, lastInput / s + 1)
+        return first..<max(first, end)
+    }
+
     /// im2col: row `(c·k + ki)·k + kj` of ``columns`` holds, for every sample and
     /// output position, the input pixel under filter tap `(c, ki, kj)` (zero in the padding).
     private func unfold(_ x: UnsafeMutablePointer<Float>, n: Int, height: Int, width: Int, outHeight: Int, outWidth: Int) {
@@ -165,20 +175,25 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
             for ki in 0..<k {
                 for kj in 0..<k {
                     let row = cols + ((channel * k + ki) * k + kj) * rowLength
+                    let valid = validColumns(kj: kj, width: width, outWidth: outWidth)
+                    let offset = kj - pad
                     for sample in 0..<n {
                         let image = x + (sample * inputChannels + channel) * height * width
                         for oh in 0..<outHeight {
                             let destination = row + sample * positions + oh * outWidth
                             let ih = oh * s - pad + ki
-                            if ih < 0 || ih >= height {
+                            if ih < 0 || ih >= height || valid.isEmpty {
                                 destination.update(repeating: 0, count: outWidth)
                                 continue
                             }
-                            let line = image + ih * width
-                            for ow in 0..<outWidth {
-                                let iw = ow * s - pad + kj
-                                destination[ow] = iw >= 0 && iw < width ? line[iw] : 0
+                            let line = image + ih * width + offset
+                            destination.update(repeating: 0, count: valid.lowerBound)
+                            if s == 1 {
+                                (destination + valid.lowerBound).update(from: line + valid.lowerBound, count: valid.count)
+                            } else {
+                                for ow in valid { destination[ow] = line[ow * s] }
                             }
+                            (destination + valid.upperBound).update(repeating: 0, count: outWidth - valid.upperBound)
                         }
                     }
                 }
@@ -197,16 +212,19 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
             for ki in 0..<k {
                 for kj in 0..<k {
                     let row = dCols + ((channel * k + ki) * k + kj) * rowLength
+                    let valid = validColumns(kj: kj, width: width, outWidth: outWidth)
+                    let offset = kj - pad
                     for sample in 0..<n {
                         let image = dx + (sample * inputChannels + channel) * height * width
                         for oh in 0..<outHeight {
                             let ih = oh * s - pad + ki
                             if ih < 0 || ih >= height { continue }
                             let source = row + sample * positions + oh * outWidth
-                            let line = image + ih * width
-                            for ow in 0..<outWidth {
-                                let iw = ow * s - pad + kj
-                                if iw >= 0 && iw < width { line[iw] += source[ow] }
+                            let line = image + ih * width + offset
+                            if s == 1 {
+                                for ow in valid { line[ow] += source[ow] }
+                            } else {
+                                for ow in valid { line[ow * s] += source[ow] }
                             }
                         }
                     }

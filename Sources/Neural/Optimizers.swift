@@ -1,3 +1,4 @@
+import CBLAS
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -145,9 +146,9 @@ public final class Adam: Optimizer {
 
     public func step() {
         stepCount += 1
-        let t = Double(stepCount)
-        let correction1 = 1 - pow(Double(beta1), t)
-        let correction2Root = (1 - pow(Double(beta2), t)).squareRoot()
+        let stepNumber = Double(stepCount)
+        let correction1 = 1 - pow(Double(beta1), stepNumber)
+        let correction2Root = (1 - pow(Double(beta2), stepNumber)).squareRoot()
         let stepSize = Float(Double(learningRate) / correction1)
         let inverseCorrection2Root = Float(1 / correction2Root)
         let b1 = beta1, b2 = beta2, eps = epsilon, decay = weightDecay
@@ -160,7 +161,8 @@ public final class Adam: Optimizer {
                 let vi = b2 * v[i] + (1 - b2) * g * g
                 m[i] = mi
                 v[i] = vi
-                theta[i] -= stepSize * mi / (vi.squareRoot() * inverseCorrection2Root + eps)
+                // neural_sqrtf, not squareRoot(): see ``RMSProp/step()``.
+                theta[i] -= stepSize * mi / (neural_sqrtf(vi) * inverseCorrection2Root + eps)
             }
         }
     }
@@ -222,6 +224,9 @@ public final class RMSProp: Optimizer {
             let theta = parameter.value.pointer, gradient = parameter.gradient.pointer
             let count = parameter.value.count
             let square = squareAverages[index].pointer
+            // One loop per variant, each free of branches so it vectorises; the square
+            // roots use neural_sqrtf because Float.squareRoot() keeps an errno path
+            // (a call to libm's sqrtf) that stops vectorisation.
             switch (centered, mu > 0) {
             case (true, false):
                 let average = gradientAverages[index].pointer
@@ -231,29 +236,35 @@ public final class RMSProp: Optimizer {
                     let m = a * average[i] + (1 - a) * g
                     square[i] = s
                     average[i] = m
-                    theta[i] -= lr * g / ((s - m * m).squareRoot() + eps)
+                    theta[i] -= lr * g / (neural_sqrtf(s - m * m) + eps)
                 }
             case (false, false):
                 for i in 0..<count {
                     let g = gradient[i] + decay * theta[i]
                     let s = a * square[i] + (1 - a) * g * g
                     square[i] = s
-                    theta[i] -= lr * g / (s.squareRoot() + eps)
+                    theta[i] -= lr * g / (neural_sqrtf(s) + eps)
                 }
-            case (let isCentered, true):
-                let average = isCentered ? gradientAverages[index].pointer : nil
+            case (true, true):
+                let average = gradientAverages[index].pointer
+                let buffer = momentumBuffers[index].pointer
+                for i in 0..<count {
+                    let g = gradient[i] + decay * theta[i]
+                    let s = a * square[i] + (1 - a) * g * g
+                    let m = a * average[i] + (1 - a) * g
+                    square[i] = s
+                    average[i] = m
+                    let b = mu * buffer[i] + g / (neural_sqrtf(s - m * m) + eps)
+                    buffer[i] = b
+                    theta[i] -= lr * b
+                }
+            case (false, true):
                 let buffer = momentumBuffers[index].pointer
                 for i in 0..<count {
                     let g = gradient[i] + decay * theta[i]
                     let s = a * square[i] + (1 - a) * g * g
                     square[i] = s
-                    var variance = s
-                    if let average {
-                        let m = a * average[i] + (1 - a) * g
-                        average[i] = m
-                        variance -= m * m
-                    }
-                    let b = mu * buffer[i] + g / (variance.squareRoot() + eps)
+                    let b = mu * buffer[i] + g / (neural_sqrtf(s) + eps)
                     buffer[i] = b
                     theta[i] -= lr * b
                 }

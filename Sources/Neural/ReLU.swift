@@ -25,7 +25,11 @@ public final class ReLU: Layer, CustomStringConvertible {
         precondition(outputGradient.count == output.count, "ReLU.backward: gradient shape \(outputGradient.shape), output \(output.shape)")
         inputGradient.resize(like: output)
         let y = output.pointer, dy = outputGradient.pointer, dx = inputGradient.pointer
-        for i in 0..<output.count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+        // Both loads unconditional, so the select vectorises.
+        for i in 0..<output.count {
+            let g = dy[i]
+            dx[i] = y[i] > 0 ? g : 0
+        }
         return inputGradient
     }
 }

@@ -57,3 +57,4 @@ func vectorMax(_ x: UnsafePointer<Float>, count: Int) -> Float {
     }
     return total
 }
+

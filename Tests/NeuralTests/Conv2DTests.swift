@@ -33,7 +33,7 @@ final class Conv2DTests: XCTestCase {
 
     func testForwardMatchesDirectConvolution() {
         var generator = SplitMix64(seed: 30)
-        for (stride, padding) in [(1, 0), (2, 1), (1, 2), (3, 0)] {
+        for (stride, padding) in [(1, 0), (2, 1), (1, 2), (3, 0), (2, 3), (4, 2)] {
             let conv = Conv2D(inputChannels: 3, outputChannels: 4, kernelSize: 3, stride: stride, padding: padding, generator: &generator)
             let input = randomTensor([2, 3, 7, 6], &generator)
             let output = conv.forward(input)
@@ -56,7 +56,7 @@ final class Conv2DTests: XCTestCase {
 
     func testGradientsAcrossStridesAndPadding() {
         var generator = SplitMix64(seed: 32)
-        for (kernel, stride, padding) in [(3, 1, 0), (3, 2, 1), (2, 2, 0), (3, 1, 1), (1, 1, 0), (3, 3, 2)] {
+        for (kernel, stride, padding) in [(3, 1, 0), (3, 2, 1), (2, 2, 0), (3, 1, 1), (1, 1, 0), (3, 3, 2), (1, 2, 2), (4, 3, 3)] {
             let conv = Conv2D(
                 inputChannels: 2, outputChannels: 3, kernelSize: kernel, stride: stride, padding: padding, generator: &generator,
                 name: "Conv2D k\(kernel) s\(stride) p\(padding)")
