@@ -234,8 +234,11 @@ public struct Checkpoint {
         }
         var entries: [Entry] = []
         for header in headers {
-            let count = header.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-            guard count >= 0, reader.remaining >= count * 4 else {
+            var count = 1, overflow = false
+            for extent in header.shape where !overflow {
+                (count, overflow) = count.multipliedReportingOverflow(by: extent)
+            }
+            guard !overflow, count <= reader.remaining / 4 else {
                 throw malformed("data of tensor '\(header.name)' \(header.shape) runs past the end")
             }
             let tensor = Tensor(shape: header.shape)
