@@ -52,6 +52,11 @@ public final class LSTM: Layer, CustomStringConvertible {
     /// The cell state before the first step, `[batch, hiddenSize]`; nil means zeros.
     /// Kept by reference: ``backward(_:)`` reads it again, so leave it unchanged in between.
     public var initialCell: Tensor?
+    /// Where episodes begin inside the sequence, `[batch, time]`; nil means nowhere.
+    /// A nonzero entry at `(b, t)` resets row `b`'s state to zero before step `t`
+    /// (as recurrent agents do at episode boundaries), so neither the state nor
+    /// its gradient crosses that boundary. Kept by reference for ``backward(_:)``.
+    public var episodeStarts: Tensor?
 
     /// The hidden state after the last step of the last ``forward(_:)``, `[batch, hiddenSize]`.
     public let finalHidden = Tensor(shape: [0, 0])
@@ -124,6 +129,7 @@ public final class LSTM: Layer, CustomStringConvertible {
         finalHidden.resize(batch, hidden)
         finalCell.resize(batch, hidden)
         let (startHidden, startCell) = startState(batch: batch)
+        let starts = episodeStartPointer(batch: batch, time: time)
 
         // All input projections at once: gates = b + x·W_ih over batch × time rows.
         let rows = batch * time
@@ -136,8 +142,13 @@ public final class LSTM: Layer, CustomStringConvertible {
         let sequenceStride = time * hidden, gateStride = time * width
         for t in 0..<time {
             for b in 0..<batch {
-                let source = t == 0 ? startHidden.pointer + b * hidden : h + b * sequenceStride + (t - 1) * hidden
-                (hp + b * sequenceStride + t * hidden).update(from: source, count: hidden)
+                let destination = hp + b * sequenceStride + t * hidden
+                if let starts, starts[b * time + t] != 0 {
+                    destination.update(repeating: 0, count: hidden)
+                } else {
+                    let source = t == 0 ? startHidden.pointer + b * hidden : h + b * sequenceStride + (t - 1) * hidden
+                    destination.update(from: source, count: hidden)
+                }
             }
             // gates[:, t] += h_{t-1}·W_hh, reading and writing strided rows in place.
             BLAS.gemm(m: batch, n: width, k: hidden,
@@ -145,7 +156,7 @@ public final class LSTM: Layer, CustomStringConvertible {
                       beta: 1, c: z + t * width, ldc: gateStride)
             for b in 0..<batch {
                 let offset = b * sequenceStride + t * hidden
-                let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
+                let cellBefore = cellEntering(step: t, row: b, starts: starts, time: time, startCell: startCell)
                 applyCell(gates: z + b * gateStride + t * width, cellBefore: cellBefore,
                           cell: c + offset, cellTanh: tc + offset, hidden: h + offset)
             }
@@ -191,8 +202,27 @@ public final class LSTM: Layer, CustomStringConvertible {
         }
     }
 
+    /// The cell state entering step `t` of row `b`: zero at an episode start, else
+    /// the previous step's (or the initial) cell.
+    @inline(__always)
+    private func cellEntering(
+        step t: Int, row b: Int, starts: UnsafePointer<Float>?, time: Int, startCell: Tensor
+    ) -> UnsafePointer<Float> {
+        if let starts, starts[b * time + t] != 0 { return UnsafePointer(zeroState.pointer) }
+        if t == 0 { return UnsafePointer(startCell.pointer + b * hiddenSize) }
+        return UnsafePointer(cells.pointer + (b * time + t - 1) * hiddenSize)
+    }
+
+    /// The episode-start flags, checked against the batch, or nil.
+    private func episodeStartPointer(batch: Int, time: Int) -> UnsafePointer<Float>? {
+        guard let episodeStarts else { return nil }
+        precondition(episodeStarts.count == batch * time,
+                     "episodeStarts must be [\(batch), \(time)], got \(episodeStarts.shape)")
+        return UnsafePointer(episodeStarts.pointer)
+    }
+
     private func startState(batch: Int) -> (hidden: Tensor, cell: Tensor) {
-        if initialHidden == nil || initialCell == nil {
+        if initialHidden == nil || initialCell == nil || episodeStarts != nil {
             zeroState.resize(batch, hiddenSize)
             zeroState.fill(0)
         }
@@ -231,16 +261,17 @@ public final class LSTM: Layer, CustomStringConvertible {
         startCarry(hiddenCarry, from: finalHiddenGradient, count: batch * hidden)
         startCarry(cellCarry, from: finalCellGradient, count: batch * hidden)
         let startCell = startState(batch: batch).cell
+        let starts = episodeStartPointer(batch: batch, time: time)
 
         let dOut = outputGradient.pointer, z = gates.pointer, dz = gateGradient.pointer
-        let c = cells.pointer, tc = cellTanh.pointer
+        let tc = cellTanh.pointer
         let sequenceStride = time * hidden, gateStride = time * width
         for t in stride(from: time - 1, through: 0, by: -1) {
             for b in 0..<batch {
                 let offset = b * sequenceStride + t * hidden
                 let gateRow = z + b * gateStride + t * width
                 let gradientRow = dz + b * gateStride + t * width
-                let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
+                let cellBefore = cellEntering(step: t, row: b, starts: starts, time: time, startCell: startCell)
                 applyCellGradient(
                     gates: gateRow, cellBefore: cellBefore, cellTanh: tc + offset, outputGradient: dOut + offset,
                     hiddenCarry: hiddenCarry + b * hidden, cellCarry: cellCarry + b * hidden, gateGradient: gradientRow)
@@ -248,6 +279,13 @@ public final class LSTM: Layer, CustomStringConvertible {
             // dh_{t-1} = dz_t·W_hhᵀ
             BLAS.gemm(transposeB: true, m: batch, n: hidden, k: width,
                       a: dz + t * width, lda: gateStride, b: hiddenWeight.value.pointer, c: hiddenCarry)
+            if let starts {
+                // Nothing flows back across an episode start.
+                for b in 0..<batch where starts[b * time + t] != 0 {
+                    (hiddenCarry + b * hidden).update(repeating: 0, count: hidden)
+                    (cellCarry + b * hidden).update(repeating: 0, count: hidden)
+                }
+            }
         }
 
         let rows = batch * time
