@@ -39,7 +39,7 @@ final class LSTMMemoryTaskTests: XCTestCase {
         var heldOutGenerator = LSTMTestRandom(seed: 7)
         let heldOut = Tensor(shape: [0])
         var heldOutLabels: [Int] = []
-        makeBatch(256, &heldOutGenerator, into: heldOut, labels: &heldOutLabels)
+        makeBatch(200, &heldOutGenerator, into: heldOut, labels: &heldOutLabels)
 
         func heldOutAccuracy() -> Double {
             lstm.initialHidden = nil
