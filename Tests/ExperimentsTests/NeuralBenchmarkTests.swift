@@ -17,6 +17,7 @@ final class NeuralBenchmarkTests: XCTestCase {
             XCTAssertEqual(row.threads, 1)
             XCTAssertTrue(row.secondsPerOperation > 0 && row.secondsPerOperation.isFinite, row.name)
             XCTAssertEqual(row.rate * row.secondsPerOperation, 1, accuracy: 1e-9)
+            XCTAssertTrue(row.cpuSecondsPerOperation >= 0 && row.cpuShare.isFinite, row.name)
             if let ratio = row.ratioToPyTorch, let reference = row.pytorchRate {
                 XCTAssertEqual(ratio, row.rate / reference, accuracy: 1e-9)
             }
