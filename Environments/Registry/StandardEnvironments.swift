@@ -3,6 +3,6 @@ extension EnvironmentRegistry {
     public static let standard: EnvironmentRegistry = EnvironmentRegistry(builtInSpecs())
 
     private static func builtInSpecs() -> [EnvironmentSpec] {
-        GridWorld.registrations + CartPole.registrations
+        GridWorld.registrations + CartPole.registrations + RobotNavigation.registrations
     }
 }
