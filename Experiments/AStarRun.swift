@@ -1,0 +1,263 @@
+import Environments
+import Foundation
+
+/// A run of the A* oracle agent on a path-planning environment (`robot-nav`,
+/// `robot-nav-pomdp`, `robot-grid`), logged to a run folder like ``RandomRun``,
+/// with success rate and path efficiency.
+///
+/// The agent reads the simulator's state, not the observation: it is a
+/// baseline of what planning with full knowledge achieves.
+/// - On ``RobotNavigation`` it plans its own path at reset with the
+///   ``AStarPlanner`` for a disc ``safetyMargin`` metres wider than the robot
+///   (narrower margins, down to none, if that finds no path), then follows it
+///   with the discrete actions, pure-pursuit style: aim at the next waypoint,
+///   turn toward it while the heading is off by more than half a turn step,
+///   drive forward when aligned; a waypoint counts as passed within
+///   ``waypointTolerance`` metres.
+/// - On ``RobotGrid`` it takes the moves of the environment's own A* path.
+///
+/// Episode `i` is reset with ``SeedDerivation/episodeSeed(runSeed:index:)``, so
+/// `rlrun replay` re-simulates every logged episode; the agent is deterministic.
+public struct AStarRun {
+    /// The name the agent is logged under.
+    public static let agentName = "astar"
+    /// The registered environments the agent can act in.
+    public static let supportedEnvironments = ["robot-nav", "robot-nav-pomdp", "robot-grid"]
+    /// Extra clearance the agent keeps from obstacles, in metres.
+    public static let safetyMargin = 0.15
+    /// How close the robot must come to a waypoint to aim at the next one, in metres.
+    public static let waypointTolerance = 0.15
+
+    /// The registered environment name.
+    public var environment: String
+    /// Option overrides, as given by the user.
+    public var optionOverrides: [String: InfoValue]
+    /// The run seed.
+    public var seed: UInt64
+    /// The number of episodes to run.
+    public var episodes: Int
+    /// A safety cap on episode length (the environments truncate long before it).
+    public var maxEpisodeSteps: Int
+    /// Where the environment name is looked up.
+    public var registry: EnvironmentRegistry
+
+    /// Describes a run; nothing is resolved or written until ``run(in:startedAt:onEpisode:)``.
+    public init(environment: String, options: [String: InfoValue] = [:], seed: UInt64, episodes: Int,
+                maxEpisodeSteps: Int = 1_000_000, registry: EnvironmentRegistry = .standard) {
+        self.environment = environment
+        self.optionOverrides = options
+        self.seed = seed
+        self.episodes = episodes
+        self.maxEpisodeSteps = maxEpisodeSteps
+        self.registry = registry
+    }
+
+    /// Resolves the environment and its options, without writing anything.
+    public func configuration(startedAt date: Date = Date()) throws -> RunConfiguration {
+        guard episodes >= 1 else { throw RunError.invalidEpisodeCount(episodes) }
+        let spec = try registry.spec(named: environment)
+        let options = try spec.resolveOptions(optionOverrides)
+        return RunConfiguration(
+            agent: AStarRun.agentName, environment: spec.name, options: options.values, seed: seed,
+            agentSeed: SeedDerivation.agentSeed(runSeed: seed), episodes: episodes,
+            maxEpisodeSteps: maxEpisodeSteps, startedAt: RunFolder.utcTimestamp(date))
+    }
+
+    /// Runs every episode, writing `config.json` and `episodes.jsonl` as
+    /// ``RandomRun`` does; `onEpisode` sees each record and its outcome.
+    ///
+    /// - Throws: ``RunError/unsupportedEnvironment(environment:agent:supported:)``
+    ///   when the environment is not a path-planning one, besides the errors of ``RandomRun``.
+    public func run(in folder: RunFolder, startedAt date: Date = Date(),
+                    onEpisode: (EpisodeRecord, PathPlanningOutcome) -> Void = { _, _ in }) throws -> AStarRunSummary {
+        let configuration = try configuration(startedAt: date)
+        let instance = try registry.spec(named: environment).make(configuration.options)
+        guard instance is RobotNavigation || instance is RobotGrid else {
+            throw RunError.unsupportedEnvironment(environment: configuration.environment, agent: AStarRun.agentName,
+                                                  supported: AStarRun.supportedEnvironments)
+        }
+        try folder.writeConfiguration(configuration)
+        let writer = try EpisodeLogWriter(
+            url: folder.episodesURL,
+            header: EpisodeLogHeader(environment: configuration.environment, options: configuration.options,
+                                     agent: configuration.agent, seed: seed))
+        var summary = AStarRunSummary(run: RunSummary(folder: folder, returns: [], lengths: []), outcomes: [])
+        let record = { (episode: EpisodeRecord, outcome: PathPlanningOutcome) throws in
+            try writer.append(episode)
+            summary.run.returns.append(episode.episodeReturn)
+            summary.run.lengths.append(episode.length)
+            summary.outcomes.append(outcome)
+            onEpisode(episode, outcome)
+        }
+        if var navigation = instance as? RobotNavigation {
+            try runEpisodes(&navigation, configuration: configuration, makePolicy: NavigationFollower.init, record: record)
+        } else if var grid = instance as? RobotGrid {
+            try runEpisodes(&grid, configuration: configuration, makePolicy: GridFollower.init, record: record)
+        }
+        return summary
+    }
+
+    /// The episode loop, specialised for the concrete environment and policy.
+    private func runEpisodes<E: Environment, Policy: OraclePolicy>(
+        _ environment: inout E, configuration: RunConfiguration, makePolicy: (E) -> Policy,
+        record: (EpisodeRecord, PathPlanningOutcome) throws -> Void
+    ) throws where E.Action == Int, Policy.Simulator == E {
+        for index in 0..<configuration.episodes {
+            let episodeSeed = SeedDerivation.episodeSeed(runSeed: configuration.seed, index: index)
+            let reset = environment.reset(seed: episodeSeed)
+            let shortest = reset.info[RobotNavigation.InfoKey.shortestPath]?.doubleValue ?? .nan
+            var policy = makePolicy(environment)
+            var actions: [LoggedAction] = []
+            var rewards: [Double] = []
+            while true {
+                guard actions.count < configuration.maxEpisodeSteps else {
+                    throw RunError.episodeNeverEnded(environment: configuration.environment, episode: index,
+                                                     maxSteps: configuration.maxEpisodeSteps)
+                }
+                let action = policy.action(in: environment)
+                let step = try environment.step(action)
+                actions.append(.integer(action))
+                rewards.append(step.reward)
+                if step.terminated || step.truncated {
+                    let outcome = PathPlanningOutcome(
+                        success: step.info[RobotNavigation.InfoKey.success]?.boolValue ?? false,
+                        shortestPath: shortest,
+                        pathLength: step.info[RobotNavigation.InfoKey.pathLength]?.doubleValue ?? .nan)
+                    try record(EpisodeRecord(index: index, seed: episodeSeed, actions: actions, rewards: rewards,
+                                             terminated: step.terminated, truncated: step.truncated), outcome)
+                    break
+                }
+            }
+        }
+    }
+}
+
+/// How one path-planning episode went, from its reset and final info.
+public struct PathPlanningOutcome: Equatable, Sendable {
+    /// The robot reached the goal.
+    public var success: Bool
+    /// The oracle's shortest path length (metres, or moves on a grid).
+    public var shortestPath: Double
+    /// The length driven (metres, or moves on a grid).
+    public var pathLength: Double
+
+    /// Creates an outcome.
+    public init(success: Bool, shortestPath: Double, pathLength: Double) {
+        self.success = success
+        self.shortestPath = shortestPath
+        self.pathLength = pathLength
+    }
+
+    /// Shortest over driven length for a successful episode (1 is optimal), `nil` for a failed one.
+    public var pathEfficiency: Double? {
+        guard success, pathLength > 0 else { return success ? 1 : nil }
+        return shortestPath / pathLength
+    }
+}
+
+/// What an ``AStarRun`` (or any path-planning evaluation) achieved.
+public struct AStarRunSummary: Equatable, Sendable {
+    /// Returns, lengths and the run folder.
+    public var run: RunSummary
+    /// Every episode's outcome, in order.
+    public var outcomes: [PathPlanningOutcome]
+
+    /// Creates a summary.
+    public init(run: RunSummary, outcomes: [PathPlanningOutcome]) {
+        self.run = run
+        self.outcomes = outcomes
+    }
+
+    /// The fraction of episodes that reached the goal (0 without episodes).
+    public var successRate: Double {
+        outcomes.isEmpty ? 0 : Double(outcomes.filter(\.success).count) / Double(outcomes.count)
+    }
+
+    /// The mean ``PathPlanningOutcome/pathEfficiency`` over successful episodes (0 when none succeeded).
+    public var meanPathEfficiency: Double {
+        let efficiencies = outcomes.compactMap(\.pathEfficiency)
+        return efficiencies.isEmpty ? 0 : efficiencies.reduce(0, +) / Double(efficiencies.count)
+    }
+
+    /// Success weighted by path length (Anderson et al. 2018, "On Evaluation of
+    /// Embodied Navigation Agents"): the mean over all episodes of
+    /// `success · shortest / max(shortest, driven)`.
+    public var successWeightedByPathLength: Double {
+        guard !outcomes.isEmpty else { return 0 }
+        let total = outcomes.reduce(0.0) { sum, outcome in
+            guard outcome.success else { return sum }
+            let longest = max(outcome.shortestPath, outcome.pathLength)
+            return sum + (longest > 0 ? outcome.shortestPath / longest : 1)
+        }
+        return total / Double(outcomes.count)
+    }
+}
+
+// MARK: - Oracle policies
+
+/// A policy that reads the simulator's state (not the observation) to act.
+private protocol OraclePolicy {
+    associatedtype Simulator
+    mutating func action(in simulator: Simulator) -> Int
+}
+
+/// Pure pursuit along the agent's own A* path with ``RobotNavigation``'s discrete actions.
+private struct NavigationFollower: OraclePolicy {
+    var waypoints: [Vector2]
+    var target = 1
+
+    init(_ environment: RobotNavigation) {
+        let configuration = environment.configuration
+        var planner = AStarPlanner()
+        var found: [Vector2]?
+        for margin in [AStarRun.safetyMargin, AStarRun.safetyMargin * 2 / 3, AStarRun.safetyMargin / 3, 0] {
+            if let path = planner.plan(in: environment.world, from: environment.position, to: environment.world.goal,
+                                       clearance: configuration.robotRadius + margin, cellSize: configuration.plannerCellSize) {
+                found = path.waypoints
+                break
+            }
+        }
+        waypoints = found ?? environment.plannedPath.waypoints
+        if waypoints.count < 2 { waypoints = [environment.position, environment.world.goal] }
+    }
+
+    mutating func action(in environment: RobotNavigation) -> Int {
+        let configuration = environment.configuration
+        let position = environment.position
+        while target < waypoints.count - 1, position.distance(to: waypoints[target]) < AStarRun.waypointTolerance {
+            target += 1
+        }
+        let offset = waypoints[target] - position
+        let headingError = wrapAngle(offset.angle - environment.heading)
+        let halfTurn = configuration.turnRate * configuration.timeStep / 2
+        if abs(headingError) > halfTurn {
+            return (headingError > 0 ? RobotNavigation.DriveAction.turnLeft : .turnRight).rawValue
+        }
+        return RobotNavigation.DriveAction.forward.rawValue
+    }
+}
+
+/// The moves of ``RobotGrid``'s own shortest path.
+private struct GridFollower: OraclePolicy {
+    var cells: [Int]
+    var next = 1
+
+    init(_ environment: RobotGrid) {
+        cells = environment.shortestPathCells
+    }
+
+    mutating func action(in environment: RobotGrid) -> Int {
+        let size = environment.configuration.size
+        let here = environment.robotCell
+        if next < cells.count, cells[next] == here { next += 1 }
+        let target = next < cells.count ? cells[next] : here
+        let move: RobotGrid.Move
+        switch (target % size - here % size, target / size - here / size) {
+        case (1, _): move = .right
+        case (-1, _): move = .left
+        case (_, 1): move = .up
+        default: move = .down
+        }
+        return move.rawValue
+    }
+}
