@@ -23,11 +23,12 @@
 ///    least `clearance`. Every grid path is therefore exactly collision-free.
 /// 2. A* with eight neighbours from the start's cell to the goal's cell; the
 ///    path is start → cell centres → goal.
-/// 3. String pulling: walking along the path, a vertex is dropped whenever the
-///    straight segment from the last kept vertex past it is exactly clear
+/// 3. String pulling and refinement: the path is cut down to a subset of its
+///    vertices joined by segments that are exactly clear
 ///    (``World/isSegmentClear(from:to:clearance:)``, exact segment–disc and
-///    segment–rectangle distances). This turns the 8-direction staircase into an
-///    any-angle path.
+///    segment–rectangle distances), and each kept corner slides along the grid
+///    path to where the two segments beside it are shortest. This turns the
+///    8-direction staircase into an any-angle path.
 ///
 /// The result is a real collision-free path, so its length is an upper bound on
 /// the true continuous optimum. The grid alone overestimates by up to
@@ -260,18 +261,53 @@ public struct AStarPlanner: Sendable {
         return Path(waypoints: pulled, length: Self.length(of: pulled), gridLength: gridLength)
     }
 
-    /// Drops every vertex that the segment from the last kept vertex can skip
-    /// while staying clear (one pass from the start).
+    /// Shortens the grid path `points` to an any-angle path through a subset of
+    /// its vertices, every segment exactly clear:
+    /// 1. string pulling: walking from the start, a vertex is kept only when the
+    ///    segment from the last kept vertex to the vertex after it is blocked;
+    /// 2. up to three refinement passes: each kept interior vertex may move to
+    ///    any path vertex between its kept neighbours that shortens the two
+    ///    segments touching it while both stay clear, and is dropped when its
+    ///    neighbours see each other.
+    /// Pulling alone follows the grid path's own shape (a staircase may stay a
+    /// detour); refinement lets corners slide to where the path bends tightest.
     static func pullString(_ points: [Vector2], in world: World, clearance: Double) -> [Vector2] {
         guard points.count > 2 else { return points }
-        var kept = [points[0]]
-        var anchor = points[0]
-        for index in 1..<(points.count - 1) where !world.isSegmentClear(from: anchor, to: points[index + 1], clearance: clearance) {
-            kept.append(points[index])
-            anchor = points[index]
+        func clear(_ a: Int, _ b: Int) -> Bool { world.isSegmentClear(from: points[a], to: points[b], clearance: clearance) }
+        var kept = [0]
+        for index in 1..<(points.count - 1) where !clear(kept[kept.count - 1], index + 1) {
+            kept.append(index)
         }
-        kept.append(points[points.count - 1])
-        return kept
+        kept.append(points.count - 1)
+        for _ in 0..<3 {
+            var changed = false
+            var k = 1
+            while k < kept.count - 1 {
+                let previous = kept[k - 1], next = kept[k + 1]
+                if clear(previous, next) {
+                    kept.remove(at: k)
+                    changed = true
+                    continue
+                }
+                let before = points[previous], after = points[next]
+                var best = kept[k]
+                var bestLength = before.distance(to: points[best]) + points[best].distance(to: after)
+                for candidate in (previous + 1)..<next where candidate != best {
+                    let length = before.distance(to: points[candidate]) + points[candidate].distance(to: after)
+                    if length < bestLength - 1e-12, clear(previous, candidate), clear(candidate, next) {
+                        best = candidate
+                        bestLength = length
+                    }
+                }
+                if best != kept[k] {
+                    kept[k] = best
+                    changed = true
+                }
+                k += 1
+            }
+            if !changed { break }
+        }
+        return kept.map { points[$0] }
     }
 
     /// The length of the polyline through `points`, in metres.

@@ -240,17 +240,31 @@ public struct RobotGrid: Environment, Sendable {
             if attempt > 20 { recipe.obstacleCount = max(0, recipe.obstacleCount - 1) }
             if recipe.obstacleCount == 0 { emptyWorldAttempts += 1 }
             precondition(emptyWorldAttempts <= 20, "RobotGrid: no path even in an empty world; check the configuration")
-            let candidate = World.random(recipe, using: &generator)
-            grid.rasterize(candidate, inflation: cellSize / 2, includeWalls: false)
-            guard let start = grid.cell(containing: candidate.start), let goal = grid.cell(containing: candidate.goal),
-                  start != goal,
-                  let path = planner.shortestPath(on: grid, from: start, to: goal, connectivity: .four) else { continue }
-            world = candidate
-            robotCell = start
-            goalCell = goal
-            shortestPathCells = path.cells
-            break
+            if begin(in: World.random(recipe, using: &generator)) { return }
         }
+    }
+
+    /// Starts an episode in a given world (for tests and hand-made scenarios),
+    /// without touching the generator; `false` when its grid has no path (the
+    /// grid is then left rasterized from `world`, and the episode must not be stepped).
+    @discardableResult
+    mutating func start(in world: World) -> Bool {
+        guard begin(in: world) else { return false }
+        phase = .running
+        return true
+    }
+
+    /// Rasterizes `world` and, when its start and goal cells differ and are
+    /// connected, starts an episode in it.
+    private mutating func begin(in world: World) -> Bool {
+        grid.rasterize(world, inflation: configuration.cellSize / 2, includeWalls: false)
+        guard let start = grid.cell(containing: world.start), let goal = grid.cell(containing: world.goal),
+              start != goal,
+              let path = planner.shortestPath(on: grid, from: start, to: goal, connectivity: .four) else { return false }
+        self.world = world
+        robotCell = start
+        goalCell = goal
+        shortestPathCells = path.cells
         stepCount = 0
         movesMade = 0
         collided = false
@@ -264,6 +278,7 @@ public struct RobotGrid: Environment, Sendable {
         }
         observation[observationIndex(.robot, robotCell)] = 1
         observation[observationIndex(.goal, goalCell)] = 1
+        return true
     }
 
     /// The current observation (the one the last reset or step returned).

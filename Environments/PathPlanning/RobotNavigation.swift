@@ -315,11 +315,27 @@ public struct RobotNavigation: Environment, Sendable {
             let candidate = World.random(recipe, using: &generator)
             if let path = planner.plan(in: candidate, from: candidate.start, to: candidate.goal,
                                        clearance: configuration.robotRadius, cellSize: configuration.plannerCellSize) {
-                world = candidate
-                plannedPath = path
-                break
+                begin(in: candidate, plannedPath: path)
+                return
             }
         }
+    }
+
+    /// Starts an episode in a given world (for tests and hand-made scenarios),
+    /// without touching the generator; `false` (and no change) when the planner
+    /// finds no path in it.
+    @discardableResult
+    mutating func start(in world: World) -> Bool {
+        guard let path = planner.plan(in: world, from: world.start, to: world.goal, clearance: configuration.robotRadius,
+                                      cellSize: configuration.plannerCellSize) else { return false }
+        begin(in: world, plannedPath: path)
+        phase = .running
+        return true
+    }
+
+    private mutating func begin(in world: World, plannedPath: AStarPlanner.Path) {
+        self.world = world
+        self.plannedPath = plannedPath
         shortestPathLength = max(0, plannedPath.length - configuration.goalRadius)
         position = world.start
         heading = wrapAngle(world.startHeading)
