@@ -73,7 +73,7 @@ final class GeometryTests: XCTestCase {
         let circle = Obstacle.circle(Circle(center: Vector2(x: 5, y: 0), radius: 1))
         XCTAssertTrue(circle.collides(discAt: Vector2(x: 3.5, y: 0), radius: 0.5))   // touching
         XCTAssertFalse(circle.collides(discAt: Vector2(x: 3.4, y: 0), radius: 0.5))  // 0.1 m gap
-        XCTAssertTrue(circle.collides(discAt: Vector2(x: 4, y: 0.5), radius: 0.1))   // overlapping
+        XCTAssertTrue(circle.collides(discAt: Vector2(x: 4.2, y: 0.5), radius: 0.1)) // centre inside
         let box = Obstacle.rectangle(OrientedRectangle(center: .zero, halfWidth: 1, halfHeight: 1))
         XCTAssertTrue(box.collides(discAt: Vector2(x: 1.5, y: 0), radius: 0.5))
         XCTAssertFalse(box.collides(discAt: Vector2(x: 1.5.nextUp, y: 0), radius: 0.5))
