@@ -44,6 +44,10 @@ public struct ContinuousRobotNavigation: Environment, Sendable {
         return base.drive(linearSpeed: Double(action[0]), angularSpeed: Double(action[1]))
     }
 
+    /// Starts an episode in a given world; see ``RobotNavigation``'s `start(in:)`.
+    @discardableResult
+    mutating func start(in world: World) -> Bool { base.start(in: world) }
+
     public func render() -> Frame? { base.render() }
 
     public func renderANSI() -> String? { base.renderANSI() }

@@ -122,13 +122,15 @@ public struct OrientedRectangle: Equatable, Hashable, Sendable, Codable {
     /// The centre, in metres.
     public var center: Vector2
     /// Half the side along the rectangle's own x axis, in metres.
-    public var halfWidth: Double
+    public let halfWidth: Double
     /// Half the side along the rectangle's own y axis, in metres.
-    public var halfHeight: Double
+    public let halfHeight: Double
     /// The rotation, radians counter-clockwise.
     public let angle: Double
     /// `cos(angle)` and `sin(angle)`, computed once.
     public let cosine: Double, sine: Double
+    /// Half the diagonal: the radius of the smallest disc around ``center`` that holds the rectangle.
+    public let circumradius: Double
 
     /// Creates a rectangle.
     public init(center: Vector2, halfWidth: Double, halfHeight: Double, angle: Double = 0) {
@@ -138,6 +140,7 @@ public struct OrientedRectangle: Equatable, Hashable, Sendable, Codable {
         self.angle = angle
         self.cosine = cos(angle)
         self.sine = sin(angle)
+        self.circumradius = (halfWidth * halfWidth + halfHeight * halfHeight).squareRoot()
     }
 
     /// `point` in the rectangle's frame.
@@ -253,8 +256,7 @@ public enum Obstacle: Equatable, Hashable, Sendable, Codable {
     @inlinable public var boundingRadius: Double {
         switch self {
         case .circle(let circle): return circle.radius
-        case .rectangle(let rectangle):
-            return (rectangle.halfWidth * rectangle.halfWidth + rectangle.halfHeight * rectangle.halfHeight).squareRoot()
+        case .rectangle(let rectangle): return rectangle.circumradius
         }
     }
 

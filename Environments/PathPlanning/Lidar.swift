@@ -81,13 +81,14 @@ public struct Lidar: Equatable, Sendable {
                         for beam in 0..<count { best[beam] = 0 }
                         continue
                     }
+                    // Branch-free, so the loop vectorises: a miss computes a
+                    // throwaway root of max(discriminant, 0) and keeps the old best.
                     for beam in 0..<count {
                         let b = m.x * directionX[beam] + m.y * directionY[beam]
                         let discriminant = b * b - boundK
-                        if b < 0, discriminant >= 0 {
-                            let t = -b - discriminant.squareRoot()
-                            if t < best[beam] { best[beam] = t }
-                        }
+                        let t = -b - max(discriminant, 0).squareRoot()
+                        let hit = (b < 0) && (discriminant >= 0) && (t < best[beam])
+                        best[beam] = hit ? t : best[beam]
                     }
                 case .rectangle(let rectangle):
                     let localOrigin = rectangle.local(position)

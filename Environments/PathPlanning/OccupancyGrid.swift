@@ -67,31 +67,68 @@ public struct OccupancyGrid: Equatable, Sendable {
     public mutating func rasterize(_ world: World, inflation: Double, includeWalls: Bool = true) {
         let columns = self.columns, rows = self.rows, size = cellSize
         blocked.withUnsafeMutableBufferPointer { cells in
+            cells.update(repeating: false)
             if includeWalls {
+                // Only the border strips lie within `inflation` of a wall (or outside the world).
                 for row in 0..<rows {
                     let y = (Double(row) + 0.5) * size
-                    let rowBlocked = min(y, world.height - y) < inflation
-                    for column in 0..<columns {
-                        let x = (Double(column) + 0.5) * size
-                        cells[row * columns + column] = rowBlocked || min(x, world.width - x) < inflation
+                    if min(y, world.height - y) < inflation {
+                        for column in 0..<columns { cells[row * columns + column] = true }
+                        continue
+                    }
+                    var column = 0
+                    while column < columns, (Double(column) + 0.5) * size < inflation {
+                        cells[row * columns + column] = true
+                        column += 1
+                    }
+                    column = columns - 1
+                    while column >= 0, world.width - (Double(column) + 0.5) * size < inflation {
+                        cells[row * columns + column] = true
+                        column -= 1
                     }
                 }
-            } else {
-                cells.update(repeating: false)
             }
+            let inflationSquared = inflation * inflation
             for obstacle in world.obstacles {
                 let reach = obstacle.boundingRadius + inflation
                 let center = obstacle.center
-                let firstColumn = max(0, Int(((center.x - reach) / size - 0.5).rounded(.up)))
-                let lastColumn = min(columns - 1, Int(((center.x + reach) / size - 0.5).rounded(.down)))
                 let firstRow = max(0, Int(((center.y - reach) / size - 0.5).rounded(.up)))
                 let lastRow = min(rows - 1, Int(((center.y + reach) / size - 0.5).rounded(.down)))
-                guard firstColumn <= lastColumn, firstRow <= lastRow else { continue }
-                for row in firstRow...lastRow {
-                    let y = (Double(row) + 0.5) * size
-                    for column in firstColumn...lastColumn where !cells[row * columns + column] {
-                        let point = Vector2(x: (Double(column) + 0.5) * size, y: y)
-                        if obstacle.distance(to: point) < inflation { cells[row * columns + column] = true }
+                guard firstRow <= lastRow else { continue }
+                switch obstacle {
+                case .circle(let circle):
+                    // Each row's blocked cells form one run: |x − cx| < √((r + i)² − dy²).
+                    let grown = circle.radius + inflation
+                    for row in firstRow...lastRow {
+                        let dy = (Double(row) + 0.5) * size - center.y
+                        let halfSpanSquared = grown * grown - dy * dy
+                        guard halfSpanSquared > 0 else { continue }
+                        let halfSpan = halfSpanSquared.squareRoot()
+                        // Centres strictly inside: (column + 0.5)·size in (cx − h, cx + h).
+                        var first = Int(((center.x - halfSpan) / size - 0.5).rounded(.up))
+                        if (Double(first) + 0.5) * size <= center.x - halfSpan { first += 1 }
+                        var last = Int(((center.x + halfSpan) / size - 0.5).rounded(.down))
+                        if (Double(last) + 0.5) * size >= center.x + halfSpan { last -= 1 }
+                        first = max(first, 0)
+                        last = min(last, columns - 1)
+                        guard first <= last else { continue }
+                        for column in first...last { cells[row * columns + column] = true }
+                    }
+                case .rectangle(let rectangle):
+                    let firstColumn = max(0, Int(((center.x - reach) / size - 0.5).rounded(.up)))
+                    let lastColumn = min(columns - 1, Int(((center.x + reach) / size - 0.5).rounded(.down)))
+                    guard firstColumn <= lastColumn else { continue }
+                    // The cell centre in the rectangle's frame moves by a fixed step per column.
+                    let stepX = size * rectangle.cosine, stepY = -size * rectangle.sine
+                    for row in firstRow...lastRow {
+                        var local = rectangle.local(Vector2(x: (Double(firstColumn) + 0.5) * size, y: (Double(row) + 0.5) * size))
+                        for column in firstColumn...lastColumn {
+                            let outsideX = max(0, abs(local.x) - rectangle.halfWidth)
+                            let outsideY = max(0, abs(local.y) - rectangle.halfHeight)
+                            if outsideX * outsideX + outsideY * outsideY < inflationSquared { cells[row * columns + column] = true }
+                            local.x += stepX
+                            local.y += stepY
+                        }
                     }
                 }
             }

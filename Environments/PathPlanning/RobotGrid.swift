@@ -230,10 +230,12 @@ public struct RobotGrid: Environment, Sendable {
 
     private mutating func startEpisode() {
         let configuration = self.configuration
-        let cellSize = configuration.cellSize
+        // Start and goal need only land in free cells, which `begin` checks; a
+        // little clearance just makes that likely.
+        let clearance = min(configuration.cellSize, configuration.worldSize / 8)
         var recipe = World.Generation(width: configuration.worldSize, height: configuration.worldSize,
                                       obstacleCount: configuration.obstacleCount,
-                                      startClearance: 1.25 * cellSize, goalClearance: 1.25 * cellSize)
+                                      startClearance: clearance, goalClearance: clearance)
         var attempt = 0, emptyWorldAttempts = 0
         while true {
             attempt += 1
