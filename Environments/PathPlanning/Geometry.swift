@@ -197,19 +197,19 @@ public struct OrientedRectangle: Equatable, Hashable, Sendable, Codable {
             let outsideX = max(0, abs(p.x) - halfWidth), outsideY = max(0, abs(p.y) - halfHeight)
             return (outsideX * outsideX + outsideY * outsideY).squareRoot()
         }
-        var best = min(boxDistance(localA), boxDistance(localB))
-        for corner in [Vector2(x: -halfWidth, y: -halfHeight), Vector2(x: halfWidth, y: -halfHeight),
-                       Vector2(x: halfWidth, y: halfHeight), Vector2(x: -halfWidth, y: halfHeight)] {
-            best = min(best, corner.distance(toSegmentFrom: localA, to: localB))
-        }
-        return best
+        let best = min(boxDistance(localA), boxDistance(localB))
+        let cornerBest = min(Vector2(x: -halfWidth, y: -halfHeight).distance(toSegmentFrom: localA, to: localB),
+                             Vector2(x: halfWidth, y: -halfHeight).distance(toSegmentFrom: localA, to: localB),
+                             Vector2(x: halfWidth, y: halfHeight).distance(toSegmentFrom: localA, to: localB),
+                             Vector2(x: -halfWidth, y: halfHeight).distance(toSegmentFrom: localA, to: localB))
+        return min(best, cornerBest)
     }
 
-    /// The parameter interval `[entry, exit]` (clipped to `[0, limit]`) over which
+    /// The parameter interval `[entry, exit]` (clipped to `[start, limit]`) over which
     /// `origin + t · direction` lies in the box `[-hw, hw] × [-hh, hh]`, or `nil`.
     @inlinable static func slabInterval(origin o: Vector2, direction d: Vector2, halfWidth: Double, halfHeight: Double,
-                                        upTo limit: Double) -> (Double, Double)? {
-        var entry = 0.0, exit = limit
+                                        from start: Double = 0, upTo limit: Double) -> (Double, Double)? {
+        var entry = start, exit = limit
         // A component of zero would give 0 · ∞ = NaN at a slab's edge; test it directly.
         if d.x == 0 {
             if abs(o.x) > halfWidth { return nil }

@@ -51,8 +51,15 @@ public struct Lidar: Equatable, Sendable {
     /// in metres from a robot at `position` (inside the world) facing `heading`.
     @inlinable
     public func scan(_ world: World, from position: Vector2, heading: Double, _ body: (Int, Double) -> Void) {
+        scan(world, from: position, headingCosine: cos(heading), headingSine: sin(heading), body)
+    }
+
+    /// ``scan(_:from:heading:_:)`` with the heading given by its cosine and sine
+    /// (for callers that keep them, to save the trigonometry).
+    @inlinable
+    public func scan(_ world: World, from position: Vector2, headingCosine: Double, headingSine: Double,
+                     _ body: (Int, Double) -> Void) {
         let count = beamCount, range = maxRange
-        let headingCosine = cos(heading), headingSine = sin(heading)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * count) { scratch in
             let directionX = scratch.baseAddress!, directionY = directionX + count, best = directionY + count
             offsetCosines.withUnsafeBufferPointer { offsetCosines in

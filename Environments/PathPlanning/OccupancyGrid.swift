@@ -88,7 +88,6 @@ public struct OccupancyGrid: Equatable, Sendable {
                     }
                 }
             }
-            let inflationSquared = inflation * inflation
             for obstacle in world.obstacles {
                 let reach = obstacle.boundingRadius + inflation
                 let center = obstacle.center
@@ -115,23 +114,50 @@ public struct OccupancyGrid: Equatable, Sendable {
                         for column in first...last { cells[row * columns + column] = true }
                     }
                 case .rectangle(let rectangle):
-                    let firstColumn = max(0, Int(((center.x - reach) / size - 0.5).rounded(.up)))
-                    let lastColumn = min(columns - 1, Int(((center.x + reach) / size - 0.5).rounded(.down)))
-                    guard firstColumn <= lastColumn else { continue }
-                    // The cell centre in the rectangle's frame moves by a fixed step per column.
-                    let stepX = size * rectangle.cosine, stepY = -size * rectangle.sine
+                    // Each row's blocked cells form one run too: the rectangle grown
+                    // by `inflation` is convex, the union of the rectangle widened
+                    // along each of its axes and four discs on its corners.
+                    let corners = rectangle.corners
                     for row in firstRow...lastRow {
-                        var local = rectangle.local(Vector2(x: (Double(firstColumn) + 0.5) * size, y: (Double(row) + 0.5) * size))
-                        for column in firstColumn...lastColumn {
-                            let outsideX = max(0, abs(local.x) - rectangle.halfWidth)
-                            let outsideY = max(0, abs(local.y) - rectangle.halfHeight)
-                            if outsideX * outsideX + outsideY * outsideY < inflationSquared { cells[row * columns + column] = true }
-                            local.x += stepX
-                            local.y += stepY
-                        }
+                        let y = (Double(row) + 0.5) * size
+                        guard let (low, high) = Self.rowInterval(of: rectangle, corners: corners, inflation: inflation, y: y) else { continue }
+                        var first = Int((low / size - 0.5).rounded(.up))
+                        if (Double(first) + 0.5) * size <= low { first += 1 }
+                        var last = Int((high / size - 0.5).rounded(.down))
+                        if (Double(last) + 0.5) * size >= high { last -= 1 }
+                        first = max(first, 0)
+                        last = min(last, columns - 1)
+                        guard first <= last else { continue }
+                        for column in first...last { cells[row * columns + column] = true }
                     }
                 }
             }
         }
+    }
+
+    /// The x interval where the horizontal line at height `y` lies closer than
+    /// `inflation` to `rectangle` (whose `corners` are given), or `nil`.
+    static func rowInterval(of rectangle: OrientedRectangle, corners: [Vector2], inflation: Double, y: Double) -> (Double, Double)? {
+        var low = Double.infinity, high = -Double.infinity
+        // The line x ↦ (x, y) in the rectangle's frame, parametrised by u = x − cx.
+        let origin = rectangle.local(Vector2(x: rectangle.center.x, y: y))
+        let direction = Vector2(x: rectangle.cosine, y: -rectangle.sine)
+        for (halfWidth, halfHeight) in [(rectangle.halfWidth + inflation, rectangle.halfHeight),
+                                        (rectangle.halfWidth, rectangle.halfHeight + inflation)] {
+            if let (entry, exit) = OrientedRectangle.slabInterval(origin: origin, direction: direction, halfWidth: halfWidth,
+                                                                  halfHeight: halfHeight, from: -.infinity, upTo: .infinity) {
+                low = min(low, rectangle.center.x + entry)
+                high = max(high, rectangle.center.x + exit)
+            }
+        }
+        for corner in corners {
+            let dy = y - corner.y
+            let halfSpanSquared = inflation * inflation - dy * dy
+            guard halfSpanSquared > 0 else { continue }
+            let halfSpan = halfSpanSquared.squareRoot()
+            low = min(low, corner.x - halfSpan)
+            high = max(high, corner.x + halfSpan)
+        }
+        return low < high ? (low, high) : nil
     }
 }

@@ -68,7 +68,7 @@ extension RobotNavigation {
         .double("world_size", default: 10, "side of the square world in metres (at least 3)"),
         .int("obstacles", default: 10, "obstacles drawn per world (discs and rotated rectangles)"),
         .int("beams", default: 16, "lidar beams, spread over 360 degrees"),
-        .double("lidar_range", default: 5, "lidar range in metres"),
+        .double("lidar_range", default: 3.5, "lidar range in metres"),
         .int("max_steps", default: 500, "truncation step count"),
         .double("step_cost", default: 0.01, "subtracted from every step's reward"),
         .double("robot_radius", default: 0.2, "radius of the robot's disc in metres"),

@@ -123,8 +123,8 @@ public struct RobotNavigation: Environment, Sendable {
         public var goalRadius = 0.3
         /// Lidar beams.
         public var beamCount = 16
-        /// The lidar's maximum range.
-        public var lidarRange = 5.0
+        /// The lidar's maximum range (3.5 m, as the LDS-01 lidar of the TurtleBot3).
+        public var lidarRange = 3.5
         /// Seconds per step.
         public var timeStep = 0.1
         /// Linear speed of ``DriveAction/forward`` and the largest continuous one, m/s.
@@ -210,6 +210,8 @@ public struct RobotNavigation: Environment, Sendable {
     public private(set) var generator: Xoshiro256
     private var planner = AStarPlanner()
     private var goalDistance = 0.0
+    /// `cos(heading)` and `sin(heading)`, updated only when the heading changes.
+    private var headingCosine = 1.0, headingSine = 0.0
     private var observation: [Float]
 
     /// Creates the environment and draws a first world (replaced at every reset).
@@ -270,14 +272,17 @@ public struct RobotNavigation: Environment, Sendable {
         let dt = configuration.timeStep
         stepCount += 1
         if angularSpeed == 0 {
-            position = position + Vector2(x: cos(heading), y: sin(heading)) * (linearSpeed * dt)
+            position = position + Vector2(x: headingCosine, y: headingSine) * (linearSpeed * dt)
         } else {
             let turned = heading + angularSpeed * dt
+            let turnedCosine = cos(turned), turnedSine = sin(turned)
             if linearSpeed != 0 {
                 let radius = linearSpeed / angularSpeed
-                position = position + Vector2(x: sin(turned) - sin(heading), y: cos(heading) - cos(turned)) * radius
+                position = position + Vector2(x: turnedSine - headingSine, y: headingCosine - turnedCosine) * radius
             }
             heading = wrapAngle(turned)
+            headingCosine = turnedCosine
+            headingSine = turnedSine
         }
         drivenLength += abs(linearSpeed) * dt
         trail.append(position)
@@ -339,6 +344,8 @@ public struct RobotNavigation: Environment, Sendable {
         shortestPathLength = max(0, plannedPath.length - configuration.goalRadius)
         position = world.start
         heading = wrapAngle(world.startHeading)
+        headingCosine = cos(heading)
+        headingSine = sin(heading)
         stepCount = 0
         drivenLength = 0
         collided = false
@@ -353,7 +360,8 @@ public struct RobotNavigation: Environment, Sendable {
     // MARK: - Observation
 
     private mutating func writeObservation() {
-        let lidar = self.lidar, world = self.world, position = self.position, heading = self.heading
+        let lidar = self.lidar, world = self.world, position = self.position
+        let cosine = headingCosine, sine = headingSine
         let beams = configuration.beamCount
         let inverseRange = 1 / configuration.lidarRange
         let goalVisible = configuration.goalVisibleSteps.map { stepCount < $0 } ?? true
@@ -361,7 +369,7 @@ public struct RobotNavigation: Environment, Sendable {
         let toGoal = world.goal - position
         let distance = toGoal.length
         observation.withUnsafeMutableBufferPointer { entries in
-            lidar.scan(world, from: position, heading: heading) { beam, reading in
+            lidar.scan(world, from: position, headingCosine: cosine, headingSine: sine) { beam, reading in
                 entries[beam] = Float(reading * inverseRange)
             }
             guard goalVisible else {
@@ -372,7 +380,6 @@ public struct RobotNavigation: Environment, Sendable {
             }
             entries[beams] = Float(min(1, distance / diagonal))
             if distance > 0 {
-                let cosine = cos(heading), sine = sin(heading)
                 // The goal in the robot's frame: rotate by -heading.
                 let ahead = toGoal.x * cosine + toGoal.y * sine, left = -toGoal.x * sine + toGoal.y * cosine
                 entries[beams + 1] = Float(left / distance)

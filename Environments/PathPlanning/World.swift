@@ -105,10 +105,9 @@ public struct World: Equatable, Sendable {
     public func isSegmentClear(from a: Vector2, to b: Vector2, clearance: Double) -> Bool {
         // Walls: the segment is clear iff both endpoints are (the inset box is convex).
         guard wallClearance(at: a) >= clearance, wallClearance(at: b) >= clearance else { return false }
-        let middle = (a + b) * 0.5, halfLength = a.distance(to: b) * 0.5
         for obstacle in obstacles {
-            let reach = clearance + obstacle.boundingRadius + halfLength
-            if (obstacle.center - middle).lengthSquared > reach * reach { continue }
+            // Cheap rejection: the shape lies within its bounding disc.
+            if obstacle.center.distance(toSegmentFrom: a, to: b) >= clearance + obstacle.boundingRadius { continue }
             if obstacle.distance(toSegmentFrom: a, to: b) < clearance { return false }
         }
         return true

@@ -76,8 +76,9 @@ final class AStarPlannerTests: XCTestCase {
         XCTAssertEqual(path.waypoints, [world.start, world.goal])
         XCTAssertEqual(path.length, world.start.distance(to: world.goal), accuracy: 1e-12)
         // The raw 8-direction grid path is longer, but by at most 1/cos(22.5°) − 1 ≈ 8.2% plus a cell.
-        XCTAssertGreaterThan(path.gridLength, path.length)
-        XCTAssertLessThan(path.gridLength, path.length / cos(Double.pi / 8) + 0.15)
+        let grid = try XCTUnwrap(planner.plan(in: world, from: world.start, to: world.goal, clearance: 0.2, smoothing: false))
+        XCTAssertGreaterThan(grid.length, path.length)
+        XCTAssertLessThan(grid.length, path.length / cos(Double.pi / 8) + 0.15)
     }
 
     func testDetourAroundADiscIsWithinTheGridErrorOfTheAnalyticShortestPath() throws {
@@ -122,5 +123,25 @@ final class AStarPlannerTests: XCTestCase {
         var planner = AStarPlanner()
         XCTAssertNil(planner.plan(in: world, from: world.start, to: world.goal, clearance: 0.2))
         XCTAssertNotNil(planner.plan(in: world, from: world.start, to: world.goal, clearance: 0.05))
+    }
+
+    func testEveryGridMoveIsExactlyClearInGeneratedWorlds() throws {
+        // The inflation √(clearance² + h²) makes every move between free cell
+        // centres exactly clear (the chord argument in the planner's documentation).
+        var environment = RobotNavigation(seed: 0)
+        var planner = AStarPlanner()
+        var checkedMoves = 0
+        for seed in UInt64(0)..<40 {
+            _ = environment.reset(seed: seed)
+            let world = environment.world
+            for clearance in [0.2, 0.35] {
+                guard let path = planner.plan(in: world, from: world.start, to: world.goal, clearance: clearance, smoothing: false) else { continue }
+                for (from, to) in zip(path.waypoints, path.waypoints.dropFirst()) {
+                    XCTAssertTrue(world.isSegmentClear(from: from, to: to, clearance: clearance), "seed \(seed): \(from)→\(to)")
+                    checkedMoves += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checkedMoves, 4000)
     }
 }

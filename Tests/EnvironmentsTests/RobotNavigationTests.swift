@@ -40,8 +40,8 @@ final class RobotNavigationTests: XCTestCase {
         var environment = try environment(in: knownWorld)
         var observation = environment.currentObservation
         XCTAssertEqual(observation.count, 19)
-        XCTAssertEqual(observation[0], 0.1, accuracy: 1e-6)
-        XCTAssertEqual(observation[8], 0.4, accuracy: 1e-6)
+        XCTAssertEqual(observation[0], Float(0.5 / 3.5), accuracy: 1e-6)   // 0.5 m of the default 3.5 m range
+        XCTAssertEqual(observation[8], Float(2 / 3.5), accuracy: 1e-6)
         XCTAssertEqual(observation[16], Float(6 / (10 * 2.0.squareRoot())), accuracy: 1e-6)
         XCTAssertEqual(observation[17], 0, accuracy: 1e-6)   // sine: straight ahead
         XCTAssertEqual(observation[18], 1, accuracy: 1e-6)   // cosine
