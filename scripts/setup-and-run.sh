@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# From a fresh clone on Debian: install what is missing, build in release mode, run once.
+# From a fresh clone on Debian: install what is missing, build in release mode, train DQN on the grid world.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,4 +10,4 @@ fi
 
 ./scripts/install-system-packages.sh
 swift build -c release
-.build/release/rlrun random gridworld
+.build/release/rlrun dqn gridworld

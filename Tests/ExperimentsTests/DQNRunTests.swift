@@ -147,3 +147,34 @@ final class DQNRunTests: XCTestCase {
         }
     }
 }
+
+/// Full-length learning checks, opt-in because they take minutes in a debug build:
+/// `SWIFTRL_SLOW_TESTS=1 swift test --filter SlowLearningTests` (faster with `-c release`).
+final class SlowLearningTests: XCTestCase {
+    override func setUpWithError() throws {
+        try XCTSkipUnless(ProcessInfo.processInfo.environment["SWIFTRL_SLOW_TESTS"] == "1",
+                          "set SWIFTRL_SLOW_TESTS=1 to run the full-length learning checks")
+        setBLASThreads(1)
+    }
+
+    private func train(_ environment: String, seed: UInt64) throws -> EvaluationResult {
+        var preset = try Preset.bundled(agent: "dqn", environment: environment)
+        try preset.apply(settings: ["seed=\(seed)"])
+        let run = try DQNRun(preset: preset, folder: RunFolder.create(at: makeTemporaryFolder()))
+        guard case .completed(let evaluation?) = try run.train() else { throw XCTSkip("run did not complete") }
+        return evaluation
+    }
+
+    func testCartPolePresetReachesTheRewardThresholdOnThreeSeeds() throws {
+        for seed: UInt64 in [0, 1, 2] {
+            let evaluation = try train("cartpole", seed: seed)
+            XCTAssertGreaterThanOrEqual(evaluation.meanReturn, 475, "seed \(seed)")
+        }
+    }
+
+    func testGridWorldPresetSolvesTheRoom() throws {
+        let evaluation = try train("gridworld", seed: 1)
+        XCTAssertGreaterThanOrEqual(evaluation.successRate ?? 0, 0.95)
+        XCTAssertEqual(evaluation.meanLength, evaluation.meanShortestPath ?? 0, accuracy: 0.5)
+    }
+}
