@@ -10,10 +10,12 @@ import Foundation
 /// - On ``RobotNavigation`` it plans its own path at reset with the
 ///   ``AStarPlanner`` for a disc ``safetyMargin`` metres wider than the robot
 ///   (narrower margins, down to none, if that finds no path), then follows it
-///   with the discrete actions, pure-pursuit style: aim at the next waypoint,
-///   turn toward it while the heading is off by more than half a turn step,
-///   drive forward when aligned; a waypoint counts as passed within
-///   ``waypointTolerance`` metres.
+///   with the discrete actions, pure-pursuit style: aim at the point
+///   ``lookahead`` metres past the robot's projection on the current segment
+///   (never past the segment's end), turn toward it while the heading is off by
+///   more than half a turn step, drive forward when aligned; a segment is done
+///   when the projection reaches its end or the robot comes within
+///   ``waypointTolerance`` metres of it.
 /// - On ``RobotGrid`` it takes the moves of the environment's own A* path.
 ///
 /// Episode `i` is reset with ``SeedDerivation/episodeSeed(runSeed:index:)``, so
@@ -26,7 +28,9 @@ public struct AStarRun {
     /// Extra clearance the agent keeps from obstacles, in metres.
     public static let safetyMargin = 0.15
     /// How close the robot must come to a waypoint to aim at the next one, in metres.
-    public static let waypointTolerance = 0.15
+    public static let waypointTolerance = 0.05
+    /// How far ahead of its projection on the current segment the robot aims, in metres.
+    public static let lookahead = 0.3
 
     /// The registered environment name.
     public var environment: String
@@ -224,10 +228,27 @@ private struct NavigationFollower: OraclePolicy {
     mutating func action(in environment: RobotNavigation) -> Int {
         let configuration = environment.configuration
         let position = environment.position
-        while target < waypoints.count - 1, position.distance(to: waypoints[target]) < AStarRun.waypointTolerance {
+        // A segment is done once the robot's projection on it reaches its end,
+        // or the robot is within the tolerance of the end.
+        while target < waypoints.count - 1 {
+            let start = waypoints[target - 1], end = waypoints[target]
+            let along = end - start, length = along.length
+            let progress = length > 0 ? (position - start).dot(along) / length : 0
+            guard progress >= length || position.distance(to: end) < AStarRun.waypointTolerance else { break }
             target += 1
         }
-        let offset = waypoints[target] - position
+        // Aim at the point `lookahead` past the robot's projection on the current
+        // segment, never past its end: the robot tracks the segment's line
+        // (pure pursuit) instead of drifting while it homes in on a point, and
+        // turns only at the corner itself, so it never cuts it.
+        let start = waypoints[target - 1], end = waypoints[target]
+        let along = end - start, length = along.length
+        var aim = end
+        if length > 0 {
+            let progress = max(0, (position - start).dot(along) / length)
+            aim = start + along * (min(length, progress + AStarRun.lookahead) / length)
+        }
+        let offset = aim - position
         let headingError = wrapAngle(offset.angle - environment.heading)
         let halfTurn = configuration.turnRate * configuration.timeStep / 2
         if abs(headingError) > halfTurn {

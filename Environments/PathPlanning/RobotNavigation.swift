@@ -14,9 +14,10 @@ import Darwin
 /// and rotated rectangles) is drawn from the environment's generator at every
 /// reset. The robot is a disc of ``Configuration/robotRadius`` (0.2 m) with a
 /// pose (x, y, heading). The world is drawn again until the ``AStarPlanner``
-/// finds a path for the robot's disc from start to goal, so every episode can be
-/// solved (after 20 failed draws, each further draw has one obstacle fewer, so
-/// generation always ends).
+/// finds a path from start to goal for a disc ``Configuration/passageMargin``
+/// (0.1 m) wider than the robot, so every episode can be solved with room to
+/// spare, by passages at least 0.2 m wider than the robot (after 20 failed
+/// draws, each further draw has one obstacle fewer, so generation always ends).
 ///
 /// The robot moves as a unicycle: with linear speed `v` (m/s) and angular speed
 /// `ω` (rad/s) held for ``Configuration/timeStep`` seconds, the pose follows the
@@ -145,6 +146,10 @@ public struct RobotNavigation: Environment, Sendable {
         public var goalVisibleSteps: Int? = nil
         /// The planner's grid resolution.
         public var plannerCellSize = 0.1
+        /// Worlds are kept only if a disc this much wider than the robot (in
+        /// radius) can reach the goal, so every episode has passages at least
+        /// `2 · passageMargin` wider than the robot, not just a hair's breadth.
+        public var passageMargin = 0.1
 
         /// The default task (`robot-nav`).
         public init() {}
@@ -162,6 +167,7 @@ public struct RobotNavigation: Environment, Sendable {
             if maxSteps < 1 { return "maxSteps must be positive, got \(maxSteps)" }
             if let steps = goalVisibleSteps, steps < 1 { return "goalVisibleSteps must be at least 1, got \(steps)" }
             if !(plannerCellSize > 0 && plannerCellSize <= robotRadius) { return "plannerCellSize must lie in (0, robotRadius], got \(plannerCellSize)" }
+            if !(passageMargin >= 0 && passageMargin <= 0.2) { return "passageMargin must lie in [0, 0.2], got \(passageMargin)" }
             return nil
         }
 
@@ -318,11 +324,15 @@ public struct RobotNavigation: Environment, Sendable {
             if recipe.obstacleCount == 0 { emptyWorldAttempts += 1 }
             precondition(emptyWorldAttempts <= 20, "RobotNavigation: no path even in an empty world; check the configuration")
             let candidate = World.random(recipe, using: &generator)
-            if let path = planner.plan(in: candidate, from: candidate.start, to: candidate.goal,
-                                       clearance: configuration.robotRadius, cellSize: configuration.plannerCellSize) {
-                begin(in: candidate, plannedPath: path)
-                return
-            }
+            guard let roomy = planner.plan(in: candidate, from: candidate.start, to: candidate.goal,
+                                           clearance: configuration.robotRadius + configuration.passageMargin,
+                                           cellSize: configuration.plannerCellSize) else { continue }
+            // A path for the wider disc is one for the robot too, so this plan
+            // succeeds; it may squeeze through narrower gaps and be shorter.
+            let path = planner.plan(in: candidate, from: candidate.start, to: candidate.goal,
+                                    clearance: configuration.robotRadius, cellSize: configuration.plannerCellSize) ?? roomy
+            begin(in: candidate, plannedPath: path)
+            return
         }
     }
 

@@ -138,6 +138,7 @@ final class RobotNavigationTests: XCTestCase {
 
     func testEveryGeneratedWorldHasAVerifiedPath() throws {
         var environment = RobotNavigation(seed: 0)
+        var planner = AStarPlanner()
         let configuration = environment.configuration
         for seed in UInt64(0)..<200 {
             let reset = environment.reset(seed: seed)
@@ -151,6 +152,9 @@ final class RobotNavigationTests: XCTestCase {
             for (from, to) in zip(path.waypoints, path.waypoints.dropFirst()) {
                 XCTAssertTrue(world.isSegmentClear(from: from, to: to, clearance: configuration.robotRadius), "seed \(seed): \(from)→\(to)")
             }
+            // Verified with room to spare: a disc 0.1 m wider also gets through.
+            XCTAssertNotNil(planner.plan(in: world, from: world.start, to: world.goal,
+                                         clearance: configuration.robotRadius + configuration.passageMargin), "seed \(seed)")
             let shortest = try XCTUnwrap(reset.info["shortest_path"]?.doubleValue)
             XCTAssertEqual(shortest, path.length - configuration.goalRadius, accuracy: 1e-12)
             // Never shorter than the straight line into the goal region.
