@@ -20,7 +20,7 @@
 /// stamp, so a search allocates only its result.
 ///
 /// ## World planning and what the length means
-/// ``plan(in:from:to:clearance:cellSize:)`` answers "how long is the shortest
+/// ``plan(in:from:to:clearance:cellSize:smoothing:)`` answers "how long is the shortest
 /// path a disc of radius `clearance` can slide along from `start` to `goal`":
 /// 0. If the straight segment from start to goal is exactly clear, it is the
 ///    answer (the true optimum), and no grid is built.
