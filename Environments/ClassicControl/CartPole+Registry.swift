@@ -1,6 +1,15 @@
 extension CartPole {
+    /// The observation indices of the two velocities, hidden by `cartpole-novel`.
+    public static let velocityIndices = [1, 3]
+
     /// The registry entries for cart-pole: `cartpole` is Gymnasium's
     /// `CartPole-v1`, a ``CartPole`` inside a ``TimeLimit`` of 500 steps.
+    ///
+    /// `cartpole-novel` ("no velocity") is the same inside an ``ObservationMask``
+    /// that zeroes the two velocity entries (indices 1 and 3), as
+    /// rl-baselines3-zoo's `MaskVelocityWrapper` for `CartPoleNoVel-v1`: the
+    /// observation keeps its four entries, the velocities always 0, so a policy
+    /// must infer them from successive positions (memory or frame stacking).
     ///
     /// Option `max_episode_steps` (default 500) changes the time limit; it must
     /// be positive.
@@ -18,6 +27,19 @@ extension CartPole {
                         throw .badValue(option: "max_episode_steps", value: String(limit), expected: "positive int")
                     }
                     return TimeLimit(CartPole(), maxEpisodeSteps: limit)
+                }),
+            EnvironmentSpec(
+                name: "cartpole-novel",
+                summary: "CartPole-v1 without velocities (rl-baselines3-zoo's mask-velocity): positions only, needs memory",
+                options: [
+                    .int("max_episode_steps", default: maxEpisodeSteps, "steps after which an episode is truncated"),
+                ],
+                make: { options throws(OptionError) in
+                    let limit = options.int("max_episode_steps")
+                    guard limit > 0 else {
+                        throw .badValue(option: "max_episode_steps", value: String(limit), expected: "positive int")
+                    }
+                    return ObservationMask(TimeLimit(CartPole(), maxEpisodeSteps: limit), hiding: velocityIndices, mode: .zero)
                 }),
         ]
     }

@@ -10,24 +10,42 @@ public struct EnvironmentSpec: Sendable {
     public let name: String
     /// One line describing the task.
     public let summary: String
-    /// The typed options the factory reads, with their defaults.
+    /// The typed options, with their defaults: the factory's own, then the
+    /// wrapper options of ``WrapperSettings/optionSpecs`` that the factory does
+    /// not declare itself.
     public let options: [OptionSpec]
+    /// The names of the options the factory itself declared.
+    public let environmentOptionNames: Set<String>
     private let factory: @Sendable (EnvironmentOptions) throws -> any Environment
     private let randomRolloutRunner: @Sendable (EnvironmentOptions, Int, UInt64) throws -> RandomRolloutResult
 
     /// Registers a factory for the concrete environment type `E`.
+    ///
+    /// Every spec also takes the wrapper options (``WrapperSettings``): with all
+    /// of them at their defaults ``make(_:)`` returns the factory's `E` itself;
+    /// otherwise the wrappers they turn on, around it.
     public init<E: Environment & SendableMetatype>(
         name: String,
         summary: String,
         options: [OptionSpec] = [],
         make: @escaping @Sendable (EnvironmentOptions) throws -> E
     ) {
+        let ownNames = Set(options.map(\.name))
         self.name = name
         self.summary = summary
-        self.options = options
-        self.factory = { try make($0) }
+        self.options = options + WrapperSettings.optionSpecs.filter { !ownNames.contains($0.name) }
+        self.environmentOptionNames = ownNames
+        self.factory = { options in
+            let wrappers = try WrapperSettings(options: options, ownedByEnvironment: ownNames)
+            return try wrappers.apply(to: try make(options))
+        }
         self.randomRolloutRunner = { options, steps, seed in
+            let wrappers = try WrapperSettings(options: options, ownedByEnvironment: ownNames)
             var environment = try make(options)
+            guard wrappers.isEmpty else {
+                // Wrapped by option: the composition is only known at run time.
+                return try randomRolloutOpening(try wrappers.apply(to: environment), steps: steps, seed: seed)
+            }
             return try randomRollout(&environment, steps: steps, seed: seed)
         }
     }
@@ -66,6 +84,12 @@ public struct RandomRolloutResult: Sendable, Equatable {
         self.episodes = episodes
         self.totalReward = totalReward
     }
+}
+
+/// Opens an existential and runs ``randomRollout(_:steps:seed:)`` on it.
+func randomRolloutOpening<E: Environment>(_ environment: E, steps: Int, seed: UInt64) throws -> RandomRolloutResult {
+    var environment = environment
+    return try randomRollout(&environment, steps: steps, seed: seed)
 }
 
 /// Steps `environment` with random actions from its own action space, resetting

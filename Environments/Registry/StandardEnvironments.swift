@@ -3,6 +3,10 @@ extension EnvironmentRegistry {
     public static let standard: EnvironmentRegistry = EnvironmentRegistry(builtInSpecs())
 
     private static func builtInSpecs() -> [EnvironmentSpec] {
-        GridWorld.registrations + CartPole.registrations + RobotNavigation.registrations
+        GridWorld.registrations + MemoryCorridor.registrations
+            + CartPole.registrations + MountainCar.registrations + Acrobot.registrations
+            + Catch.registrations + Snake.registrations
+            + MinAtar.registrations
+            + RobotNavigation.registrations
     }
 }

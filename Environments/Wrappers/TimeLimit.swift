@@ -3,8 +3,10 @@
 /// For environments with no time limit of their own, this is the only source of
 /// truncation. A step that both terminates and reaches the limit reports
 /// `terminated` and `truncated` together, as Gymnasium does; agents must treat
-/// `terminated` as the stronger signal. Generic over the wrapped environment, so
-/// a composition of wrappers is one specialised type with no existential call
+/// `terminated` as the stronger signal. After it truncates an episode, stepping
+/// throws ``EnvironmentError/episodeEnded(environment:)`` until the next reset,
+/// as the wrapped environment itself does after termination. Generic over the
+/// wrapped environment, so a composition of wrappers is one specialised type with no existential call
 /// per step; its ``name`` shows the nesting, such as `TimeLimit<CartPole>`.
 public struct TimeLimit<Wrapped: Environment>: Environment {
     /// The environment being limited.
@@ -14,6 +16,9 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
     /// Steps taken in the current episode.
     public var elapsedSteps: Int { stepsTaken }
     @usableFromInline var stepsTaken = 0
+    /// Set when this wrapper truncated the episode: the wrapped environment would
+    /// still step, so the wrapper itself refuses until the next reset.
+    @usableFromInline var hasTruncated = false
 
     /// Limits every episode of `wrapped` to `maxEpisodeSteps` steps (> 0).
     public init(_ wrapped: Wrapped, maxEpisodeSteps: Int) {
@@ -28,15 +33,18 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
 
     public mutating func reset(seed: UInt64?, options: Info) -> Reset<Wrapped.Observation> {
         stepsTaken = 0
+        hasTruncated = false
         return wrapped.reset(seed: seed, options: options)
     }
 
     @inlinable
     public mutating func step(_ action: Wrapped.Action) throws(EnvironmentError) -> Step<Wrapped.Observation> {
+        if hasTruncated { throw .episodeEnded(environment: name) }
         var result = try wrapped.step(action)
         stepsTaken += 1
         if stepsTaken >= maxEpisodeSteps {
             result.truncated = true
+            hasTruncated = true
         }
         return result
     }

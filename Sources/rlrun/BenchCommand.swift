@@ -26,7 +26,9 @@ struct BenchEnvironmentsCommand: ParsableCommand {
             actions (resetting at episode ends) in a loop specialised for its type, observation \
             encoding included. Then a wrapper-cost section compares the bare CartPole, \
             TimeLimit<RecordEpisodeStatistics<CartPole>> in a specialised loop, and the same \
-            composition stepped through `any Environment<[Float], Int>`. Each case runs several times and the fastest run is reported, \
+            composition stepped through `any Environment<[Float], Int>`, and a wrapper turned on by \
+            a registry option against the same wrapper built by hand. Last, a vector of cart-poles \
+            (--vector-copies) on one thread against --vector-threads threads. Each case runs several times and the fastest run is reported, \
             since other work on the machine only ever slows a run down; the median is shown too.
 
             Examples:
@@ -44,12 +46,20 @@ struct BenchEnvironmentsCommand: ParsableCommand {
     @Option(help: "Runs per environment; the fastest is reported.")
     var repetitions = 3
 
+    @Option(help: "Copies in the vector-environment section.")
+    var vectorCopies = 64
+
+    @Option(help: "Threads the vector-environment section compares with one thread.")
+    var vectorThreads = 2
+
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps).") }
         if let seconds, !(seconds > 0 && seconds.isFinite) {
             throw ValidationError("--seconds must be a positive number, got \(seconds).")
         }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions).") }
+        guard vectorCopies >= 1 else { throw ValidationError("--vector-copies must be at least 1, got \(vectorCopies).") }
+        guard vectorThreads >= 2 else { throw ValidationError("--vector-threads must be at least 2, got \(vectorThreads).") }
     }
 
     func run() throws {
@@ -86,6 +96,29 @@ struct BenchEnvironmentsCommand: ParsableCommand {
                   + padLeft(grouped(measurement.stepsPerSecond), 14)
                   + padLeft(String(format: "%.1f", measurement.nanosecondsPerStep), 10)
                   + padLeft(String(format: "%.2fx", measurement.nanosecondsPerStep / cases[0].nanosecondsPerStep), 9))
+        }
+
+        print("")
+        print("wrappers by registry option: cart-pole with clip_reward=1")
+        let optionCases = try benchmark.measureWrapperOptionsCost()
+        printComparison(optionCases, header: "vs by hand")
+
+        print("")
+        print("vector environment: \(vectorCopies) cart-poles (next-step autoreset), steps counted per copy")
+        let vectorCases = try benchmark.measureVector(copies: vectorCopies, threads: vectorThreads)
+        printComparison(vectorCases, header: "speed-up")
+    }
+
+    /// Rows of steps/s with each case's speed relative to the first.
+    private func printComparison(_ cases: [EnvironmentBenchmark.Measurement], header: String) {
+        let caseWidth = max(4, cases.map(\.name.count).max() ?? 0)
+        print(pad("case", caseWidth) + padLeft("steps/s", 14) + padLeft("ns/step", 10) + padLeft(header, 12))
+        for measurement in cases {
+            print(pad(measurement.name, caseWidth)
+                  + padLeft(grouped(measurement.stepsPerSecond), 14)
+                  + padLeft(String(format: "%.1f", measurement.nanosecondsPerStep), 10)
+                  + padLeft(String(format: "%.2fx", measurement.stepsPerSecond / cases[0].stepsPerSecond), 12))
+            fflush(nil)
         }
     }
 }

@@ -30,21 +30,30 @@ struct ListCommand: ParsableCommand {
             } catch {
                 print("    (cannot be made with its default options: \(error))")
             }
-            if spec.options.isEmpty {
+            let ownOptions = spec.options.filter { spec.environmentOptionNames.contains($0.name) }
+            if ownOptions.isEmpty {
                 print("    options      none")
             } else {
                 print("    options")
-                let width = spec.options.map { $0.name.count + $0.defaultValue.description.count + 1 }.max() ?? 0
-                for option in spec.options {
-                    let setting = "\(option.name)=\(option.defaultValue)"
-                    let padding = String(repeating: " ", count: width - setting.count)
-                    print("      \(setting)\(padding)  (\(option.kind.rawValue)) \(option.summary)")
-                }
+                printOptions(ownOptions)
             }
         }
         print("")
+        print("Wrapper options (every environment with [Float] observations and Int actions)")
+        printOptions(WrapperSettings.optionSpecs)
+        print("")
         print("Agents")
         print("  \(RandomRun.agentName) - uniformly random actions from the action space (rlrun random ENV)")
+    }
+}
+
+/// One indented line per option: `name=default  (kind) summary`.
+private func printOptions(_ options: [OptionSpec]) {
+    let width = options.map { $0.name.count + $0.defaultValue.description.count + 1 }.max() ?? 0
+    for option in options {
+        let setting = "\(option.name)=\(option.defaultValue)"
+        let padding = String(repeating: " ", count: width - setting.count)
+        print("      \(setting)\(padding)  (\(option.kind.rawValue)) \(option.summary)")
     }
 }
 

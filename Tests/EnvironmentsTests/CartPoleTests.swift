@@ -266,7 +266,7 @@ final class CartPoleTests: XCTestCase {
 
     func testRegistrationMakesTimeLimitedCartPole() throws {
         let specs = CartPole.registrations
-        XCTAssertEqual(specs.map(\.name), ["cartpole"])
+        XCTAssertEqual(specs.map(\.name), ["cartpole", "cartpole-novel"])
         let spec = specs[0]
         let environment = try spec.make()
         XCTAssertEqual(environment.name, "TimeLimit<CartPole>")

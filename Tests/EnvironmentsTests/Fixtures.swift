@@ -69,3 +69,44 @@ struct BrokenWalk: Environment {
         fault == .changesFrameSize && steps % 2 == 1 ? Frame(width: 3, height: 3) : inner.render()
     }
 }
+
+/// A fully predictable environment for wrapper and vector tests: the
+/// observation is `[count, lastAction, tag]` where `count` is the steps taken in
+/// the episode, `lastAction` the last action taken (-1 after reset) and `tag`
+/// the last seed given to reset (plus 100 per unseeded reset since). Action `a`
+/// in `Discrete(3)` earns reward `a + count / 10` (count after the step); the
+/// episode terminates when `count` reaches `length`, never truncates.
+struct Counter: Environment {
+    var length: Int
+    var count = 0
+    var lastAction = -1
+    var tag: Float = 0
+    var phase = EpisodePhase.needsReset
+    var observationSpace: Box { Box(low: [0, -1, 0], high: [1000, 2, 100_000]) }
+    var actionSpace: Discrete { Discrete(3) }
+
+    init(length: Int = 3) { self.length = length }
+
+    var observation: [Float] { [Float(count), Float(lastAction), tag] }
+
+    mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+        if let seed { tag = Float(seed) } else { tag += 100 }
+        count = 0
+        lastAction = -1
+        phase = .running
+        return Reset(observation: observation, info: ["reset_tag": .double(Double(tag))])
+    }
+
+    mutating func step(_ action: Int) throws(EnvironmentError) -> Step<[Float]> {
+        try phase.checkCanStep(name)
+        guard actionSpace.contains(action) else {
+            throw .invalidAction(environment: name, action: "\(action)", space: "\(actionSpace)")
+        }
+        count += 1
+        lastAction = action
+        let terminated = count >= length
+        if terminated { phase = .ended }
+        return Step(observation: observation, reward: Double(action) + Double(count) / 10,
+                    terminated: terminated, truncated: false)
+    }
+}

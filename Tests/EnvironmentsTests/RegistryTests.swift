@@ -33,7 +33,7 @@ final class RegistryTests: XCTestCase {
     func testBadOptionsNameTheKeyOrValue() throws {
         let spec = try registry.spec(named: "line-walk")
         XCTAssertThrowsError(try spec.make(["limt": .int(3)])) { error in
-            XCTAssertEqual("\(error)", "unknown option 'limt' for environment 'line-walk'; did you mean 'limit'? (known options: limit, fast)")
+            XCTAssertEqual("\(error)", "unknown option 'limt' for environment 'line-walk'; did you mean 'limit'? (known options: limit, fast, frame_stack, normalize_observation, normalize_observation_clip, clip_reward, sticky_action, action_repeat, mask, mask_mode)")
         }
         XCTAssertThrowsError(try spec.make(["limit": .string("many")])) { error in
             XCTAssertEqual("\(error)", "option 'limit': 'many' is not a valid int")

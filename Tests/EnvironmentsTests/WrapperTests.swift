@@ -54,3 +54,17 @@ final class WrapperTests: XCTestCase {
         XCTAssertEqual(erased.actionSpace as? Discrete, Discrete(2))
     }
 }
+
+final class TimeLimitEndTests: XCTestCase {
+    func testSteppingAfterTruncationIsRefusedUntilReset() throws {
+        var environment = TimeLimit(Counter(length: 100), maxEpisodeSteps: 2)
+        _ = environment.reset(seed: 0)
+        _ = try environment.step(0)
+        XCTAssertTrue(try environment.step(0).truncated)
+        XCTAssertThrowsError(try environment.step(0)) { error in
+            XCTAssertEqual(error as? EnvironmentError, .episodeEnded(environment: "TimeLimit<Counter>"))
+        }
+        _ = environment.reset()
+        XCTAssertFalse(try environment.step(0).truncated)
+    }
+}

@@ -67,3 +67,20 @@ extension EnvironmentBenchmarkTests {
         XCTAssertGreaterThan(cases[0].episodes, 0)
     }
 }
+
+extension EnvironmentBenchmarkTests {
+    func testVectorSectionMeasuresOneThreadWorkersAndDispatch() throws {
+        let cases = try EnvironmentBenchmark(steps: 6_400, repetitions: 1).measureVector(copies: 8, threads: 2)
+        XCTAssertEqual(cases.map(\.name), ["8 x cartpole, 1 thread", "8 x cartpole, 2 worker threads",
+                                           "8 x cartpole, concurrentPerform(2)"])
+        // The same random actions and seeds: every case ends the same episodes.
+        XCTAssertEqual(Set(cases.map(\.episodes)).count, 1)
+        XCTAssertGreaterThan(cases[0].episodes, 0)
+    }
+
+    func testWrapperOptionsSectionComparesByHandAndByOption() throws {
+        let cases = try EnvironmentBenchmark(steps: 2_000, repetitions: 1).measureWrapperOptionsCost(seed: 1)
+        XCTAssertEqual(cases.map(\.name), ["ClipReward<TimeLimit<CartPole>> by hand", "ClipReward<TimeLimit<CartPole>> by option"])
+        XCTAssertEqual(cases[0].episodes, cases[1].episodes, "the same work both ways")
+    }
+}

@@ -140,8 +140,12 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(configuration.agent, "random")
         XCTAssertEqual(configuration.environment, "walk")
         // JSON does not tell 2 from 2.0; resolving against the spec restores the declared types.
-        XCTAssertEqual(try registry.spec(named: "walk").resolveOptions(configuration.options).values,
+        // The wrapper options every spec takes are logged too, at their defaults.
+        let spec = try registry.spec(named: "walk")
+        let resolved = try spec.resolveOptions(configuration.options)
+        XCTAssertEqual(resolved.values.filter { spec.environmentOptionNames.contains($0.key) },
                        ["max_steps": .int(30), "reward_scale": .double(2), "nan_reward_step": .int(0)])
+        XCTAssertEqual(resolved.nonDefaultValues, ["reward_scale": .double(2)])
         XCTAssertEqual(configuration.seed, 3)
         XCTAssertEqual(configuration.agentSeed, SeedDerivation.agentSeed(runSeed: 3))
         XCTAssertEqual(configuration.episodes, 4)

@@ -1,0 +1,365 @@
+import Foundation
+
+/// `N` copies of one environment stepped together, with their observations in
+/// one contiguous batch `[N, ...]` and automatic resets, as Gymnasium's vector
+/// environments.
+///
+/// - Copies: made by one factory, so they share a configuration; they differ
+///   by seed. ``reset(seed:options:)`` with seed `s` resets copy `i` with seed
+///   `s + i` (Gymnasium's rule); without a seed every copy continues its own
+///   stream. Automatic resets never pass a seed, so one seed fixes every
+///   episode of every copy.
+/// - Batches: ``VectorStep/observations`` holds copy 0's observation, then
+///   copy 1's, and so on (`N × observationSize` floats, row-major `[N, ...]`),
+///   ready to be a network's input batch. Rewards, flags and infos are arrays
+///   of `N`. The buffers are kept between steps and rewritten in place while the
+///   caller does not hold on to the previous step's arrays.
+/// - Automatic reset: see ``AutoresetMode``; ``AutoresetMode/nextStep`` is the
+///   default, as in Gymnasium 1.x.
+/// - Threads: with ``VectorScheduling/workerThreads(_:)`` or
+///   ``VectorScheduling/dispatch(_:)`` the copies are split into contiguous
+///   chunks, one per thread. Every copy's work and every output slot belong to
+///   exactly one chunk, and copies share nothing, so results are identical for
+///   every thread count (the tests check it).
+///
+/// A class, because it owns threads and its copies are stepped in place from
+/// them; it is not safe to call from two threads at once.
+public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable where Wrapped.Observation == [Float] {
+    /// The key of the final observation in a copy's info (``AutoresetMode/sameStep``),
+    /// as `.doubles`, the observation's entries in order.
+    public static var finalObservationKey: String { "final_observation" }
+
+    /// The number of copies, `N`.
+    public let count: Int
+    /// The number of floats in one copy's observation.
+    public let observationSize: Int
+    /// One copy's observation space.
+    public let singleObservationSpace: Box
+    /// One copy's action space; ``step(_:)`` takes one action from it per copy.
+    public let singleActionSpace: Wrapped.ActionSpace
+    /// When finished copies are reset.
+    public let autoresetMode: AutoresetMode
+    /// How the copies are spread over threads.
+    public let scheduling: VectorScheduling
+
+    /// The shape of ``VectorStep/observations``: `[N] + singleObservationSpace.shape`.
+    public var observationShape: [Int] { [count] + singleObservationSpace.shape }
+
+    @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
+    /// Copies whose episode ended at the previous step (next-step mode): the
+    /// next step resets them instead of stepping.
+    @usableFromInline var needsReset: [Bool]
+    @usableFromInline var observations: [Float]
+    @usableFromInline var rewards: [Double]
+    @usableFromInline var terminated: [Bool]
+    @usableFromInline var truncated: [Bool]
+    @usableFromInline var infos: [Info]
+    @usableFromInline var hasReset = false
+    @usableFromInline let pool: WorkerPool?
+    /// The chunk boundaries: chunk `c` holds copies `chunkStarts[c]..<chunkStarts[c + 1]`.
+    @usableFromInline let chunkStarts: [Int]
+
+    /// Where the current step's inputs and outputs live, for the chunks to use.
+    /// Set by ``step(_:)`` before the chunks run and valid only while they do.
+    @usableFromInline struct StepContext {
+        @usableFromInline var actions: UnsafePointer<Wrapped.Action>
+        @usableFromInline var needsReset: UnsafeMutablePointer<Bool>
+        @usableFromInline var observations: UnsafeMutablePointer<Float>
+        @usableFromInline var rewards: UnsafeMutablePointer<Double>
+        @usableFromInline var terminated: UnsafeMutablePointer<Bool>
+        @usableFromInline var truncated: UnsafeMutablePointer<Bool>
+        @usableFromInline var infos: UnsafeMutablePointer<Info>
+        @usableFromInline var errors: UnsafeMutablePointer<EnvironmentError?>
+
+        @inlinable
+        init(actions: UnsafePointer<Wrapped.Action>, needsReset: UnsafeMutablePointer<Bool>, observations: UnsafeMutablePointer<Float>,
+             rewards: UnsafeMutablePointer<Double>, terminated: UnsafeMutablePointer<Bool>, truncated: UnsafeMutablePointer<Bool>,
+             infos: UnsafeMutablePointer<Info>, errors: UnsafeMutablePointer<EnvironmentError?>) {
+            self.actions = actions
+            self.needsReset = needsReset
+            self.observations = observations
+            self.rewards = rewards
+            self.terminated = terminated
+            self.truncated = truncated
+            self.infos = infos
+            self.errors = errors
+        }
+    }
+    @usableFromInline nonisolated(unsafe) var context: StepContext?
+    /// The chunk runner handed to the threads, made on the first step.
+    @usableFromInline nonisolated(unsafe) var chunkJob: UncheckedChunkJob?
+    @usableFromInline let chunkErrors: UnsafeMutablePointer<EnvironmentError?>
+
+    /// Makes `count` copies with `make(index)` for index `0..<count`.
+    ///
+    /// - Parameters:
+    ///   - count: the number of copies (≥ 1).
+    ///   - autoresetMode: when finished copies reset (default next-step, as Gymnasium).
+    ///   - scheduling: serial (default) or a number of threads; more threads than
+    ///     copies are not used.
+    ///   - make: makes copy `index`; every copy must have the same observation space.
+    /// - Precondition: the observation space is a `Box`.
+    public init(count: Int, autoresetMode: AutoresetMode = .nextStep, scheduling: VectorScheduling = .serial,
+                make: (Int) throws -> Wrapped) rethrows {
+        precondition(count >= 1, "VectorEnvironment needs at least one copy, got \(count)")
+        let first = try make(0)
+        let space = boxObservationSpace(of: first, wrapper: "VectorEnvironment")
+        self.count = count
+        singleObservationSpace = space
+        singleActionSpace = first.actionSpace
+        observationSize = space.low.count
+        self.autoresetMode = autoresetMode
+        environments = UnsafeMutablePointer<Wrapped>.allocate(capacity: count)
+        environments.initialize(to: first)
+        for index in 1..<max(count, 1) {
+            do {
+                (environments + index).initialize(to: try make(index))
+            } catch {
+                environments.deinitialize(count: index)
+                environments.deallocate()
+                throw error
+            }
+        }
+        needsReset = [Bool](repeating: false, count: count)
+        observations = [Float](repeating: 0, count: count * space.low.count)
+        rewards = [Double](repeating: 0, count: count)
+        terminated = [Bool](repeating: false, count: count)
+        truncated = [Bool](repeating: false, count: count)
+        infos = [Info](repeating: [:], count: count)
+
+        let threads = min(scheduling.threadCount, count)
+        self.scheduling = threads == 1 ? .serial : scheduling
+        chunkStarts = (0...threads).map { $0 * count / threads }
+        chunkErrors = UnsafeMutablePointer<EnvironmentError?>.allocate(capacity: threads)
+        chunkErrors.initialize(repeating: nil, count: threads)
+        if case .workerThreads = self.scheduling {
+            pool = WorkerPool(threadCount: threads)
+        } else {
+            pool = nil
+        }
+    }
+
+    deinit {
+        pool?.stop()
+        environments.deinitialize(count: count)
+        environments.deallocate()
+        chunkErrors.deinitialize(count: chunkStarts.count - 1)
+        chunkErrors.deallocate()
+    }
+
+    /// A copy of environment `index` as it is now (for rendering or inspection).
+    public func environment(at index: Int) -> Wrapped {
+        precondition(index >= 0 && index < count, "copy \(index) outside 0..<\(count)")
+        return environments[index]
+    }
+
+    /// Resets every copy: with a seed, copy `i` gets seed `seed + i`; without,
+    /// each continues its own stream. `options` go to every copy.
+    public func reset(seed: UInt64? = nil, options: Info = [:]) -> VectorReset {
+        let size = observationSize
+        observations.withUnsafeMutableBufferPointer { batch in
+            for index in 0..<count {
+                let reset = environments[index].reset(seed: seed.map { $0 &+ UInt64(index) }, options: options)
+                write(reset.observation, into: batch.baseAddress! + index * size)
+                infos[index] = reset.info
+            }
+        }
+        for index in 0..<count { needsReset[index] = false }
+        hasReset = true
+        return VectorReset(observations: observations, infos: infos)
+    }
+
+    /// Steps every copy with its action (`actions[i]` for copy `i`), resetting
+    /// finished copies as ``autoresetMode`` says.
+    ///
+    /// - Throws: ``EnvironmentError/resetNeeded(environment:)`` before the first
+    ///   reset and ``EnvironmentError/invalidAction(environment:action:space:)``
+    ///   for an action outside ``singleActionSpace``, before any copy steps.
+    /// - Precondition: `actions.count == count`.
+    @inlinable
+    public func step(_ actions: [Wrapped.Action]) throws(EnvironmentError) -> VectorStep {
+        precondition(actions.count == count, "VectorEnvironment of \(count) copies given \(actions.count) actions")
+        guard hasReset else { throw .resetNeeded(environment: name) }
+        for action in actions where !singleActionSpace.contains(action) {
+            throw .invalidAction(environment: name, action: "\(action)", space: singleActionSpace.description)
+        }
+        // Move the buffers into locals so they are uniquely referenced (no copy)
+        // when the caller has dropped the previous step's arrays.
+        var observations = take(&self.observations), rewards = take(&self.rewards)
+        var terminated = take(&self.terminated), truncated = take(&self.truncated)
+        var infos = take(&self.infos), needsReset = take(&self.needsReset)
+        let threads = chunkStarts.count - 1
+        // Set here rather than in init so the job runs the chunk code specialised
+        // for `Wrapped` in the caller's module.
+        if chunkJob == nil {
+            chunkJob = UncheckedChunkJob(run: { [unowned self] chunk in self.runChunk(chunk) })
+            pool?.job = chunkJob?.run
+        }
+        actions.withUnsafeBufferPointer { actions in
+            observations.withUnsafeMutableBufferPointer { observations in
+                rewards.withUnsafeMutableBufferPointer { rewards in
+                    terminated.withUnsafeMutableBufferPointer { terminated in
+                        truncated.withUnsafeMutableBufferPointer { truncated in
+                            infos.withUnsafeMutableBufferPointer { infos in
+                                needsReset.withUnsafeMutableBufferPointer { needsReset in
+                                    context = StepContext(
+                                        actions: actions.baseAddress!, needsReset: needsReset.baseAddress!,
+                                        observations: observations.baseAddress!, rewards: rewards.baseAddress!,
+                                        terminated: terminated.baseAddress!, truncated: truncated.baseAddress!,
+                                        infos: infos.baseAddress!, errors: chunkErrors)
+                                    switch scheduling {
+                                    case .serial:
+                                        runChunk(0)
+                                    case .workerThreads:
+                                        pool!.run()
+                                    case .dispatch:
+                                        let job = chunkJob!
+                                        DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk) }
+                                    }
+                                    context = nil
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.observations = observations
+        self.rewards = rewards
+        self.terminated = terminated
+        self.truncated = truncated
+        self.infos = infos
+        self.needsReset = needsReset
+        for chunk in 0..<threads {
+            if let error = chunkErrors[chunk] {
+                chunkErrors[chunk] = nil
+                throw error
+            }
+        }
+        return VectorStep(observations: observations, rewards: rewards, terminated: terminated,
+                          truncated: truncated, infos: infos)
+    }
+
+    /// A short name for messages, such as `VectorEnvironment<TimeLimit<CartPole>>[8]`.
+    public var name: String { "VectorEnvironment<\(environments[0].name)>[\(count)]" }
+
+    // MARK: - Chunks
+
+    /// Steps copies `chunkStarts[chunk]..<chunkStarts[chunk + 1]`; runs on any thread.
+    @inlinable
+    func runChunk(_ chunk: Int) {
+        guard let context else { return }
+        let size = observationSize
+        let sameStep = autoresetMode == .sameStep
+        for index in chunkStarts[chunk]..<chunkStarts[chunk + 1] {
+            let slot = context.observations + index * size
+            if context.needsReset[index] {
+                let reset = environments[index].reset(seed: nil, options: [:])
+                write(reset.observation, into: slot)
+                context.rewards[index] = 0
+                context.terminated[index] = false
+                context.truncated[index] = false
+                context.infos[index] = reset.info
+                context.needsReset[index] = false
+                continue
+            }
+            let step: Step<[Float]>
+            do {
+                step = try environments[index].step(context.actions[index])
+            } catch {
+                if context.errors[chunk] == nil { context.errors[chunk] = error }
+                continue
+            }
+            context.rewards[index] = step.reward
+            context.terminated[index] = step.terminated
+            context.truncated[index] = step.truncated
+            let ended = step.terminated || step.truncated
+            if ended && sameStep {
+                var info = step.info
+                info[Self.finalObservationKey] = .doubles(step.observation.map(Double.init))
+                let reset = environments[index].reset(seed: nil, options: [:])
+                write(reset.observation, into: slot)
+                context.infos[index] = info
+            } else {
+                write(step.observation, into: slot)
+                context.infos[index] = step.info
+                context.needsReset[index] = ended
+            }
+        }
+    }
+
+    @inlinable
+    func write(_ observation: [Float], into slot: UnsafeMutablePointer<Float>) {
+        precondition(observation.count == observationSize,
+                     "\(name): a copy returned \(observation.count) floats, its space has \(observationSize)")
+        observation.withUnsafeBufferPointer { source in
+            slot.update(from: source.baseAddress!, count: observationSize)
+        }
+    }
+}
+
+/// A chunk runner that may be called from other threads: the vector hands each
+/// thread its own chunk, so the calls never touch the same copy or slot.
+@usableFromInline
+struct UncheckedChunkJob: @unchecked Sendable {
+    @usableFromInline let run: (Int) -> Void
+
+    @inlinable init(run: @escaping (Int) -> Void) { self.run = run }
+}
+
+/// Moves a value out of a stored property, leaving an empty one, so the moved
+/// value is uniquely referenced.
+@inlinable
+func take<T>(_ value: inout [T]) -> [T] {
+    var taken: [T] = []
+    swap(&taken, &value)
+    return taken
+}
+
+extension EnvironmentSpec {
+    /// Makes a vector of `count` copies of this environment with the same
+    /// options, as `any` vector so specs of every type can be vectorised by name.
+    ///
+    /// - Throws: what ``make(_:)`` throws, or ``OptionError/badValue(option:value:expected:)``
+    ///   when the environment does not observe `[Float]` with `Int` actions.
+    public func makeVector(count: Int, options: [String: InfoValue] = [:], autoresetMode: AutoresetMode = .nextStep,
+                           scheduling: VectorScheduling = .serial) throws -> any VectorEnvironmentProtocol {
+        let first = try make(options)
+        guard let typed = first as? any Environment<[Float], Int> else {
+            throw OptionError.badValue(option: "environment", value: name,
+                                       expected: "environment with [Float] observations and Int actions for a vector")
+        }
+        return try openVector(typed, count: count, options: options, autoresetMode: autoresetMode, scheduling: scheduling)
+    }
+
+    private func openVector<E: Environment<[Float], Int>>(_ first: E, count: Int, options: [String: InfoValue],
+                                                           autoresetMode: AutoresetMode,
+                                                           scheduling: VectorScheduling) throws -> any VectorEnvironmentProtocol {
+        try VectorEnvironment<E>(count: count, autoresetMode: autoresetMode, scheduling: scheduling) { index in
+            if index == 0 { return first }
+            guard let copy = try make(options) as? E else {
+                preconditionFailure("factory of '\(name)' returned a different type on a second call")
+            }
+            return copy
+        }
+    }
+}
+
+/// A vector environment of any copy type with `Int` actions, for code that
+/// picks the environment by name.
+public protocol VectorEnvironmentProtocol: AnyObject, Sendable {
+    /// The number of copies.
+    var count: Int { get }
+    /// The number of floats in one copy's observation.
+    var observationSize: Int { get }
+    /// One copy's observation space.
+    var singleObservationSpace: Box { get }
+    /// A short name for messages.
+    var name: String { get }
+    /// See ``VectorEnvironment/reset(seed:options:)``.
+    func reset(seed: UInt64?, options: Info) -> VectorReset
+    /// See ``VectorEnvironment/step(_:)``.
+    func step(_ actions: [Int]) throws(EnvironmentError) -> VectorStep
+}
+
+extension VectorEnvironment: VectorEnvironmentProtocol where Wrapped.Action == Int {}
