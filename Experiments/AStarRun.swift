@@ -2,8 +2,8 @@ import Environments
 import Foundation
 
 /// A run of the A* oracle agent on a path-planning environment (`robot-nav`,
-/// `robot-nav-pomdp`, `robot-grid`), logged to a run folder like ``RandomRun``,
-/// with success rate and path efficiency.
+/// `robot-nav-pomdp`, `robot-nav-continuous`, `robot-grid`), logged to a run
+/// folder like ``RandomRun``, with success rate and path efficiency.
 ///
 /// The agent reads the simulator's state, not the observation: it is a
 /// baseline of what planning with full knowledge achieves.
@@ -16,6 +16,10 @@ import Foundation
 ///   more than half a turn step, drive forward when aligned; a segment is done
 ///   when the projection reaches its end or the robot comes within
 ///   ``waypointTolerance`` metres of it.
+/// - On ``ContinuousRobotNavigation`` it tracks the path the same way with
+///   velocities: an angular speed that removes the heading error in one step
+///   (capped at the turn rate) and a linear speed that falls from full when
+///   aligned to zero at a 0.5 rad error.
 /// - On ``RobotGrid`` it takes the moves of the environment's own A* path.
 ///
 /// Episode `i` is reset with ``SeedDerivation/episodeSeed(runSeed:index:)``, so
@@ -24,7 +28,7 @@ public struct AStarRun {
     /// The name the agent is logged under.
     public static let agentName = "astar"
     /// The registered environments the agent can act in.
-    public static let supportedEnvironments = ["robot-nav", "robot-nav-pomdp", "robot-grid"]
+    public static let supportedEnvironments = ["robot-nav", "robot-nav-pomdp", "robot-nav-continuous", "robot-grid"]
     /// Extra clearance the agent keeps from obstacles, in metres.
     public static let safetyMargin = 0.15
     /// How close the robot must come to a waypoint to aim at the next one, in metres.
@@ -76,7 +80,7 @@ public struct AStarRun {
                     onEpisode: (EpisodeRecord, PathPlanningOutcome) -> Void = { _, _ in }) throws -> AStarRunSummary {
         let configuration = try configuration(startedAt: date)
         let instance = try registry.spec(named: environment).make(configuration.options)
-        guard instance is RobotNavigation || instance is RobotGrid else {
+        guard instance is RobotNavigation || instance is ContinuousRobotNavigation || instance is RobotGrid else {
             throw RunError.unsupportedEnvironment(environment: configuration.environment, agent: AStarRun.agentName,
                                                   supported: AStarRun.supportedEnvironments)
         }
@@ -95,6 +99,8 @@ public struct AStarRun {
         }
         if var navigation = instance as? RobotNavigation {
             try runEpisodes(&navigation, configuration: configuration, makePolicy: NavigationFollower.init, record: record)
+        } else if var continuous = instance as? ContinuousRobotNavigation {
+            try runEpisodes(&continuous, configuration: configuration, makePolicy: ContinuousNavigationFollower.init, record: record)
         } else if var grid = instance as? RobotGrid {
             try runEpisodes(&grid, configuration: configuration, makePolicy: GridFollower.init, record: record)
         }
@@ -105,7 +111,7 @@ public struct AStarRun {
     private func runEpisodes<E: Environment, Policy: OraclePolicy>(
         _ environment: inout E, configuration: RunConfiguration, makePolicy: (E) -> Policy,
         record: (EpisodeRecord, PathPlanningOutcome) throws -> Void
-    ) throws where E.Action == Int, Policy.Simulator == E {
+    ) throws where E.Action: LoggableAction, Policy.Simulator == E, Policy.Action == E.Action {
         for index in 0..<configuration.episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: configuration.seed, index: index)
             let reset = environment.reset(seed: episodeSeed)
@@ -120,7 +126,7 @@ public struct AStarRun {
                 }
                 let action = policy.action(in: environment)
                 let step = try environment.step(action)
-                actions.append(.integer(action))
+                actions.append(action.loggedAction)
                 rewards.append(step.reward)
                 if step.terminated || step.truncated {
                     let outcome = PathPlanningOutcome(
@@ -141,7 +147,8 @@ public struct AStarRun {
 /// A policy that reads the simulator's state (not the observation) to act.
 private protocol OraclePolicy {
     associatedtype Simulator
-    mutating func action(in simulator: Simulator) -> Int
+    associatedtype Action
+    mutating func action(in simulator: Simulator) -> Action
 }
 
 /// Pure pursuit along the agent's own A* path with ``RobotNavigation``'s discrete actions.
@@ -166,6 +173,17 @@ private struct NavigationFollower: OraclePolicy {
 
     mutating func action(in environment: RobotNavigation) -> Int {
         let configuration = environment.configuration
+        let headingError = aim(in: environment)
+        let halfTurn = configuration.turnRate * configuration.timeStep / 2
+        if abs(headingError) > halfTurn {
+            return (headingError > 0 ? RobotNavigation.DriveAction.turnLeft : .turnRight).rawValue
+        }
+        return RobotNavigation.DriveAction.forward.rawValue
+    }
+
+    /// Advances along the path and returns the heading error (radians,
+    /// positive: turn left) toward the point to aim at.
+    mutating func aim(in environment: RobotNavigation) -> Double {
         let position = environment.position
         // A segment is done once the robot's projection on it reaches its end,
         // or the robot is within the tolerance of the end.
@@ -187,13 +205,31 @@ private struct NavigationFollower: OraclePolicy {
             let progress = max(0, (position - start).dot(along) / length)
             aim = start + along * (min(length, progress + AStarRun.lookahead) / length)
         }
-        let offset = aim - position
-        let headingError = wrapAngle(offset.angle - environment.heading)
-        let halfTurn = configuration.turnRate * configuration.timeStep / 2
-        if abs(headingError) > halfTurn {
-            return (headingError > 0 ? RobotNavigation.DriveAction.turnLeft : .turnRight).rawValue
-        }
-        return RobotNavigation.DriveAction.forward.rawValue
+        return wrapAngle((aim - position).angle - environment.heading)
+    }
+}
+
+/// The same path tracking with velocity commands for ``ContinuousRobotNavigation``:
+/// turn by the whole heading error in one step when the turn rate allows, and
+/// drive at full speed when nearly aligned, slower as the error grows, not at
+/// all beyond ``stopAngle``.
+private struct ContinuousNavigationFollower: OraclePolicy {
+    /// Heading errors beyond this (radians) turn in place.
+    static let stopAngle = 0.5
+    var tracker: NavigationFollower
+
+    init(_ environment: ContinuousRobotNavigation) {
+        tracker = NavigationFollower(environment.base)
+    }
+
+    mutating func action(in environment: ContinuousRobotNavigation) -> [Float] {
+        let configuration = environment.base.configuration
+        let headingError = tracker.aim(in: environment.base)
+        let turnRate = Float(configuration.turnRate)
+        let angular = min(turnRate, max(-turnRate, Float(headingError / configuration.timeStep)))
+        let speedFraction = max(0, 1 - abs(headingError) / Self.stopAngle)
+        let linear = min(Float(configuration.forwardSpeed), Float(configuration.forwardSpeed * speedFraction))
+        return [linear, angular]
     }
 }
 

@@ -9,8 +9,8 @@ struct AStarCommand: ParsableCommand {
         commandName: "astar",
         abstract: "Run the A* oracle agent on a path-planning environment and report success rate and path efficiency.",
         discussion: """
-            Works on robot-nav, robot-nav-pomdp and robot-grid. The agent plans with A* on the \
-            episode's true world and follows the path with the environment's discrete actions. \
+            Works on robot-nav, robot-nav-pomdp, robot-nav-continuous and robot-grid. The agent plans \
+            with A* on the episode's true world and follows the path with the environment's actions. \
             Path efficiency is the oracle's shortest path length over the length driven, averaged \
             over successful episodes; SPL (success weighted by path length) averages over all.
 

@@ -26,6 +26,17 @@ final class AStarRunTests: XCTestCase {
         }
     }
 
+    func testTheOracleDrivesRobotNavContinuousWithVelocities() throws {
+        let (summary, log) = try run("robot-nav-continuous", episodes: 5)
+        XCTAssertEqual(summary.successRate, 1)
+        XCTAssertGreaterThan(summary.meanPathEfficiency, 0.85)
+        for episode in log.episodes {
+            guard case .vector(let first) = try XCTUnwrap(episode.actions.first) else { return XCTFail("expected [v, ω] actions") }
+            XCTAssertEqual(first.count, 2)
+            XCTAssertNil(try Replay().replay(episode, header: log.header).mismatch)
+        }
+    }
+
     func testTheOracleIsExactOnRobotGrid() throws {
         let (summary, log) = try run("robot-grid", episodes: 10)
         XCTAssertEqual(summary.successRate, 1)
