@@ -93,7 +93,7 @@ public final class PPOAgent {
     private let summedGradient = Tensor(shape: [0])
     private let featureGradient = Tensor(shape: [0])
     private var minibatchRows: [Int] = []
-    private var minibatchStarts: [Bool] = []
+    private let minibatchStarts = Tensor(shape: [0, 0])
     private var normalized: [Float]
 
     /// Builds the networks from `seed`.
@@ -512,8 +512,8 @@ public final class PPOAgent {
             let sequences = environments.count, time = config.rolloutSteps, width = features.itemCount
             sequenceInput.resize(sequences, time, width)
             sequenceInput.pointer.update(from: features.pointer, count: rows * width)
-            minibatchStarts.removeAll(keepingCapacity: true)
-            for row in minibatchRows { minibatchStarts.append(buffer.episodeStarts[row]) }
+            minibatchStarts.resize(sequences, time)
+            for (index, row) in minibatchRows.enumerated() { minibatchStarts[index] = buffer.episodeStarts[row] ? 1 : 0 }
             gatherStates(environments, from: rolloutActorHidden, into: batchActorHidden)
             gatherStates(environments, from: rolloutActorCell, into: batchActorCell)
             actorLSTM.initialHidden = batchActorHidden

@@ -9,10 +9,11 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure performance (build with -c release first).",
         discussion: """
-            Example:
+            Examples:
               swift build -c release && .build/release/rlrun bench envs
+              .build/release/rlrun bench nn
             """,
-        subcommands: [BenchEnvironmentsCommand.self]
+        subcommands: [BenchEnvironmentsCommand.self, BenchNeuralCommand.self]
     )
 }
 

@@ -62,7 +62,42 @@ final class LSTMTests: XCTestCase {
     /// the final state, against backpropagation through 6 steps with state
     /// carried in (h0, c0) and out (gradients arriving at h_T and c_T).
     func testGradientsMatchFiniteDifferences() {
+        checkGradients(episodeStarts: nil)
+    }
+
+    /// The same check with an episode starting mid-sequence in row 0 (step 3) and
+    /// at the first step of row 1, which cuts the initial state off that row.
+    func testGradientsMatchFiniteDifferencesAcrossEpisodeStarts() {
+        var starts = [Float](repeating: 0, count: batch * time)
+        starts[0 * time + 3] = 1
+        starts[1 * time + 0] = 1
+        let layer = checkGradients(episodeStarts: Tensor(shape: [batch, time], scalars: starts))
+        for j in 0..<hiddenSize {
+            XCTAssertEqual(layer.initialHiddenGradient[hiddenSize + j], 0, "row 1 starts a new episode")
+            XCTAssertEqual(layer.initialCellGradient[hiddenSize + j], 0)
+        }
+        XCTAssertNotEqual((0..<hiddenSize).map { layer.initialHiddenGradient[$0] }, [Float](repeating: 0, count: hiddenSize))
+    }
+
+    func testEpisodeStartMatchesAFreshSequence() {
+        let layer = makeLayer(), fresh = makeLayer()
+        var generator = LSTMTestRandom(seed: 13)
+        let input = randomTensor([1, time, inputSize], &generator)
+        layer.initialHidden = randomTensor([1, hiddenSize], &generator)
+        layer.initialCell = randomTensor([1, hiddenSize], &generator)
+        var starts = [Float](repeating: 0, count: time)
+        starts[2] = 1
+        layer.episodeStarts = Tensor(shape: [1, time], scalars: starts)
+        let output = layer.forward(input).copy()
+        let tail = Tensor(shape: [1, time - 2, inputSize], scalars: Array(input.scalars[(2 * inputSize)...]))
+        let expected = fresh.forward(tail)
+        for k in 0..<expected.count { XCTAssertEqual(output[2 * hiddenSize + k], expected[k], accuracy: 1e-6) }
+    }
+
+    @discardableResult
+    private func checkGradients(episodeStarts: Tensor?, file: StaticString = #filePath, line: UInt = #line) -> LSTM {
         let layer = makeLayer()
+        layer.episodeStarts = episodeStarts
         var generator = LSTMTestRandom(seed: 11)
         let input = randomTensor([batch, time, inputSize], &generator)
         let hidden0 = randomTensor([batch, hiddenSize], &generator, scale: 0.5)
@@ -106,91 +141,12 @@ final class LSTMTests: XCTestCase {
                 value[index] = original
                 let numeric = (plus - minus) / (2 * Double(epsilon))
                 let exact = Double(gradient[index])
-                XCTAssertEqual(exact, numeric, accuracy: 2e-3 + 1e-2 * abs(numeric), "\(name)[\(index)]")
+                XCTAssertEqual(exact, numeric, accuracy: 2e-3 + 1e-2 * abs(numeric), "\(name)[\(index)]", file: file, line: line)
             }
-        }
-    }
-
-    /// A flagged step starts from the zero state: the sequence forward equals
-    /// stepping one step at a time and zeroing the state where an episode starts.
-    func testEpisodeStartsResetTheStateLikeZeroingBetweenSteps() {
-        let layer = makeLayer()
-        var generator = LSTMTestRandom(seed: 7)
-        let input = randomTensor([batch, time, inputSize], &generator)
-        let hidden = randomTensor([batch, hiddenSize], &generator)
-        let cell = randomTensor([batch, hiddenSize], &generator)
-        var starts = [Bool](repeating: false, count: batch * time)
-        starts[0 * time + 3] = true
-        starts[1 * time + 0] = true
-        starts[1 * time + 4] = true
-        layer.initialHidden = hidden.copy()
-        layer.initialCell = cell.copy()
-        layer.episodeStarts = starts
-        let output = layer.forward(input).copy()
-        let stepInput = Tensor(shape: [batch, inputSize])
-        for t in 0..<time {
-            for b in 0..<batch {
-                for k in 0..<inputSize { stepInput[b * inputSize + k] = input[(b * time + t) * inputSize + k] }
-                if starts[b * time + t] {
-                    for j in 0..<hiddenSize { hidden[b * hiddenSize + j] = 0; cell[b * hiddenSize + j] = 0 }
-                }
-            }
-            layer.step(input: stepInput, hidden: hidden, cell: cell)
-            for b in 0..<batch {
-                for j in 0..<hiddenSize {
-                    XCTAssertEqual(hidden[b * hiddenSize + j], output[(b * time + t) * hiddenSize + j], accuracy: 1e-5)
-                }
-            }
-        }
-    }
-
-    /// With episode starts, gradients still match finite differences, and the
-    /// initial state of a sequence flagged at step 0 gets no gradient.
-    func testGradientsWithEpisodeStartsMatchFiniteDifferences() {
-        let layer = makeLayer()
-        var generator = LSTMTestRandom(seed: 13)
-        let input = randomTensor([batch, time, inputSize], &generator)
-        let hidden0 = randomTensor([batch, hiddenSize], &generator, scale: 0.5)
-        let cell0 = randomTensor([batch, hiddenSize], &generator, scale: 0.5)
-        let outputWeights = randomTensor([batch, time, hiddenSize], &generator)
-        var starts = [Bool](repeating: false, count: batch * time)
-        starts[0 * time + 2] = true
-        starts[1 * time + 0] = true
-        starts[1 * time + 5] = true
-        layer.initialHidden = hidden0
-        layer.initialCell = cell0
-        layer.episodeStarts = starts
-
-        func loss() -> Double {
-            let output = layer.forward(input)
-            var total = 0.0
-            for k in 0..<output.count { total += Double(output[k]) * Double(outputWeights[k]) }
-            return total
         }
         _ = loss()
-        let inputGradient = layer.backward(outputWeights).copy()
-        let analytic: [(String, Tensor, Tensor)] = [
-            ("input", input, inputGradient),
-            ("h0", hidden0, layer.initialHiddenGradient.copy()),
-            ("c0", cell0, layer.initialCellGradient.copy()),
-        ] + layer.parameters.map { ($0.name, $0.value, $0.gradient.copy()) }
-        for j in 0..<hiddenSize {
-            XCTAssertEqual(layer.initialHiddenGradient[hiddenSize + j], 0)
-            XCTAssertEqual(layer.initialCellGradient[hiddenSize + j], 0)
-        }
-        let epsilon: Float = 1e-2
-        for (name, value, gradient) in analytic {
-            for index in 0..<value.count {
-                let original = value[index]
-                value[index] = original + epsilon
-                let plus = loss()
-                value[index] = original - epsilon
-                let minus = loss()
-                value[index] = original
-                let numeric = (plus - minus) / (2 * Double(epsilon))
-                XCTAssertEqual(Double(gradient[index]), numeric, accuracy: 2e-3 + 1e-2 * abs(numeric), "\(name)[\(index)]")
-            }
-        }
+        _ = layer.backward(outputWeights, finalHiddenGradient: finalHiddenWeights, finalCellGradient: finalCellWeights)
+        return layer
     }
 
     func testStepMatchesSequenceForward() {
@@ -217,6 +173,21 @@ final class LSTMTests: XCTestCase {
         for k in 0..<cell.count {
             XCTAssertEqual(cell[k], layer.finalCell[k], accuracy: 1e-5)
             XCTAssertEqual(hidden[k], layer.finalHidden[k], accuracy: 1e-5)
+        }
+    }
+
+    func testSingleStepAtBatchOneMatchesForward() {
+        let layer = makeLayer()
+        var generator = LSTMTestRandom(seed: 12)
+        let input = randomTensor([1, 1, inputSize], &generator)
+        let hidden = randomTensor([1, hiddenSize], &generator), cell = randomTensor([1, hiddenSize], &generator)
+        layer.initialHidden = hidden.copy()
+        layer.initialCell = cell.copy()
+        _ = layer.forward(input)
+        layer.step(input: Tensor(shape: [1, inputSize], scalars: input.scalars), hidden: hidden, cell: cell)
+        for k in 0..<hiddenSize {
+            XCTAssertEqual(hidden[k], layer.finalHidden[k], accuracy: 1e-6)
+            XCTAssertEqual(cell[k], layer.finalCell[k], accuracy: 1e-6)
         }
     }
 
@@ -260,6 +231,59 @@ final class LSTMTests: XCTestCase {
                 XCTAssertEqual(parameter.gradient[k], sum, accuracy: 1e-5, parameter.name)
             }
         }
+    }
+
+    func testExponentialIsAccurateOverTheFloatRange() {
+        func scalarExp(_ x: Float) -> Float { exponential(FloatVector(repeating: x))[0] }
+        var x: Float = -87
+        var worst: Double = 0
+        while x <= 88 {
+            let exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(scalarExp(x)) - exact) / exact)
+            x += 0.0137
+        }
+        XCTAssertLessThan(worst, 3e-7, "relative error")
+        XCTAssertEqual(scalarExp(0), 1)
+        XCTAssertEqual(scalarExp(-1000), scalarExp(-87), "clamped below")
+        XCTAssertTrue(scalarExp(1000).isFinite, "clamped above")
+        let lanes = exponential(FloatVector(0, 1, -1, 2, -2, 10, -10, 0.5))
+        for (lane, value) in [Float(0), 1, -1, 2, -2, 10, -10, 0.5].enumerated() {
+            XCTAssertEqual(Double(lanes[lane]), Foundation.exp(Double(value)), accuracy: 3e-7 * Foundation.exp(Double(value)))
+        }
+    }
+
+    /// A truncated-BPTT training step (state in, episode starts, final-state
+    /// gradient, Adam) and a single acting step allocate no Swift object once sized.
+    func testTrainingAndActingStepsAllocateNothing() throws {
+        let layer = makeLayer()
+        let adam = Adam(parameters: layer.parameters)
+        var generator = LSTMTestRandom(seed: 14)
+        let input = randomTensor([batch, time, inputSize], &generator)
+        let outputGradient = randomTensor([batch, time, hiddenSize], &generator)
+        let finalGradient = randomTensor([batch, hiddenSize], &generator)
+        layer.initialHidden = randomTensor([batch, hiddenSize], &generator)
+        layer.initialCell = randomTensor([batch, hiddenSize], &generator)
+        var starts = [Float](repeating: 0, count: batch * time)
+        starts[4] = 1
+        layer.episodeStarts = Tensor(shape: [batch, time], scalars: starts)
+        let stepInput = randomTensor([1, inputSize], &generator)
+        let hidden = Tensor(shape: [1, hiddenSize]), cell = Tensor(shape: [1, hiddenSize])
+        func train() {
+            _ = layer.forward(input)
+            _ = layer.backward(outputGradient, finalHiddenGradient: finalGradient, finalCellGradient: nil)
+            adam.step()
+            layer.step(input: stepInput, hidden: hidden, cell: cell)
+        }
+        train()
+        let storage = { [layer.finalHidden, layer.initialHiddenGradient, layer.forward(input)].map(\.pointer) }
+        let before = storage()
+        let allocations = countObjectAllocations {
+            train()
+            train()
+        }
+        XCTAssertEqual(storage(), before)
+        guard let allocations else { throw XCTSkip("the Swift runtime offers no allocation hook here") }
+        XCTAssertEqual(allocations, 0, "Swift heap allocations in two LSTM training steps")
     }
 
     func testSteadyStateReusesBuffers() {
