@@ -308,18 +308,25 @@ public final class PPORun {
         }
     }
 
+    /// An agent with the newest checkpoint's weights and statistics, its action
+    /// offset, and the checkpoint's step (for a run opened with `resuming:`).
+    func restoredAgent() throws -> (agent: PPOAgent, actionOffset: Int, step: Int) {
+        guard let (state, checkpoint) = resumeState else {
+            throw TrainingError.nothingToResume(path: folder.url.path, reason: "no complete checkpoint")
+        }
+        let environment = try makeEnvironment()
+        let (agent, offset) = try makeAgent(for: environment)
+        try agent.restoreTensors(from: checkpoint.appendingPathComponent("model.ckpt"))
+        agent.restore(state.agent)
+        return (agent, offset, state.step)
+    }
+
     /// Evaluates the newest checkpoint of the run in `url` greedily and writes the
     /// episodes to `evaluations/eval-seed<S>-<timestamp>.jsonl` with a `.json` summary beside it.
     public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
                                 date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
         let run = try PPORun(resuming: url, registry: registry)
-        guard let (state, checkpoint) = run.resumeState else {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no complete checkpoint")
-        }
-        let environment = try run.makeEnvironment()
-        let (agent, offset) = try run.makeAgent(for: environment)
-        try agent.restoreTensors(from: checkpoint.appendingPathComponent("model.ckpt"))
-        agent.restore(state.agent)
+        let (agent, offset, _) = try run.restoredAgent()
         let evaluationSeed = seed ?? run.configuration.run.evaluationSeed
         let directory = url.appendingPathComponent("evaluations")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

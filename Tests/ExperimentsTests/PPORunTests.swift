@@ -101,6 +101,22 @@ final class PPORunTests: XCTestCase {
         XCTAssertEqual(again, evaluation)
     }
 
+    /// `rlrun watch` and `rlrun record` play a ppo-lstm run's greedy policy with
+    /// its memory cleared per episode: the same episodes as the run's evaluation.
+    func testGreedyPolicyOfARecurrentRunReplaysItsEvaluation() throws {
+        let root = try makeTemporaryFolder()
+        let run = try PPORun(preset: preset(recurrent: true), agent: "ppo-lstm", folder: RunFolder.create(at: root),
+                             registry: WalkEnvironment.registry)
+        guard case .completed(let evaluation?) = try run.train() else { return XCTFail("no evaluation") }
+        let policy = try GreedyPolicy(runFolder: root, registry: WalkEnvironment.registry)
+        XCTAssertEqual(policy.agentName, "ppo-lstm")
+        XCTAssertEqual(policy.checkpointStep, 480)
+        let playback = try PolicyPlayback(policy: policy, episodes: evaluation.episodes)
+        while try playback.advance() {}
+        let logged = try EpisodeLogReader.read(from: root.appendingPathComponent(PPORun.evaluationEpisodesFile))
+        XCTAssertEqual(playback.finishedReturns, logged.episodes.map { $0.episodeReturn })
+    }
+
     func testAgentNameMustMatchTheLSTMSetting() throws {
         let root = try makeTemporaryFolder()
         XCTAssertThrowsError(try PPORun(preset: preset(recurrent: false), agent: "ppo-lstm", folder: RunFolder.create(at: root),
