@@ -12,8 +12,8 @@ public struct PPOConfig: AgentConfiguration {
     public var environmentCount = 8
     /// Steps of each copy per rollout (a rollout holds `n_envs · n_steps` transitions).
     public var rolloutSteps = 128
-    /// Transitions per minibatch. Recurrent: a multiple of `n_steps`, since a
-    /// minibatch is `batch_size / n_steps` whole environment sequences.
+    /// Transitions per minibatch. Recurrent: a minibatch is whole environment
+    /// sequences, `batch_size / n_steps` of them (rounded down, at least one).
     public var batchSize = 64
     /// Passes over each rollout.
     public var epochs = 10
@@ -165,10 +165,6 @@ public struct PPOConfig: AgentConfiguration {
         try require(environmentCount > 0, .environmentCount, environmentCount, "a positive number of environments")
         try require(rolloutSteps > 0, .rolloutSteps, rolloutSteps, "a positive number of steps")
         try require(batchSize > 0 && batchSize <= rolloutSize, .batchSize, batchSize, "between 1 and n_envs · n_steps = \(rolloutSize)")
-        if isRecurrent {
-            try require(batchSize % rolloutSteps == 0, .batchSize, batchSize,
-                        "a multiple of n_steps (\(rolloutSteps)): recurrent minibatches are whole environment sequences")
-        }
         try require(epochs > 0, .epochs, epochs, "a positive number")
         try require(gamma >= 0 && gamma <= 1, .gamma, gamma, "a number in [0, 1]")
         try require(gaeLambda >= 0 && gaeLambda <= 1, .gaeLambda, gaeLambda, "a number in [0, 1]")
