@@ -3,7 +3,9 @@ extension EnvironmentRegistry {
     public static let standard: EnvironmentRegistry = EnvironmentRegistry(builtInSpecs())
 
     private static func builtInSpecs() -> [EnvironmentSpec] {
-        GridWorld.registrations + MemoryCorridor.registrations + CartPole.registrations + MountainCar.registrations + Acrobot.registrations
+        GridWorld.registrations + MemoryCorridor.registrations
+            + CartPole.registrations + MountainCar.registrations + Acrobot.registrations
             + Catch.registrations + Snake.registrations
+            + MinAtar.registrations
     }
 }
