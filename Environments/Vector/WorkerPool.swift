@@ -32,12 +32,16 @@ import Darwin
 /// other's write, and the exchange means exactly one of them acts on it.
 @usableFromInline
 final class WorkerPool: @unchecked Sendable {
-    /// Idle polls before a worker sleeps.
-    static let spinLimit = 20_000
+    /// Idle polls before a worker sleeps: a few microseconds flat out, then a
+    /// few hundred yielding. Steps that follow each other closely (a benchmark,
+    /// a rollout with a cheap policy) keep the workers awake; when the caller
+    /// does longer work between steps (training a network), the workers sleep
+    /// instead of taking a core from it, and pay a wake-up per step.
+    static let spinLimit = 2_300
     /// Polls that spin flat out; later ones yield the core first, so a busy
     /// machine (more runnable threads than cores) runs its other threads, the
     /// caller's among them, instead of this poll loop.
-    static let tightPolls = 1_000
+    static let tightPolls = 2_000
 
     private final class Slot: Sendable {
         let isSleeping = Atomic<Bool>(false)
