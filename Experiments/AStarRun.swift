@@ -62,13 +62,9 @@ public struct AStarRun {
 
     /// Resolves the environment and its options, without writing anything.
     public func configuration(startedAt date: Date = Date()) throws -> RunConfiguration {
-        guard episodes >= 1 else { throw RunError.invalidEpisodeCount(episodes) }
-        let spec = try registry.spec(named: environment)
-        let options = try spec.resolveOptions(optionOverrides)
-        return RunConfiguration(
-            agent: AStarRun.agentName, environment: spec.name, options: options.values, seed: seed,
-            agentSeed: SeedDerivation.agentSeed(runSeed: seed), episodes: episodes,
-            maxEpisodeSteps: maxEpisodeSteps, startedAt: RunFolder.utcTimestamp(date))
+        try RunConfiguration.resolve(
+            agent: AStarRun.agentName, environment: environment, overrides: optionOverrides, seed: seed, episodes: episodes,
+            maxEpisodeSteps: maxEpisodeSteps, registry: registry, startedAt: date)
     }
 
     /// Runs every episode, writing `config.json` and `episodes.jsonl` as
@@ -84,11 +80,7 @@ public struct AStarRun {
             throw RunError.unsupportedEnvironment(environment: configuration.environment, agent: AStarRun.agentName,
                                                   supported: AStarRun.supportedEnvironments)
         }
-        try folder.writeConfiguration(configuration)
-        let writer = try EpisodeLogWriter(
-            url: folder.episodesURL,
-            header: EpisodeLogHeader(environment: configuration.environment, options: configuration.options,
-                                     agent: configuration.agent, seed: seed))
+        let writer = try folder.startEpisodeLog(for: configuration)
         var summary = AStarRunSummary(run: RunSummary(folder: folder, returns: [], lengths: []), outcomes: [])
         let record = { (episode: EpisodeRecord, outcome: PathPlanningOutcome) throws in
             try writer.append(episode)
