@@ -471,16 +471,14 @@ public final class PPOAgent {
     /// Runs the minibatch forward, computes the PPO loss and back-propagates it,
     /// leaving every parameter's gradient set (not yet clipped or applied).
     func computeGradients(minibatch: PPOMinibatch, clip: Float) -> PPOUpdateStatistics {
-        let (logits, values, statistics) = forwardLoss(minibatch: minibatch, clip: clip, computeGradient: true)
-        _ = logits
-        _ = values
+        let statistics = forwardLoss(minibatch: minibatch, clip: clip, computeGradient: true)
         backward()
         return statistics
     }
 
     /// The PPO loss of a minibatch with the current parameters (no gradients).
     func loss(minibatch: PPOMinibatch, clip: Float) -> Double {
-        Double(forwardLoss(minibatch: minibatch, clip: clip, computeGradient: false).statistics.loss)
+        Double(forwardLoss(minibatch: minibatch, clip: clip, computeGradient: false).loss)
     }
 
     private func gatherRows(_ minibatch: PPOMinibatch) {
@@ -495,8 +493,7 @@ public final class PPOAgent {
         }
     }
 
-    private func forwardLoss(minibatch: PPOMinibatch, clip: Float, computeGradient: Bool)
-        -> (logits: Tensor, values: Tensor, statistics: PPOUpdateStatistics) {
+    private func forwardLoss(minibatch: PPOMinibatch, clip: Float, computeGradient: Bool) -> PPOUpdateStatistics {
         gatherRows(minibatch)
         let rows = minibatchRows.count
         batchObservations.resize(to: [rows] + inputShape)
@@ -532,8 +529,7 @@ public final class PPOAgent {
         }
         let logits = policyHead.forward(policyInput)
         let values = valueHead.forward(valueInput)
-        let statistics = lossAndGradients(logits: logits, values: values, clip: clip, computeGradient: computeGradient)
-        return (logits, values, statistics)
+        return lossAndGradients(logits: logits, values: values, clip: clip, computeGradient: computeGradient)
     }
 
     private func gatherStates(_ environments: [Int], from source: Tensor, into target: Tensor) {
