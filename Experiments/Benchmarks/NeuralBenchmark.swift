@@ -1,5 +1,8 @@
 import Foundation
 import Neural
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // The cases of `rlrun bench nn` (issue 3, item 10). Each case is timed as the
 // median of several repetitions after a warm-up, at each requested OpenBLAS
@@ -34,6 +37,10 @@ public struct NeuralBenchmarkRow: Sendable {
     public var threads: Int
     /// Median seconds per operation.
     public var secondsPerOperation: Double
+    /// Process CPU seconds per operation in the same repetitions (median). Compared
+    /// with ``secondsPerOperation`` × ``threads`` it shows how much of the machine
+    /// the case really got: other processes on a shared machine lower the share.
+    public var cpuSecondsPerOperation: Double
     /// Matrix-product FLOPs in one operation (see the counts at the top of this file).
     public var flopsPerOperation: Double
     /// Achieved GFLOPS divided by the 1024 sgemm GFLOPS at the same thread count.
@@ -48,6 +55,8 @@ public struct NeuralBenchmarkRow: Sendable {
     public var microsecondsPerOperation: Double { secondsPerOperation * 1e6 }
     /// Achieved GFLOPS.
     public var gigaflops: Double { flopsPerOperation / secondsPerOperation / 1e9 }
+    /// The process's CPU time as a fraction of wall time × threads (1 when the case had its cores to itself).
+    public var cpuShare: Double { cpuSecondsPerOperation / (secondsPerOperation * Double(threads)) }
     /// This rate divided by PyTorch's.
     public var ratioToPyTorch: Double? { pytorchRate.map { rate / $0 } }
 }
@@ -56,6 +65,8 @@ public struct NeuralBenchmarkRow: Sendable {
 public struct NeuralBenchmarkReport: Sendable {
     /// The OpenBLAS kernel in use during the run.
     public var kernel: String
+    /// The CPU's model name (from `/proc/cpuinfo`; "unknown" elsewhere).
+    public var cpuModel: String
     /// The CPU's vector features.
     public var cpuFeatures: String
     /// Every case at every thread count.
@@ -63,12 +74,17 @@ public struct NeuralBenchmarkReport: Sendable {
 
     /// The rows as an aligned text table with a header line naming the kernel.
     public var table: String {
-        var lines = ["OpenBLAS kernel: \(kernel); CPU: \(cpuFeatures). Reference: PyTorch 2.13 measured on this machine, see shared/peers."]
-        let header = ["case", "thr", "rate/s", "µs/op", "GFLOPS", "of sgemm", "PyTorch/s", "ratio"]
+        var lines = [
+            "OpenBLAS kernel: \(kernel); CPU: \(cpuModel) (\(cpuFeatures)).",
+            "Reference columns: PyTorch 2.13 measured on this machine, see shared/peers "
+                + "(recorded there on an Intel Xeon, family 6 model 207; compare CPUs before reading ratios).",
+        ]
+        let header = ["case", "thr", "rate/s", "µs/op", "CPU", "GFLOPS", "of sgemm", "PyTorch/s", "ratio"]
         var cells: [[String]] = [header]
         for row in rows {
             cells.append([
                 row.name, String(row.threads), formatted(row.rate), formatted(row.microsecondsPerOperation),
+                String(format: "%.0f%%", 100 * row.cpuShare),
                 row.flopsPerOperation > 0 ? String(format: "%.1f", row.gigaflops) : "-",
                 row.fractionOfSGEMM.map { String(format: "%.0f%%", 100 * $0) } ?? "-",
                 row.pytorchRate.map(formatted) ?? "-",
@@ -122,7 +138,19 @@ public func runNeuralBenchmark(
         }
         rows += caseRows
     }
-    return NeuralBenchmarkReport(kernel: kernel, cpuFeatures: CPUVectorFeatures.current.description, rows: rows)
+    return NeuralBenchmarkReport(kernel: kernel, cpuModel: cpuModelName(), cpuFeatures: CPUVectorFeatures.current.description,
+                                 rows: rows)
+}
+
+/// The first `model name` line of `/proc/cpuinfo`.
+private func cpuModelName() -> String {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+    for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+        if let colon = line.firstIndex(of: ":") {
+            return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+    }
+    return "unknown"
 }
 
 // MARK: - Cases
@@ -368,31 +396,42 @@ private struct BenchmarkTimer {
 
     func row(_ name: String, unit: String, threads: Int, flops: Double, pytorch: Double?,
              _ operation: () -> Void) -> NeuralBenchmarkRow {
-        NeuralBenchmarkRow(name: name, unit: unit, threads: threads,
-                           secondsPerOperation: medianSeconds(operation),
-                           flopsPerOperation: flops, fractionOfSGEMM: nil, pytorchRate: pytorch)
+        let (wall, cpu) = medianSeconds(operation)
+        return NeuralBenchmarkRow(name: name, unit: unit, threads: threads,
+                                  secondsPerOperation: wall, cpuSecondsPerOperation: cpu,
+                                  flopsPerOperation: flops, fractionOfSGEMM: nil, pytorchRate: pytorch)
     }
 
-    /// Median seconds per call of `operation` over the repetitions.
-    func medianSeconds(_ operation: () -> Void) -> Double {
+    /// Median wall and process-CPU seconds per call of `operation` over the repetitions.
+    func medianSeconds(_ operation: () -> Void) -> (wall: Double, cpu: Double) {
         // Warm-up: first-call allocations, caches, BLAS thread start-up.
         var calls = 1
-        var elapsed = time(calls, operation)
+        var elapsed = time(calls, operation).wall
         while elapsed < secondsPerRepetition / 4 {
             calls *= 2
-            elapsed = time(calls, operation)
+            elapsed = time(calls, operation).wall
         }
         let perRepetition = max(1, Int(Double(calls) * secondsPerRepetition / elapsed))
-        var samples = (0..<repetitions).map { _ in time(perRepetition, operation) / Double(perRepetition) }
-        samples.sort()
-        return samples[samples.count / 2]
+        let samples = (0..<repetitions).map { _ in time(perRepetition, operation) }
+        let walls = samples.map { $0.wall / Double(perRepetition) }.sorted()
+        let cpus = samples.map { $0.cpu / Double(perRepetition) }.sorted()
+        return (walls[walls.count / 2], cpus[cpus.count / 2])
     }
 
-    private func time(_ calls: Int, _ operation: () -> Void) -> Double {
+    private func time(_ calls: Int, _ operation: () -> Void) -> (wall: Double, cpu: Double) {
+        let startCPU = processCPUSeconds()
         let start = DispatchTime.now().uptimeNanoseconds
         for _ in 0..<calls { operation() }
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return (wall, processCPUSeconds() - startCPU)
     }
+}
+
+/// CPU time used by this process (all threads), in seconds.
+private func processCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 /// SplitMix64, for benchmark data only.

@@ -234,8 +234,11 @@ public struct Checkpoint {
         }
         var entries: [Entry] = []
         for header in headers {
-            let count = header.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-            guard count >= 0, reader.remaining >= count * 4 else {
+            var count = 1, overflow = false
+            for extent in header.shape where !overflow {
+                (count, overflow) = count.multipliedReportingOverflow(by: extent)
+            }
+            guard !overflow, count <= reader.remaining / 4 else {
                 throw malformed("data of tensor '\(header.name)' \(header.shape) runs past the end")
             }
             let tensor = Tensor(shape: header.shape)
@@ -256,24 +259,31 @@ public struct Checkpoint {
     /// order, as the `[Parameter]` initialiser names it), returning the optimiser
     /// step and the metadata.
     ///
+    /// With `optimizerState` nil only the parameters are restored (for evaluation);
+    /// otherwise the optimiser state must match exactly, like the parameters.
     /// Every name and shape is checked before any value is written, so on error
     /// the model is unchanged.
     public static func restore(
-        from url: URL, parameters: [Parameter], optimizerState: [Tensor] = []
+        from url: URL, parameters: [Parameter], optimizerState: [Tensor]? = nil
     ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
-        let target = Checkpoint(parameters: parameters, optimizerState: optimizerState)
-        return try restore(from: url, into: target)
+        let target = Checkpoint(parameters: parameters, optimizerState: optimizerState ?? [])
+        return try restore(from: url, into: target, includingOptimizerState: optimizerState != nil)
     }
 
     /// Reads `url` and copies its tensors into the tensors named in `target`'s
     /// sections (for models whose tensors are named by the caller, such as an
     /// online and a target network saved together), returning the optimiser step
-    /// and the metadata. On error no tensor is changed.
-    public static func restore(from url: URL, into target: Checkpoint) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
+    /// and the metadata. With `includingOptimizerState` false only the parameters
+    /// are restored. On error no tensor is changed.
+    public static func restore(
+        from url: URL, into target: Checkpoint, includingOptimizerState: Bool = true
+    ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
         let stored = try read(from: url)
         let path = url.path
-        let pairs = try match(stored.parameters, into: target.parameters, section: "parameter", path: path)
-            + match(stored.optimizerState, into: target.optimizerState, section: "optimizer state", path: path)
+        var pairs = try match(stored.parameters, into: target.parameters, section: "parameter", path: path)
+        if includingOptimizerState {
+            pairs += try match(stored.optimizerState, into: target.optimizerState, section: "optimizer state", path: path)
+        }
         for (source, destination) in pairs {
             destination.pointer.update(from: source.pointer, count: source.count)
         }

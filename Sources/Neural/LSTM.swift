@@ -27,7 +27,7 @@ import Foundation
 ///
 /// For acting one step at a time, ``step(input:hidden:cell:)`` advances a batch
 /// of states in place without allocating.
-public final class LSTM: Layer {
+public final class LSTM: Layer, CustomStringConvertible {
     /// A short name for descriptions.
     public var name: String
     /// Features per step of the input.
@@ -44,11 +44,19 @@ public final class LSTM: Layer {
 
     public var parameters: [Parameter] { [inputWeight, hiddenWeight, bias] }
 
+    public var description: String { "LSTM(\(inputSize) → \(hiddenSize))" }
+
     /// The hidden state before the first step, `[batch, hiddenSize]`; nil means zeros.
-    /// Kept by reference: ``forward(_:)`` reads it, and ``backward(_:)`` needs it unchanged.
+    /// Read (and copied) by ``forward(_:)``.
     public var initialHidden: Tensor?
     /// The cell state before the first step, `[batch, hiddenSize]`; nil means zeros.
+    /// Kept by reference: ``backward(_:)`` reads it again, so leave it unchanged in between.
     public var initialCell: Tensor?
+    /// Where episodes begin inside the sequence, `[batch, time]`; nil means nowhere.
+    /// A nonzero entry at `(b, t)` resets row `b`'s state to zero before step `t`
+    /// (as recurrent agents do at episode boundaries), so neither the state nor
+    /// its gradient crosses that boundary. Kept by reference for ``backward(_:)``.
+    public var episodeStarts: Tensor?
 
     /// The hidden state after the last step of the last ``forward(_:)``, `[batch, hiddenSize]`.
     public let finalHidden = Tensor(shape: [0, 0])
@@ -75,6 +83,7 @@ public final class LSTM: Layer {
     private let inputGradient = Tensor(shape: [0, 0, 0])
     /// Pre-activations for ``step(input:hidden:cell:)``, `[batch, 4H]`.
     private let stepGates = Tensor(shape: [0, 0])
+    private let stepCellTanh = Tensor(shape: [0, 0])
 
     /// Creates a layer with PyTorch's initialisation drawn from `generator`.
     public init(
@@ -120,6 +129,7 @@ public final class LSTM: Layer {
         finalHidden.resize(batch, hidden)
         finalCell.resize(batch, hidden)
         let (startHidden, startCell) = startState(batch: batch)
+        let starts = episodeStartPointer(batch: batch, time: time)
 
         // All input projections at once: gates = b + x·W_ih over batch × time rows.
         let rows = batch * time
@@ -132,8 +142,13 @@ public final class LSTM: Layer {
         let sequenceStride = time * hidden, gateStride = time * width
         for t in 0..<time {
             for b in 0..<batch {
-                let source = t == 0 ? startHidden.pointer + b * hidden : h + b * sequenceStride + (t - 1) * hidden
-                (hp + b * sequenceStride + t * hidden).update(from: source, count: hidden)
+                let destination = hp + b * sequenceStride + t * hidden
+                if let starts, starts[b * time + t] != 0 {
+                    destination.update(repeating: 0, count: hidden)
+                } else {
+                    let source = t == 0 ? startHidden.pointer + b * hidden : h + b * sequenceStride + (t - 1) * hidden
+                    destination.update(from: source, count: hidden)
+                }
             }
             // gates[:, t] += h_{t-1}·W_hh, reading and writing strided rows in place.
             BLAS.gemm(m: batch, n: width, k: hidden,
@@ -141,7 +156,7 @@ public final class LSTM: Layer {
                       beta: 1, c: z + t * width, ldc: gateStride)
             for b in 0..<batch {
                 let offset = b * sequenceStride + t * hidden
-                let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
+                let cellBefore = cellEntering(step: t, row: b, starts: starts, time: time, startCell: startCell)
                 applyCell(gates: z + b * gateStride + t * width, cellBefore: cellBefore,
                           cell: c + offset, cellTanh: tc + offset, hidden: h + offset)
             }
@@ -162,22 +177,52 @@ public final class LSTM: Layer {
         hidden h: UnsafeMutablePointer<Float>
     ) {
         let n = hiddenSize
-        for j in 0..<n {
-            let i = sigmoid(z[j])
-            let f = sigmoid(z[n + j])
-            let g = hyperbolicTangent(z[2 * n + j])
-            let o = sigmoid(z[3 * n + j])
+        var j = 0
+        while j + FloatVector.scalarCount <= n {
+            let i = sigmoid(load(z + j)), f = sigmoid(load(z + n + j))
+            let g = hyperbolicTangent(load(z + 2 * n + j)), o = sigmoid(load(z + 3 * n + j))
+            store(i, z + j); store(f, z + n + j); store(g, z + 2 * n + j); store(o, z + 3 * n + j)
+            let newCell = f * load(cellBefore + j) + i * g
+            let squashed = hyperbolicTangent(newCell)
+            store(newCell, cell + j)
+            store(squashed, cellTanh + j)
+            store(o * squashed, h + j)
+            j += FloatVector.scalarCount
+        }
+        while j < n {
+            let i = sigmoid(z[j]), f = sigmoid(z[n + j])
+            let g = hyperbolicTangent(z[2 * n + j]), o = sigmoid(z[3 * n + j])
             z[j] = i; z[n + j] = f; z[2 * n + j] = g; z[3 * n + j] = o
             let newCell = f * cellBefore[j] + i * g
             let squashed = hyperbolicTangent(newCell)
             cell[j] = newCell
             cellTanh[j] = squashed
             h[j] = o * squashed
+            j += 1
         }
     }
 
+    /// The cell state entering step `t` of row `b`: zero at an episode start, else
+    /// the previous step's (or the initial) cell.
+    @inline(__always)
+    private func cellEntering(
+        step t: Int, row b: Int, starts: UnsafePointer<Float>?, time: Int, startCell: Tensor
+    ) -> UnsafePointer<Float> {
+        if let starts, starts[b * time + t] != 0 { return UnsafePointer(zeroState.pointer) }
+        if t == 0 { return UnsafePointer(startCell.pointer + b * hiddenSize) }
+        return UnsafePointer(cells.pointer + (b * time + t - 1) * hiddenSize)
+    }
+
+    /// The episode-start flags, checked against the batch, or nil.
+    private func episodeStartPointer(batch: Int, time: Int) -> UnsafePointer<Float>? {
+        guard let episodeStarts else { return nil }
+        precondition(episodeStarts.count == batch * time,
+                     "episodeStarts must be [\(batch), \(time)], got \(episodeStarts.shape)")
+        return UnsafePointer(episodeStarts.pointer)
+    }
+
     private func startState(batch: Int) -> (hidden: Tensor, cell: Tensor) {
-        if initialHidden == nil || initialCell == nil {
+        if initialHidden == nil || initialCell == nil || episodeStarts != nil {
             zeroState.resize(batch, hiddenSize)
             zeroState.fill(0)
         }
@@ -216,33 +261,31 @@ public final class LSTM: Layer {
         startCarry(hiddenCarry, from: finalHiddenGradient, count: batch * hidden)
         startCarry(cellCarry, from: finalCellGradient, count: batch * hidden)
         let startCell = startState(batch: batch).cell
+        let starts = episodeStartPointer(batch: batch, time: time)
 
         let dOut = outputGradient.pointer, z = gates.pointer, dz = gateGradient.pointer
-        let c = cells.pointer, tc = cellTanh.pointer
+        let tc = cellTanh.pointer
         let sequenceStride = time * hidden, gateStride = time * width
         for t in stride(from: time - 1, through: 0, by: -1) {
             for b in 0..<batch {
                 let offset = b * sequenceStride + t * hidden
                 let gateRow = z + b * gateStride + t * width
                 let gradientRow = dz + b * gateStride + t * width
-                let cellBefore = t == 0 ? startCell.pointer + b * hidden : c + offset - hidden
-                let dh = hiddenCarry + b * hidden, dc = cellCarry + b * hidden
-                for j in 0..<hidden {
-                    let i = gateRow[j], f = gateRow[hidden + j]
-                    let g = gateRow[2 * hidden + j], o = gateRow[3 * hidden + j]
-                    let squashed = tc[offset + j]
-                    let hiddenGrad = dOut[offset + j] + dh[j]
-                    let cellGrad = dc[j] + hiddenGrad * o * (1 - squashed * squashed)
-                    gradientRow[j] = cellGrad * g * i * (1 - i)
-                    gradientRow[hidden + j] = cellGrad * cellBefore[j] * f * (1 - f)
-                    gradientRow[2 * hidden + j] = cellGrad * i * (1 - g * g)
-                    gradientRow[3 * hidden + j] = hiddenGrad * squashed * o * (1 - o)
-                    dc[j] = cellGrad * f
-                }
+                let cellBefore = cellEntering(step: t, row: b, starts: starts, time: time, startCell: startCell)
+                applyCellGradient(
+                    gates: gateRow, cellBefore: cellBefore, cellTanh: tc + offset, outputGradient: dOut + offset,
+                    hiddenCarry: hiddenCarry + b * hidden, cellCarry: cellCarry + b * hidden, gateGradient: gradientRow)
             }
             // dh_{t-1} = dz_t·W_hhᵀ
             BLAS.gemm(transposeB: true, m: batch, n: hidden, k: width,
                       a: dz + t * width, lda: gateStride, b: hiddenWeight.value.pointer, c: hiddenCarry)
+            if let starts {
+                // Nothing flows back across an episode start.
+                for b in 0..<batch where starts[b * time + t] != 0 {
+                    (hiddenCarry + b * hidden).update(repeating: 0, count: hidden)
+                    (cellCarry + b * hidden).update(repeating: 0, count: hidden)
+                }
+            }
         }
 
         let rows = batch * time
@@ -254,11 +297,57 @@ public final class LSTM: Layer {
         biasGradient.update(repeating: 0, count: width)
         for row in 0..<rows {
             let gradientRow = dz + row * width
-            for k in 0..<width { biasGradient[k] += gradientRow[k] }
+            var k = 0
+            while k + FloatVector.scalarCount <= width {
+                store(load(biasGradient + k) + load(gradientRow + k), biasGradient + k)
+                k += FloatVector.scalarCount
+            }
+            while k < width {
+                biasGradient[k] += gradientRow[k]
+                k += 1
+            }
         }
         BLAS.gemm(transposeB: true, m: rows, n: inputSize, k: width,
                   a: dz, b: inputWeight.value.pointer, c: inputGradient.pointer)
         return inputGradient
+    }
+
+    /// One row of the backward step: from the gradient reaching `h_t` (output plus
+    /// carry) and `c_t` (carry), the gate pre-activation gradients, and the cell
+    /// carry for `c_{t-1}` (in place). The hidden carry is read here and replaced
+    /// by the caller's matrix product.
+    @inline(__always)
+    private func applyCellGradient(
+        gates: UnsafePointer<Float>, cellBefore: UnsafePointer<Float>, cellTanh: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, hiddenCarry: UnsafePointer<Float>,
+        cellCarry: UnsafeMutablePointer<Float>, gateGradient dz: UnsafeMutablePointer<Float>
+    ) {
+        let n = hiddenSize
+        var j = 0
+        while j + FloatVector.scalarCount <= n {
+            let i = load(gates + j), f = load(gates + n + j), g = load(gates + 2 * n + j), o = load(gates + 3 * n + j)
+            let squashed = load(cellTanh + j)
+            let hiddenGrad = load(outputGradient + j) + load(hiddenCarry + j)
+            let cellGrad = load(cellCarry + j) + hiddenGrad * o * (1 - squashed * squashed)
+            store(cellGrad * g * i * (1 - i), dz + j)
+            store(cellGrad * load(cellBefore + j) * f * (1 - f), dz + n + j)
+            store(cellGrad * i * (1 - g * g), dz + 2 * n + j)
+            store(hiddenGrad * squashed * o * (1 - o), dz + 3 * n + j)
+            store(cellGrad * f, cellCarry + j)
+            j += FloatVector.scalarCount
+        }
+        while j < n {
+            let i = gates[j], f = gates[n + j], g = gates[2 * n + j], o = gates[3 * n + j]
+            let squashed = cellTanh[j]
+            let hiddenGrad = outputGradient[j] + hiddenCarry[j]
+            let cellGrad = cellCarry[j] + hiddenGrad * o * (1 - squashed * squashed)
+            dz[j] = cellGrad * g * i * (1 - i)
+            dz[n + j] = cellGrad * cellBefore[j] * f * (1 - f)
+            dz[2 * n + j] = cellGrad * i * (1 - g * g)
+            dz[3 * n + j] = hiddenGrad * squashed * o * (1 - o)
+            cellCarry[j] = cellGrad * f
+            j += 1
+        }
     }
 
     private func startCarry(_ carry: UnsafeMutablePointer<Float>, from gradient: Tensor?, count: Int) {
@@ -287,27 +376,52 @@ public final class LSTM: Layer {
         stepGates.resize(batch, width)
         let z = stepGates.pointer
         for b in 0..<batch { (z + b * width).update(from: bias.value.pointer, count: width) }
-        BLAS.gemm(m: batch, n: width, k: inputSize,
-                  a: input.pointer, b: inputWeight.value.pointer, beta: 1, c: z)
-        BLAS.gemm(m: batch, n: width, k: hiddenSize,
-                  a: hidden.pointer, b: hiddenWeight.value.pointer, beta: 1, c: z)
+        if batch == 1 {
+            // A matrix-vector product skips sgemm's packing of the weights.
+            BLAS.gemv(transpose: true, rows: inputSize, columns: width,
+                      a: inputWeight.value.pointer, x: input.pointer, beta: 1, y: z)
+            BLAS.gemv(transpose: true, rows: hiddenSize, columns: width,
+                      a: hiddenWeight.value.pointer, x: hidden.pointer, beta: 1, y: z)
+        } else {
+            BLAS.gemm(m: batch, n: width, k: inputSize,
+                      a: input.pointer, b: inputWeight.value.pointer, beta: 1, c: z)
+            BLAS.gemm(m: batch, n: width, k: hiddenSize,
+                      a: hidden.pointer, b: hiddenWeight.value.pointer, beta: 1, c: z)
+        }
+        stepCellTanh.resize(batch, hiddenSize)
         let n = hiddenSize
         for b in 0..<batch {
-            let row = z + b * width, h = hidden.pointer + b * n, c = cell.pointer + b * n
-            for j in 0..<n {
-                let i = sigmoid(row[j]), f = sigmoid(row[n + j])
-                let g = hyperbolicTangent(row[2 * n + j]), o = sigmoid(row[3 * n + j])
-                let newCell = f * c[j] + i * g
-                c[j] = newCell
-                h[j] = o * hyperbolicTangent(newCell)
-            }
+            // In place: each lane of the cell is read before it is overwritten.
+            applyCell(gates: z + b * width, cellBefore: cell.pointer + b * n, cell: cell.pointer + b * n,
+                      cellTanh: stepCellTanh.pointer + b * n, hidden: hidden.pointer + b * n)
         }
     }
 }
 
 // MARK: - Helpers
 
-/// The logistic function through `expf`.
+// Gate activations. Eight lanes at a time through the standard library's SIMD
+// types (plain loops calling `expf` do not vectorise, and the call was a quarter
+// of an LSTM update); the scalar versions serve the remainder and the single step.
+
+typealias FloatVector = SIMD8<Float>
+
+@inline(__always)
+private func load(_ pointer: UnsafePointer<Float>) -> FloatVector {
+    UnsafeRawPointer(pointer).loadUnaligned(as: FloatVector.self)
+}
+
+@inline(__always)
+private func load(_ pointer: UnsafeMutablePointer<Float>) -> FloatVector {
+    UnsafeRawPointer(pointer).loadUnaligned(as: FloatVector.self)
+}
+
+@inline(__always)
+private func store(_ value: FloatVector, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: FloatVector.self)
+}
+
+/// The logistic function, `1 / (1 + e^{-x})`.
 @inline(__always)
 private func sigmoid(_ x: Float) -> Float {
     1 / (1 + expf(-x))
@@ -319,4 +433,40 @@ private func hyperbolicTangent(_ x: Float) -> Float {
     let e = expf(-2 * abs(x))
     let magnitude = (1 - e) / (1 + e)
     return x < 0 ? -magnitude : magnitude
+}
+
+@inline(__always)
+private func sigmoid(_ x: FloatVector) -> FloatVector {
+    1 / (1 + exponential(-x))
+}
+
+@inline(__always)
+private func hyperbolicTangent(_ x: FloatVector) -> FloatVector {
+    let negative = x .< 0
+    let e = exponential(-2 * x.replacing(with: -x, where: negative))
+    let magnitude = (1 - e) / (1 + e)
+    return magnitude.replacing(with: -magnitude, where: negative)
+}
+
+/// `e^x` lane by lane: range reduction `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`,
+/// Cephes's degree-6 polynomial for `e^r` (about 1 ulp), and `2^n` assembled in
+/// the exponent bits. Inputs are clamped to [-87, 88], where `2^n` stays normal.
+@inline(__always)
+func exponential(_ x: FloatVector) -> FloatVector {
+    let low = FloatVector(repeating: -87), high = FloatVector(repeating: 88)
+    let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+    // Adding 1.5·2²³ rounds to an integer held in the low mantissa bits.
+    let shifted = clamped * 1.442_695_04 + 12_582_912
+    let n = shifted - 12_582_912
+    let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
+    var p = FloatVector(repeating: 1.987_569_15e-4)
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_1e-1
+    let expR = p * r * r + r + 1
+    let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self)
+    let scale = unsafeBitCast((bits &- 0x4B40_0000 &+ 127) &<< 23, to: FloatVector.self)
+    return expR * scale
 }

@@ -17,12 +17,13 @@ final class NeuralBenchmarkTests: XCTestCase {
             XCTAssertEqual(row.threads, 1)
             XCTAssertTrue(row.secondsPerOperation > 0 && row.secondsPerOperation.isFinite, row.name)
             XCTAssertEqual(row.rate * row.secondsPerOperation, 1, accuracy: 1e-9)
+            XCTAssertTrue(row.cpuSecondsPerOperation >= 0 && row.cpuShare.isFinite, row.name)
             if let ratio = row.ratioToPyTorch, let reference = row.pytorchRate {
                 XCTAssertEqual(ratio, row.rate / reference, accuracy: 1e-9)
             }
         }
         XCTAssertEqual(report.rows.first { $0.name.hasPrefix("sgemm 1024") }?.fractionOfSGEMM ?? 0, 1, accuracy: 1e-9)
-        XCTAssertEqual(report.table.split(separator: "\n").count, report.rows.count + 2)
+        XCTAssertEqual(report.table.split(separator: "\n").count, report.rows.count + 3)
         XCTAssertTrue(report.table.contains(report.kernel))
     }
 }

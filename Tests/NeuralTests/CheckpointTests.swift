@@ -167,8 +167,31 @@ final class CheckpointTests: XCTestCase {
         XCTAssertThrowsError(try Checkpoint.restore(from: url, parameters: Array(parameters.dropLast()), optimizerState: state)) { error in
             XCTAssertEqual(error as? CheckpointError, .unexpectedTensor(path: url.path, section: "parameter", name: "1.bias"))
         }
-        XCTAssertThrowsError(try Checkpoint.restore(from: url, parameters: parameters)) { error in
+        XCTAssertThrowsError(try Checkpoint.restore(from: url, parameters: parameters, optimizerState: [])) { error in
             XCTAssertEqual(error as? CheckpointError, .unexpectedTensor(path: url.path, section: "optimizer state", name: "optimizer.0"))
+        }
+        // Weights only (for evaluation): the optimiser state is not needed.
+        XCTAssertEqual(try Checkpoint.restore(from: url, parameters: parameters).optimizerStep, 1234)
+        XCTAssertEqual(parameters[0].value.scalars, try Checkpoint.read(from: url).parameters[0].tensor.scalars)
+    }
+
+    /// A file with a valid checksum but an absurd shape (written by a buggy or hostile
+    /// writer) is reported, not trusted: no huge allocation, no crash.
+    func testAbsurdShapeWithValidChecksumIsMalformed() throws {
+        let url = directory.appendingPathComponent("absurd.ckpt")
+        var bytes = try Checkpoint(parameters: [Parameter(name: "w", value: Tensor(shape: [2, 3]))]).encoded()
+        // Header: prefix 32, metadata length 8, counts 8, name length 4 + "w" 1, dtype 1, rank 4, then extents.
+        let firstExtent = 32 + 8 + 8 + 4 + 1 + 1 + 4
+        for (index, byte) in [UInt8](repeating: 0x7F, count: 4).enumerated() { bytes[firstExtent + index] = byte }
+        for (index, byte) in [UInt8](repeating: 0x7F, count: 4).enumerated() { bytes[firstExtent + 8 + index] = byte }
+        let body = bytes.prefix(bytes.count - 8)
+        var checksum = fnv1a64(Data(body)).littleEndian
+        bytes = Data(body) + Data(bytes: &checksum, count: 8)
+        try bytes.write(to: url)
+        XCTAssertThrowsError(try Checkpoint.read(from: url)) { error in
+            guard case .malformed(let path, let reason) = error as? CheckpointError else { return XCTFail("got \(error)") }
+            XCTAssertEqual(path, url.path)
+            XCTAssertTrue(reason.contains("'w'"), reason)
         }
     }
 

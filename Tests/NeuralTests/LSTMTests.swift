@@ -62,7 +62,42 @@ final class LSTMTests: XCTestCase {
     /// the final state, against backpropagation through 6 steps with state
     /// carried in (h0, c0) and out (gradients arriving at h_T and c_T).
     func testGradientsMatchFiniteDifferences() {
+        checkGradients(episodeStarts: nil)
+    }
+
+    /// The same check with an episode starting mid-sequence in row 0 (step 3) and
+    /// at the first step of row 1, which cuts the initial state off that row.
+    func testGradientsMatchFiniteDifferencesAcrossEpisodeStarts() {
+        var starts = [Float](repeating: 0, count: batch * time)
+        starts[0 * time + 3] = 1
+        starts[1 * time + 0] = 1
+        let layer = checkGradients(episodeStarts: Tensor(shape: [batch, time], scalars: starts))
+        for j in 0..<hiddenSize {
+            XCTAssertEqual(layer.initialHiddenGradient[hiddenSize + j], 0, "row 1 starts a new episode")
+            XCTAssertEqual(layer.initialCellGradient[hiddenSize + j], 0)
+        }
+        XCTAssertNotEqual((0..<hiddenSize).map { layer.initialHiddenGradient[$0] }, [Float](repeating: 0, count: hiddenSize))
+    }
+
+    func testEpisodeStartMatchesAFreshSequence() {
+        let layer = makeLayer(), fresh = makeLayer()
+        var generator = LSTMTestRandom(seed: 13)
+        let input = randomTensor([1, time, inputSize], &generator)
+        layer.initialHidden = randomTensor([1, hiddenSize], &generator)
+        layer.initialCell = randomTensor([1, hiddenSize], &generator)
+        var starts = [Float](repeating: 0, count: time)
+        starts[2] = 1
+        layer.episodeStarts = Tensor(shape: [1, time], scalars: starts)
+        let output = layer.forward(input).copy()
+        let tail = Tensor(shape: [1, time - 2, inputSize], scalars: Array(input.scalars[(2 * inputSize)...]))
+        let expected = fresh.forward(tail)
+        for k in 0..<expected.count { XCTAssertEqual(output[2 * hiddenSize + k], expected[k], accuracy: 1e-6) }
+    }
+
+    @discardableResult
+    private func checkGradients(episodeStarts: Tensor?, file: StaticString = #filePath, line: UInt = #line) -> LSTM {
         let layer = makeLayer()
+        layer.episodeStarts = episodeStarts
         var generator = LSTMTestRandom(seed: 11)
         let input = randomTensor([batch, time, inputSize], &generator)
         let hidden0 = randomTensor([batch, hiddenSize], &generator, scale: 0.5)
@@ -106,9 +141,12 @@ final class LSTMTests: XCTestCase {
                 value[index] = original
                 let numeric = (plus - minus) / (2 * Double(epsilon))
                 let exact = Double(gradient[index])
-                XCTAssertEqual(exact, numeric, accuracy: 2e-3 + 1e-2 * abs(numeric), "\(name)[\(index)]")
+                XCTAssertEqual(exact, numeric, accuracy: 2e-3 + 1e-2 * abs(numeric), "\(name)[\(index)]", file: file, line: line)
             }
         }
+        _ = loss()
+        _ = layer.backward(outputWeights, finalHiddenGradient: finalHiddenWeights, finalCellGradient: finalCellWeights)
+        return layer
     }
 
     func testStepMatchesSequenceForward() {
@@ -135,6 +173,21 @@ final class LSTMTests: XCTestCase {
         for k in 0..<cell.count {
             XCTAssertEqual(cell[k], layer.finalCell[k], accuracy: 1e-5)
             XCTAssertEqual(hidden[k], layer.finalHidden[k], accuracy: 1e-5)
+        }
+    }
+
+    func testSingleStepAtBatchOneMatchesForward() {
+        let layer = makeLayer()
+        var generator = LSTMTestRandom(seed: 12)
+        let input = randomTensor([1, 1, inputSize], &generator)
+        let hidden = randomTensor([1, hiddenSize], &generator), cell = randomTensor([1, hiddenSize], &generator)
+        layer.initialHidden = hidden.copy()
+        layer.initialCell = cell.copy()
+        _ = layer.forward(input)
+        layer.step(input: Tensor(shape: [1, inputSize], scalars: input.scalars), hidden: hidden, cell: cell)
+        for k in 0..<hiddenSize {
+            XCTAssertEqual(hidden[k], layer.finalHidden[k], accuracy: 1e-6)
+            XCTAssertEqual(cell[k], layer.finalCell[k], accuracy: 1e-6)
         }
     }
 
@@ -177,6 +230,25 @@ final class LSTMTests: XCTestCase {
                 let sum = first.parameters[index].gradient[k] + second.parameters[index].gradient[k]
                 XCTAssertEqual(parameter.gradient[k], sum, accuracy: 1e-5, parameter.name)
             }
+        }
+    }
+
+    func testExponentialIsAccurateOverTheFloatRange() {
+        func scalarExp(_ x: Float) -> Float { exponential(FloatVector(repeating: x))[0] }
+        var x: Float = -87
+        var worst: Double = 0
+        while x <= 88 {
+            let exact = Foundation.exp(Double(x))
+            worst = max(worst, abs(Double(scalarExp(x)) - exact) / exact)
+            x += 0.0137
+        }
+        XCTAssertLessThan(worst, 3e-7, "relative error")
+        XCTAssertEqual(scalarExp(0), 1)
+        XCTAssertEqual(scalarExp(-1000), scalarExp(-87), "clamped below")
+        XCTAssertTrue(scalarExp(1000).isFinite, "clamped above")
+        let lanes = exponential(FloatVector(0, 1, -1, 2, -2, 10, -10, 0.5))
+        for (lane, value) in [Float(0), 1, -1, 2, -2, 10, -10, 0.5].enumerated() {
+            XCTAssertEqual(Double(lanes[lane]), Foundation.exp(Double(value)), accuracy: 3e-7 * Foundation.exp(Double(value)))
         }
     }
 
