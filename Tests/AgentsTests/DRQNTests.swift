@@ -147,19 +147,19 @@ private struct CueRecall {
 }
 
 final class DRQNLearningTests: XCTestCase {
-    /// DRQN learns to recall a cue across two blank steps within a few thousand steps.
+    /// DRQN learns to recall a cue across two blank steps within 2000 environment steps.
     func testLearnsToRecallACueAcrossADelay() throws {
         setBLASThreads(1)
         var config = DRQNConfig()
-        config.dqn.totalSteps = 4000
-        config.dqn.bufferSize = 4000
-        config.dqn.learningStarts = 200
+        config.dqn.totalSteps = 2000
+        config.dqn.bufferSize = 2000
+        config.dqn.learningStarts = 100
         config.dqn.batchSize = 16
-        config.dqn.trainFrequency = 1
+        config.dqn.trainFrequency = 2
         config.dqn.targetUpdateInterval = 100
-        config.dqn.learningRate = 3e-3
+        config.dqn.learningRate = 5e-3
         config.dqn.gamma = 0.9
-        config.dqn.explorationFraction = 0.4
+        config.dqn.explorationFraction = 0.3
         config.dqn.hiddenSizes = [16]
         config.lstmHiddenSize = 16
         config.sequenceLength = 4
