@@ -97,7 +97,7 @@ public final class DQNRun {
     static let episodeStepCap = 1_000_000
 
     /// Starts a new run of `preset` in `folder`, writing its config.json.
-    public init(preset: Preset, folder: RunFolder, registry: EnvironmentRegistry = .standard,
+    public init(preset: Preset<DQNConfig>, folder: RunFolder, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
         let configuration = try DQNRunConfiguration(preset: preset, registry: registry, startedAt: RunFolder.utcTimestamp(startedAt))
         try folder.writeConfiguration(configuration)

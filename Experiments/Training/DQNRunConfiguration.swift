@@ -37,7 +37,7 @@ public struct DQNRunConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Resolves `preset` against the registry: unknown environments and options are errors.
-    public init(preset: Preset, registry: EnvironmentRegistry = .standard, startedAt: String) throws {
+    public init(preset: Preset<DQNConfig>, registry: EnvironmentRegistry = .standard, startedAt: String) throws {
         let spec = try registry.spec(named: preset.environment)
         environment = spec.name
         options = try spec.resolveOptions(preset.environmentOptions).values

@@ -65,8 +65,8 @@ struct DQNCommand: ParsableCommand {
             if let resume {
                 return try DQNRun(resuming: URL(fileURLWithPath: resume), totalSteps: steps, stopRequest: stopRequest)
             }
-            var preset = try preset.map { try Preset.load(from: URL(fileURLWithPath: $0), agent: "dqn") }
-                ?? Preset.bundled(agent: "dqn", environment: environment!)
+            var preset = try preset.map { try DQNPreset.load(from: URL(fileURLWithPath: $0), agent: "dqn") }
+                ?? DQNPreset.bundled(agent: "dqn", environment: environment!)
             if let environment { preset.environment = environment }
             var overrides = settings
             if let steps { overrides.append("total_steps=\(steps)") }

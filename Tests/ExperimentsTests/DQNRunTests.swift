@@ -9,8 +9,8 @@ final class DQNRunTests: XCTestCase {
         setBLASThreads(1)
     }
 
-    private func preset(_ extra: String = "") throws -> Preset {
-        try Preset.parse("""
+    private func preset(_ extra: String = "") throws -> DQNPreset {
+        try DQNPreset.parse("""
             environment: walk
             env: {max_steps: 40}
             seed: 3
@@ -135,14 +135,14 @@ final class DQNRunTests: XCTestCase {
     }
 
     func testBundledPresetsParseAndNameRegisteredEnvironments() throws {
-        let names = Preset.bundledEnvironments(agent: "dqn")
+        let names = DQNPreset.bundledEnvironments(agent: "dqn")
         XCTAssertTrue(names.contains("gridworld"))
         XCTAssertTrue(names.contains("cartpole"))
         for name in names {
-            let preset = try Preset.bundled(agent: "dqn", environment: name)
+            let preset = try DQNPreset.bundled(agent: "dqn", environment: name)
             XCTAssertNoThrow(try EnvironmentRegistry.standard.spec(named: preset.environment).resolveOptions(preset.environmentOptions), name)
         }
-        XCTAssertThrowsError(try Preset.bundled(agent: "dqn", environment: "gridwrld")) { error in
+        XCTAssertThrowsError(try DQNPreset.bundled(agent: "dqn", environment: "gridwrld")) { error in
             XCTAssertTrue("\(error)".contains("did you mean 'gridworld'?"), "\(error)")
         }
     }
@@ -158,7 +158,7 @@ final class SlowLearningTests: XCTestCase {
     }
 
     private func train(_ environment: String, seed: UInt64) throws -> EvaluationResult {
-        var preset = try Preset.bundled(agent: "dqn", environment: environment)
+        var preset = try DQNPreset.bundled(agent: "dqn", environment: environment)
         try preset.apply(settings: ["seed=\(seed)"])
         let run = try DQNRun(preset: preset, folder: RunFolder.create(at: makeTemporaryFolder()))
         guard case .completed(let evaluation?) = try run.train() else { throw XCTSkip("run did not complete") }
