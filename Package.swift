@@ -38,6 +38,7 @@ let package = Package(
             name: "rlrun",
             dependencies: [
                 "Experiments",
+                "Agents",
                 "Environments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -48,8 +48,9 @@ public final class DRQNAgent {
     public private(set) var gradientSteps = 0
     /// The loss of the last gradient step, if any.
     public private(set) var lastLoss: Float?
-    /// The acting state, `[1, lstmHiddenSize]` each.
+    /// The acting hidden state, `[1, lstmHiddenSize]`.
     public let hidden: Tensor
+    /// The acting cell state, `[1, lstmHiddenSize]`.
     public let cell: Tensor
     /// The next transition observed is the first of an episode.
     public private(set) var atEpisodeStart = true
@@ -65,7 +66,7 @@ public final class DRQNAgent {
 
     /// Builds the networks from `seed` and allocates the replay.
     ///
-    /// - Throws: ``DQNConfigError`` for an invalid configuration.
+    /// - Throws: ``AgentConfigError`` for an invalid configuration.
     public init(observationSpace: Box, actionCount: Int, config: DRQNConfig, seed: UInt64) throws {
         try config.validate()
         self.config = config

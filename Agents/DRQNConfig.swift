@@ -10,7 +10,7 @@
 ///   bootstrap state), so ``dqn``'s `nStep` stays 1.
 ///
 /// Preset files (Experiments/Presets/drqn/*.yaml) hold all keys in one flat mapping.
-public struct DRQNConfig: Codable, Sendable, Equatable {
+public struct DRQNConfig: AgentConfiguration {
     /// The hyperparameters shared with DQN (optimiser, replay, ε schedule, targets, encoder).
     public var dqn = DQNConfig()
     /// Trained steps per sampled window (the loss covers these).
@@ -58,10 +58,10 @@ public struct DRQNConfig: Codable, Sendable, Equatable {
     }
 
     /// Checks ranges (DQN's checks first); the message names the offending key and value.
-    public func validate() throws(DQNConfigError) {
+    public func validate() throws(AgentConfigError) {
         try dqn.validate()
-        func require(_ condition: Bool, _ key: String, _ value: Any, _ expectation: String) throws(DQNConfigError) {
-            if !condition { throw DQNConfigError(key: key, value: "\(value)", expectation: expectation) }
+        func require(_ condition: Bool, _ key: String, _ value: Any, _ expectation: String) throws(AgentConfigError) {
+            if !condition { throw AgentConfigError(key: key, value: "\(value)", expectation: expectation) }
         }
         try require(dqn.nStep == 1, "n_step", dqn.nStep, "1 (DRQN's targets are one-step)")
         try require(sequenceLength >= 1, CodingKeys.sequenceLength.rawValue, sequenceLength, "1 or more steps")

@@ -98,12 +98,12 @@ final class DRQNTests: XCTestCase {
         var config = DRQNConfig()
         config.dqn.nStep = 3
         XCTAssertThrowsError(try config.validate()) { error in
-            XCTAssertEqual((error as? DQNConfigError)?.key, "n_step")
+            XCTAssertEqual((error as? AgentConfigError)?.key, "n_step")
         }
         config = DRQNConfig()
         config.sequenceLength = 0
         XCTAssertThrowsError(try config.validate()) { error in
-            XCTAssertEqual((error as? DQNConfigError)?.key, "sequence_length")
+            XCTAssertEqual((error as? AgentConfigError)?.key, "sequence_length")
         }
         XCTAssertFalse(DRQNConfig.keys.contains("n_step"))
         XCTAssertTrue(DRQNConfig.keys.contains("burn_in"))

@@ -1,0 +1,31 @@
+import Foundation
+import Environments
+import Agents
+
+/// Evaluation of a finished or stopped training run, whatever its agent.
+public enum RunEvaluation {
+    /// The agents whose runs ``evaluate(runFolder:episodes:seed:registry:date:)`` knows.
+    public static let agents = [DQNAgent.algorithmName, DRQNAgent.algorithmName]
+
+    /// Evaluates the newest checkpoint of the run in `url` greedily (reading its
+    /// agent from config.json) and writes the episodes to
+    /// `evaluations/eval-seed<S>-<timestamp>.jsonl` with a `.json` summary beside it.
+    public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
+                                date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
+        struct AgentName: Decodable { var agent: String }
+        let configurationURL = RunFolder(url: url).configurationURL
+        let data: Data
+        do { data = try Data(contentsOf: configurationURL) } catch {
+            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
+        }
+        let agent = try JSONDecoder().decode(AgentName.self, from: data).agent
+        switch agent {
+        case DQNAgent.algorithmName:
+            return try DQNRun.evaluate(runFolder: url, episodes: episodes, seed: seed, registry: registry, date: date)
+        case DRQNAgent.algorithmName:
+            return try DRQNRun.evaluate(runFolder: url, episodes: episodes, seed: seed, registry: registry, date: date)
+        default:
+            throw TrainingError.nothingToResume(path: url.path, reason: "its agent '\(agent)' is not one of \(agents.joined(separator: ", "))")
+        }
+    }
+}
