@@ -49,11 +49,11 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
 enum Evaluation {
     /// Plays `episodes` episodes, choosing actions with `act`; episode `i` is reset
     /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`, and
-    /// `beginEpisode` is called before its first action (a recurrent agent resets
+    /// `onEpisodeStart` is called before its first action (a recurrent agent resets
     /// its state there). Each episode is appended to `log` when one is given.
     static func run<E: Environment>(
         _ environment: inout E, episodes: Int, seed: UInt64, episodeStepCap: Int,
-        log: EpisodeLogWriter?, beginEpisode: () -> Void = {}, act: ([Float]) -> Int
+        log: EpisodeLogWriter?, onEpisodeStart: () -> Void = {}, act: ([Float]) -> Int
     ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
         var returns: [Double] = [], lengths: [Int] = [], successes: [Bool] = [], shortestPaths: [Int] = []
         for index in 0..<episodes {
@@ -61,7 +61,7 @@ enum Evaluation {
             let reset = environment.reset(seed: episodeSeed)
             if let shortest = reset.info["shortest_path"]?.intValue, shortest >= 0 { shortestPaths.append(shortest) }
             var observation = reset.observation
-            beginEpisode()
+            onEpisodeStart()
             var actions: [LoggedAction] = [], rewards: [Double] = []
             while true {
                 guard actions.count < episodeStepCap else {

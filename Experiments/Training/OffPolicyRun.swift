@@ -305,7 +305,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         let log = try EpisodeLogWriter(url: logURL, header: EpisodeLogHeader(
             environment: configuration.environment, options: configuration.options, agent: Agent.algorithmName + "-greedy", seed: seed))
         return try Evaluation.run(&environment, episodes: episodes, seed: seed, episodeStepCap: Self.episodeStepCap, log: log,
-                                  beginEpisode: { agent.beginEpisode() }) {
+                                  onEpisodeStart: { agent.beginEpisode() }) {
             agent.act($0, explore: false) + actionOffset
         }
     }
