@@ -3,21 +3,22 @@ import Neural
 
 /// A sampled minibatch of windows for a recurrent Q-learner, in tensors reused across calls.
 ///
-/// Each of the `batch` windows has `window = burnIn + sequenceLength` step
-/// positions plus one bootstrap position, so inputs run over `window + 1`
-/// positions. Position `p` holds the observation the action at `p` was chosen
-/// from; the position after a window's last real step holds that step's next
-/// observation (the final observation when the episode ended there), so the
-/// value of the state after step `p` is always read at position `p + 1`.
+/// Each of the `batch` windows has ``window`` step positions (the longest span
+/// in the batch, at most `burnIn + sequenceLength`) plus one bootstrap
+/// position, so inputs run over `window + 1` positions. A window's steps start
+/// at position 0 (its burn-in steps first, then its trained steps). Position `p`
+/// holds the observation the action at `p` was chosen from; the position after
+/// a window's last real step holds that step's next observation (the final
+/// observation when the episode ended there), so the value of the state after
+/// step `p` is always read at position `p + 1`.
 ///
-/// A window never holds two episodes: positions before its episode's first
-/// stored step and after its last one are padding (zero observations, no loss).
-/// ``episodeStarts`` marks the first real position, where the LSTM's state is
-/// reset to zero, so front padding cannot leak into the state.
+/// A window never holds two episodes: positions after its span are padding
+/// (zero observations, no loss). ``episodeStarts`` marks position 0 of every
+/// window, where the LSTM state starts from zero.
 public final class SequenceBatch {
     /// Windows in the batch.
     public private(set) var batchSize = 0
-    /// Positions per window that carry actions (`burnIn + sequenceLength`).
+    /// Positions per window that carry actions: the longest span in the batch.
     public private(set) var window = 0
     /// `[batch · (window + 1), observation shape...]`, window-major: row `b · (window + 1) + p`.
     public let observations = Tensor(shape: [0])
@@ -31,7 +32,7 @@ public final class SequenceBatch {
     public let terminated = Tensor(shape: [0, 0])
     /// `[batch, window]`: the bootstrap discount γ of each step.
     public let discounts = Tensor(shape: [0, 0])
-    /// `[batch, window]`: 1 for the trained steps (real, not burn-in, not padding), else 0.
+    /// `[batch, window]`: 1 for the trained steps (stored, not burn-in, not padding), else 0.
     public let lossMask = Tensor(shape: [0, 0])
     /// `[batch, window + 1]`: 1 where the position holds stored data (a step or the bootstrap observation).
     public let filled = Tensor(shape: [0, 0])
@@ -84,6 +85,7 @@ public final class SequenceReplayBuffer {
     /// The stored transitions, in the order they were added.
     public let transitions: ReplayBuffer
     private var episodeStartFlags: [UInt8]
+    private var spans: [ClosedRange<Int>] = []
 
     /// Allocates the whole ring up front.
     public init(capacity: Int, observationShape: [Int], storage: ObservationStorage, burnIn: Int, sequenceLength: Int) {
@@ -94,8 +96,8 @@ public final class SequenceReplayBuffer {
         self.sequenceLength = sequenceLength
     }
 
-    /// Positions per window that carry actions.
-    public var window: Int { burnIn + sequenceLength }
+    /// The most positions a window's span can cover.
+    public var maximumWindow: Int { burnIn + sequenceLength }
 
     /// Stores one transition, overwriting the oldest when full.
     ///
@@ -152,19 +154,28 @@ public final class SequenceReplayBuffer {
     }
 
     /// Fills `batch` with the windows whose first trained steps are `starts` (logical indices), in order.
+    ///
+    /// Each window is left-aligned: position 0 holds the first step of its span,
+    /// and the batch is as long as its longest span (plus the bootstrap position),
+    /// so short episodes cost no padding beyond the batch's longest.
     public func gather(starts: [Int], into batch: SequenceBatch) {
-        let window = self.window, positions = window + 1
+        spans.removeAll(keepingCapacity: true)
+        var window = 0
+        for start in starts {
+            let span = span(start: start)
+            spans.append(span)
+            window = max(window, span.count)
+        }
+        let positions = window + 1
         let size = transitions.observationSize
         batch.resize(batchSize: starts.count, window: window, observationShape: transitions.observationShape)
         for (slot, start) in starts.enumerated() {
             batch.startIndices.append(start)
-            let span = span(start: start)
-            // Position of logical index i in this window.
-            let origin = start - burnIn
+            let span = spans[slot]
             let base = slot * positions
-            batch.episodeStarts[base + span.lowerBound - origin] = 1
+            batch.episodeStarts[base] = 1
             for index in span {
-                let position = index - origin, row = row(ofIndex: index)
+                let position = index - span.lowerBound, row = row(ofIndex: index)
                 transitions.copyObservation(row: row, next: false, to: batch.observations.pointer + (base + position) * size)
                 batch.filled[base + position] = 1
                 let step = slot * window + position
@@ -172,9 +183,9 @@ public final class SequenceReplayBuffer {
                 batch.rewards[step] = transitions.reward(row: row)
                 batch.terminated[step] = transitions.isTerminated(row: row) ? 1 : 0
                 batch.discounts[step] = transitions.discount(row: row)
-                batch.lossMask[step] = position >= burnIn ? 1 : 0
+                batch.lossMask[step] = index >= start ? 1 : 0
             }
-            let bootstrap = span.upperBound - origin + 1
+            let bootstrap = span.count
             transitions.copyObservation(row: row(ofIndex: span.upperBound), next: true,
                                         to: batch.observations.pointer + (base + bootstrap) * size)
             batch.filled[base + bootstrap] = 1

@@ -43,13 +43,13 @@ final class SequenceReplayBufferTests: XCTestCase {
         XCTAssertEqual(buffer.span(start: 7), 7...8, "the running episode's stored steps")
         let batch = SequenceBatch()
         buffer.gather(starts: [0, 2, 5, 8], into: batch)
-        XCTAssertEqual(batch.window, 5)
-        // Window starting at the first step: burn-in is padding, trained steps 0, 1, 2, then step 2's next observation.
-        XCTAssertEqual(positions(batch, window: 0), [nil, nil, 0, 1, 2, 2.5])
-        // Trained steps 2 and 3, then the terminal step's final observation; no step of the next episode.
-        XCTAssertEqual(positions(batch, window: 1), [0, 1, 2, 3, 3.5, nil])
-        XCTAssertEqual(positions(batch, window: 2), [nil, 10, 11, 12, 12.5, nil])
-        XCTAssertEqual(positions(batch, window: 3), [nil, 20, 21, 21.5, nil, nil])
+        XCTAssertEqual(batch.window, 4, "the longest span")
+        // Window starting at the first step: no burn-in, trained steps 0, 1, 2, then step 2's next observation.
+        XCTAssertEqual(positions(batch, window: 0), [0, 1, 2, 2.5, nil])
+        // Burn-in 0, 1, trained steps 2 and 3, then the terminal step's final observation; no step of the next episode.
+        XCTAssertEqual(positions(batch, window: 1), [0, 1, 2, 3, 3.5])
+        XCTAssertEqual(positions(batch, window: 2), [10, 11, 12, 12.5, nil])
+        XCTAssertEqual(positions(batch, window: 3), [20, 21, 21.5, nil, nil])
         for slot in 0..<4 {
             let values = positions(batch, window: slot)
             let episodes = Set(values.compactMap { $0.map { Int($0) / 10 } })
@@ -57,26 +57,26 @@ final class SequenceReplayBufferTests: XCTestCase {
         }
     }
 
-    func testEpisodeStartsMarkTheFirstRealPositionOnly() throws {
+    func testEpisodeStartsMarkTheFirstPositionOfEveryWindowOnly() throws {
         let batch = SequenceBatch()
         try filledBuffer().gather(starts: [0, 2, 5, 8], into: batch)
-        XCTAssertEqual(batch.episodeStarts.scalars, [0, 0, 1, 0, 0, 0,
-                                                     1, 0, 0, 0, 0, 0,
-                                                     0, 1, 0, 0, 0, 0,
-                                                     0, 1, 0, 0, 0, 0])
+        XCTAssertEqual(batch.episodeStarts.scalars, [1, 0, 0, 0, 0,
+                                                     1, 0, 0, 0, 0,
+                                                     1, 0, 0, 0, 0,
+                                                     1, 0, 0, 0, 0])
     }
 
     func testBurnInAndPaddingCarryNoLoss() throws {
         let batch = SequenceBatch()
         try filledBuffer().gather(starts: [0, 2, 5, 8], into: batch)
-        // Positions 0-1 are burn-in; trained positions 2-4 count only where a step is stored.
-        XCTAssertEqual(batch.lossMask.scalars, [0, 0, 1, 1, 1,
-                                                0, 0, 1, 1, 0,
-                                                0, 0, 1, 1, 0,
-                                                0, 0, 1, 0, 0])
-        XCTAssertEqual(batch.terminated.scalars[5..<10], [0, 0, 0, 1, 0])
-        XCTAssertEqual(batch.rewards.scalars[5..<10], [0, 1, 2, 3, 0])
-        XCTAssertEqual(Array(batch.actions[5..<10]), [0, 1, 2, 0, 0])
+        // Steps before each window's start are burn-in; positions past the span are padding.
+        XCTAssertEqual(batch.lossMask.scalars, [1, 1, 1, 0,
+                                                0, 0, 1, 1,
+                                                0, 1, 1, 0,
+                                                0, 1, 0, 0])
+        XCTAssertEqual(batch.terminated.scalars[4..<8], [0, 0, 0, 1])
+        XCTAssertEqual(batch.rewards.scalars[4..<8], [0, 1, 2, 3])
+        XCTAssertEqual(Array(batch.actions[4..<8]), [0, 1, 2, 0])
     }
 
     func testWrappedRingStartsTheOldestEpisodeAtTheOldestStoredStep() throws {
@@ -87,8 +87,8 @@ final class SequenceReplayBufferTests: XCTestCase {
         XCTAssertEqual(buffer.span(start: 1), 0...1)
         let batch = SequenceBatch()
         buffer.gather(starts: [1], into: batch)
-        XCTAssertEqual(positions(batch, window: 0), [nil, 2, 3, 3.5, nil, nil])
-        XCTAssertEqual(batch.episodeStarts.scalars, [0, 1, 0, 0, 0, 0])
+        XCTAssertEqual(positions(batch, window: 0), [2, 3, 3.5])
+        XCTAssertEqual(batch.episodeStarts.scalars, [1, 0, 0])
     }
 
     func testSerializationRoundTripsAndRefusesAnotherConfiguration() throws {
