@@ -9,7 +9,14 @@ let package = Package(
         .library(name: "Agents", targets: ["Agents"]),
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "Neural", targets: ["Neural"]),
+        .library(name: "Viewer", targets: ["Viewer"]),
         .executable(name: "rlrun", targets: ["rlrun"]),
+    ],
+    traits: [
+        // The SDL window. Without it (`swift build --disable-default-traits`) everything
+        // builds and runs without libsdl2-dev; the viewer then only exports images.
+        .default(enabledTraits: ["SDL"]),
+        .trait(name: "SDL", description: "Show frames in an SDL2 window (needs libsdl2-dev)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,11 +33,32 @@ let package = Package(
             path: "Experiments",
             resources: [.copy("Presets")]
         ),
+        .target(
+            name: "Viewer",
+            dependencies: [
+                "Environments", "CPNG", "CGIF",
+                .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
+            ]
+        ),
 
         // MARK: - System library shims
         .systemLibrary(
             name: "CBLAS",
             providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Headers are included directly, not through pkg-config: `pkg-config sdl2`
+        // adds -D_REENTRANT, which SwiftPM warns about on every build.
+        .systemLibrary(
+            name: "CSDL2",
+            providers: [.apt(["libsdl2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGIF",
+            providers: [.apt(["libgif-dev"])]
         ),
 
         // MARK: - Command-line tool
@@ -40,6 +68,7 @@ let package = Package(
                 "Experiments",
                 "Agents",
                 "Environments",
+                "Viewer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +78,13 @@ let package = Package(
         .testTarget(name: "NeuralTests", dependencies: ["Neural"]),
         .testTarget(name: "AgentsTests", dependencies: ["Agents"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
+        .testTarget(
+            name: "ViewerTests",
+            dependencies: [
+                "Viewer", "Environments", "CPNG", "CGIF",
+                .target(name: "CSDL2", condition: .when(traits: ["SDL"])),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Environments
+import Foundation
 
 extension EnvironmentBenchmark {
     /// Steps per second of a vector of `copies` cart-poles (`TimeLimit<CartPole>`,
@@ -10,19 +11,29 @@ extension EnvironmentBenchmark {
     /// finished ones and writing the observation batch. A measurement's `steps`
     /// counts environment steps (vector steps × copies).
     public func measureVector(copies: Int = 64, threads: Int = 2, seed: UInt64 = 0) throws -> [Measurement] {
+        try measureVector(label: "cartpole", copies: copies, threads: threads, seed: seed) { _ in
+            TimeLimit(CartPole(), maxEpisodeSteps: CartPole.maxEpisodeSteps)
+        }
+    }
+
+    /// ``measureVector(copies:threads:seed:)`` for any environment with
+    /// `[Float]` observations and `Int` actions, fully specialised for its type;
+    /// `label` names it in the rows.
+    public func measureVector<E: Environment>(label: String, copies: Int, threads: Int, seed: UInt64 = 0,
+                                              make: (Int) throws -> E) throws -> [Measurement]
+    where E.Observation == [Float], E.Action == Int {
         let tableSteps = 1024
         var generator = Xoshiro256(seed: seed)
-        let table: [[Int]] = (0..<tableSteps).map { _ in (0..<copies).map { _ in generator.nextInt(upperBound: 2) } }
+        let actionSpace = try make(0).actionSpace
+        let table: [[Int]] = (0..<tableSteps).map { _ in (0..<copies).map { _ in actionSpace.sample(using: &generator) } }
         var measurements: [Measurement] = []
         let cases: [(String, VectorScheduling)] = [
-            ("\(copies) x cartpole, 1 thread", .serial),
-            ("\(copies) x cartpole, \(threads) worker threads", .workerThreads(threads)),
-            ("\(copies) x cartpole, concurrentPerform(\(threads))", .dispatch(threads)),
+            ("\(copies) x \(label), 1 thread", .serial),
+            ("\(copies) x \(label), \(threads) worker threads", .workerThreads(threads)),
+            ("\(copies) x \(label), concurrentPerform(\(threads))", .dispatch(threads)),
         ]
         for (name, scheduling) in cases {
-            let vector = VectorEnvironment(count: copies, scheduling: scheduling) { _ in
-                TimeLimit(CartPole(), maxEpisodeSteps: CartPole.maxEpisodeSteps)
-            }
+            let vector = try VectorEnvironment(count: copies, scheduling: scheduling, make: make)
             _ = vector.reset(seed: seed)
             // `steps` counts environment steps; the vector takes steps / copies of its own.
             let measurement = try measure(name: name) { steps in
@@ -66,4 +77,43 @@ extension EnvironmentBenchmark {
     static func stepExistentialOpened<E: Environment<[Float], Int>>(_ environment: inout E, steps: Int, seed: UInt64) throws -> Int {
         try stepSpecialised(&environment, steps: steps, seed: seed)
     }
+}
+
+extension EnvironmentBenchmark {
+    /// The parallel speed-up the machine offers right now, as a control for the
+    /// vector rows: `threads` independent chains of arithmetic (no shared data,
+    /// no synchronisation inside) run one after another, then at once with
+    /// `DispatchQueue.concurrentPerform`. On an idle machine the second row is
+    /// close to `threads`× faster; on a shared, busy one it shows how much of
+    /// that the vector could ever get. `steps` counts arithmetic rounds.
+    public func measureParallelControl(threads: Int = 2) -> [Measurement] {
+        let results = UnsafeMutablePointer<Double>.allocate(capacity: threads)
+        defer { results.deallocate() }
+        results.initialize(repeating: 0, count: threads)
+        let sequential = measure(name: "\(threads) arithmetic chains, 1 thread") { steps in
+            for chain in 0..<threads { results[chain] = Self.arithmeticChain(rounds: steps / threads, seed: Double(chain + 1)) }
+            return results[0] > 0 ? 0 : 1
+        }
+        let output = UncheckedResults(pointer: results)
+        let parallel = measure(name: "\(threads) arithmetic chains, \(threads) threads") { steps in
+            DispatchQueue.concurrentPerform(iterations: threads) { chain in
+                output.pointer[chain] = Self.arithmeticChain(rounds: steps / threads, seed: Double(chain + 1))
+            }
+            return results[0] > 0 ? 0 : 1
+        }
+        return [sequential, parallel]
+    }
+
+    /// A dependent chain of multiply-add and square root that the optimiser cannot shorten.
+    @inline(never)
+    static func arithmeticChain(rounds: Int, seed: Double) -> Double {
+        var value = seed
+        for _ in 0..<rounds { value = (value * 1.000_000_1 + 0.5).squareRoot() }
+        return value
+    }
+}
+
+/// Result slots written by separate threads, one slot each.
+private struct UncheckedResults: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Double>
 }

@@ -41,13 +41,9 @@ public struct RandomRun {
     /// - Throws: ``RegistryError`` for an unknown name, ``OptionError`` for bad
     ///   options, ``RunError/invalidEpisodeCount(_:)`` for fewer than one episode.
     public func configuration(startedAt date: Date = Date()) throws -> RunConfiguration {
-        guard episodes >= 1 else { throw RunError.invalidEpisodeCount(episodes) }
-        let spec = try registry.spec(named: environment)
-        let options = try spec.resolveOptions(optionOverrides)
-        return RunConfiguration(
-            agent: RandomRun.agentName, environment: spec.name, options: options.values, seed: seed,
-            agentSeed: SeedDerivation.agentSeed(runSeed: seed), episodes: episodes,
-            maxEpisodeSteps: maxEpisodeSteps, startedAt: RunFolder.utcTimestamp(date))
+        try RunConfiguration.resolve(
+            agent: RandomRun.agentName, environment: environment, overrides: optionOverrides, seed: seed, episodes: episodes,
+            maxEpisodeSteps: maxEpisodeSteps, registry: registry, startedAt: date)
     }
 
     /// Runs every episode, writing `config.json` first and then one log line per
@@ -56,11 +52,7 @@ public struct RandomRun {
                     onEpisode: (EpisodeRecord) -> Void = { _ in }) throws -> RunSummary {
         let configuration = try configuration(startedAt: date)
         var environmentInstance = try registry.spec(named: environment).make(configuration.options)
-        try folder.writeConfiguration(configuration)
-        let writer = try EpisodeLogWriter(
-            url: folder.episodesURL,
-            header: EpisodeLogHeader(environment: configuration.environment, options: configuration.options,
-                                     agent: configuration.agent, seed: seed))
+        let writer = try folder.startEpisodeLog(for: configuration)
         var summary = RunSummary(folder: folder, returns: [], lengths: [])
         try runEpisodes(&environmentInstance, configuration: configuration) { record in
             try writer.append(record)

@@ -16,9 +16,11 @@ public struct Replay {
         self.registry = registry
     }
 
-    /// Replays `episode` of a log with `header`; see ``replay(_:environment:options:collectRenderings:)``.
-    public func replay(_ episode: EpisodeRecord, header: EpisodeLogHeader, collectRenderings: Bool = false) throws -> ReplayedEpisode {
-        try replay(episode, environment: header.environment, options: header.options, collectRenderings: collectRenderings)
+    /// Replays `episode` of a log with `header`; see ``replay(_:environment:options:collectRenderings:collectFrames:)``.
+    public func replay(_ episode: EpisodeRecord, header: EpisodeLogHeader, collectRenderings: Bool = false,
+                       collectFrames: Bool = false) throws -> ReplayedEpisode {
+        try replay(episode, environment: header.environment, options: header.options, collectRenderings: collectRenderings,
+                   collectFrames: collectFrames)
     }
 
     /// Re-simulates `episode` in the environment registered as `environment`
@@ -29,15 +31,19 @@ public struct Replay {
     /// - Returns: the replayed episode; its ``ReplayedEpisode/mismatch`` is `nil` when it matches.
     /// - Throws: ``RegistryError`` or ``OptionError`` when the environment cannot be made.
     public func replay(_ episode: EpisodeRecord, environment: String, options: [String: InfoValue],
-                       collectRenderings: Bool = false) throws -> ReplayedEpisode {
+                       collectRenderings: Bool = false, collectFrames: Bool = false) throws -> ReplayedEpisode {
         var instance = try registry.spec(named: environment).make(options)
-        return replayOpened(&instance, episode: episode, collectRenderings: collectRenderings)
+        return replayOpened(&instance, episode: episode, collectRenderings: collectRenderings, collectFrames: collectFrames)
     }
 
     /// The step loop, specialised for the concrete environment type.
     private func replayOpened<E: Environment>(_ environment: inout E, episode: EpisodeRecord,
-                                              collectRenderings: Bool) -> ReplayedEpisode {
+                                              collectRenderings: Bool, collectFrames: Bool) -> ReplayedEpisode {
         var result = ReplayedEpisode(episode: episode.index, stepsReplayed: 0, replayedReturn: 0, renderings: [], mismatch: nil)
+        func collect() {
+            if collectRenderings, let text = environment.renderANSI() { result.renderings.append(text) }
+            if collectFrames, let frame = environment.render() { result.frames.append(frame) }
+        }
         func fail(_ step: Int, _ kind: ReplayMismatch.Kind) -> ReplayedEpisode {
             result.mismatch = ReplayMismatch(episode: episode.index, step: step, kind: kind)
             return result
@@ -57,7 +63,7 @@ public struct Replay {
         }
 
         _ = environment.reset(seed: episode.seed)
-        if collectRenderings, let text = environment.renderANSI() { result.renderings.append(text) }
+        collect()
         for (step, action) in actions.enumerated() {
             let outcome: Step<E.Observation>
             do {
@@ -67,7 +73,7 @@ public struct Replay {
             }
             result.stepsReplayed = step + 1
             result.replayedReturn += outcome.reward
-            if collectRenderings, let text = environment.renderANSI() { result.renderings.append(text) }
+            collect()
 
             let isLast = step == actions.count - 1
             let expectedTerminated = isLast && episode.terminated
@@ -98,6 +104,19 @@ public struct ReplayedEpisode: Equatable, Sendable {
     public var renderings: [String]
     /// The first difference from the log, or `nil` when the episode matches.
     public var mismatch: ReplayMismatch?
+    /// The frames after the reset and after each replayed step, when asked for.
+    public var frames: [Frame] = []
+
+    /// Creates a replay result.
+    public init(episode: Int, stepsReplayed: Int, replayedReturn: Double, renderings: [String], mismatch: ReplayMismatch?,
+                frames: [Frame] = []) {
+        self.episode = episode
+        self.stepsReplayed = stepsReplayed
+        self.replayedReturn = replayedReturn
+        self.renderings = renderings
+        self.mismatch = mismatch
+        self.frames = frames
+    }
 
     /// Whether the re-simulation matched the log at every step.
     public var matches: Bool { mismatch == nil }

@@ -1,3 +1,4 @@
+import Foundation
 import Environments
 
 /// Everything that determines a run, resolved: what `config.json` holds.
@@ -78,5 +79,36 @@ public struct RunConfiguration: Equatable, Sendable, Codable {
         try container.encode(seedDerivation, forKey: .seedDerivation)
         try container.encode(projectVersion, forKey: .projectVersion)
         try container.encode(startedAt, forKey: .startedAt)
+    }
+}
+
+extension RunConfiguration {
+    /// Resolves an episode run of `agent` on the registered `environment`: the
+    /// spec's options with `overrides` applied and the seeds derived from `seed`.
+    ///
+    /// - Throws: ``RegistryError`` for an unknown name, ``OptionError`` for bad
+    ///   options, ``RunError/invalidEpisodeCount(_:)`` for fewer than one episode.
+    static func resolve(
+        agent: String, environment: String, overrides: [String: InfoValue], seed: UInt64, episodes: Int,
+        maxEpisodeSteps: Int, registry: EnvironmentRegistry, startedAt date: Date
+    ) throws -> RunConfiguration {
+        guard episodes >= 1 else { throw RunError.invalidEpisodeCount(episodes) }
+        let spec = try registry.spec(named: environment)
+        let options = try spec.resolveOptions(overrides)
+        return RunConfiguration(
+            agent: agent, environment: spec.name, options: options.values, seed: seed,
+            agentSeed: SeedDerivation.agentSeed(runSeed: seed), episodes: episodes,
+            maxEpisodeSteps: maxEpisodeSteps, startedAt: RunFolder.utcTimestamp(date))
+    }
+}
+
+extension RunFolder {
+    /// Writes `configuration` to `config.json` and starts `episodes.jsonl` with its header.
+    func startEpisodeLog(for configuration: RunConfiguration) throws -> EpisodeLogWriter {
+        try writeConfiguration(configuration)
+        return try EpisodeLogWriter(
+            url: episodesURL,
+            header: EpisodeLogHeader(environment: configuration.environment, options: configuration.options,
+                                     agent: configuration.agent, seed: configuration.seed))
     }
 }

@@ -6,6 +6,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case episodeNeverEnded(environment: String, episode: Int, maxSteps: Int)
     /// The number of episodes asked for is not positive.
     case invalidEpisodeCount(Int)
+    /// The agent cannot act in this environment (it needs one of `supported`).
+    case unsupportedEnvironment(environment: String, agent: String, supported: [String])
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "give the environment a time limit (see `rlrun list` for its options)"
         case .invalidEpisodeCount(let count):
             return "the number of episodes must be at least 1, got \(count)"
+        case .unsupportedEnvironment(let environment, let agent, let supported):
+            return "the \(agent) agent cannot act in '\(environment)'; it works on \(supported.joined(separator: ", "))"
         }
     }
 }

@@ -3,7 +3,7 @@
 # Non-interactive; uses sudo when not run as root. Installs nothing when all are present.
 set -euo pipefail
 
-packages=(libopenblas-dev libsdl2-dev xvfb)
+packages=(libopenblas-dev libsdl2-dev libpng-dev libgif-dev xvfb)
 
 missing=()
 for package in "${packages[@]}"; do

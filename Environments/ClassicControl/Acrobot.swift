@@ -208,9 +208,10 @@ public struct Acrobot: Environment {
         next.angularVelocity2 = min(max(next.angularVelocity2, -Self.maximumVelocity2), Self.maximumVelocity2)
         state = next
 
-        let terminated = -cos(next.angle1) - cos(next.angle2 + next.angle1) > 1.0
+        let cosAngle1 = cos(next.angle1)
+        let terminated = -cosAngle1 - cos(next.angle2 + next.angle1) > 1.0
         if terminated { phase = .ended }
-        writeObservation()
+        writeObservation(cosAngle1: cosAngle1)
         return Step(observation: observation, reward: terminated ? 0 : -1, terminated: terminated, truncated: false)
     }
 
@@ -225,14 +226,17 @@ public struct Acrobot: Environment {
         let g = gravity
         let theta1 = s.angle1, theta2 = s.angle2
         let dtheta1 = s.angularVelocity1, dtheta2 = s.angularVelocity2
-        let d1 = m1 * (lc1 * lc1) + m2 * ((l1 * l1) + (lc2 * lc2) + 2 * l1 * lc2 * cos(theta2)) + i1 + i2
-        let d2 = m2 * ((lc2 * lc2) + l1 * lc2 * cos(theta2)) + i2
+        // Each sine and cosine once (the same call gives the same bits); the
+        // cosines of shifted angles stay as Gymnasium writes them, not as sines.
+        let cosTheta2 = cos(theta2), sinTheta2 = sin(theta2)
+        let d1 = m1 * (lc1 * lc1) + m2 * ((l1 * l1) + (lc2 * lc2) + 2 * l1 * lc2 * cosTheta2) + i1 + i2
+        let d2 = m2 * ((lc2 * lc2) + l1 * lc2 * cosTheta2) + i2
         let phi2 = m2 * lc2 * g * cos(theta1 + theta2 - Double.pi / 2.0)
-        let phi1 = -m2 * l1 * lc2 * (dtheta2 * dtheta2) * sin(theta2)
-            - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2)
+        let phi1 = -m2 * l1 * lc2 * (dtheta2 * dtheta2) * sinTheta2
+            - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sinTheta2
             + (m1 * lc1 + m2 * l1) * g * cos(theta1 - Double.pi / 2)
             + phi2
-        let ddtheta2 = (torque + d2 / d1 * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * sin(theta2) - phi2)
+        let ddtheta2 = (torque + d2 / d1 * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * sinTheta2 - phi2)
             / (m2 * (lc2 * lc2) + i2 - (d2 * d2) / d1)
         let ddtheta1 = -(d2 * ddtheta2 + phi1) / d1
         return State(angle1: dtheta1, angle2: dtheta2, angularVelocity1: ddtheta1, angularVelocity2: ddtheta2)
@@ -271,10 +275,11 @@ public struct Acrobot: Environment {
     }
 
     @inline(__always)
-    private mutating func writeObservation() {
+    private mutating func writeObservation(cosAngle1: Double? = nil) {
         let state = state
+        let cosAngle1 = cosAngle1 ?? cos(state.angle1)
         observation.withUnsafeMutableBufferPointer { buffer in
-            buffer[0] = Float(cos(state.angle1))
+            buffer[0] = Float(cosAngle1)
             buffer[1] = Float(sin(state.angle1))
             buffer[2] = Float(cos(state.angle2))
             buffer[3] = Float(sin(state.angle2))

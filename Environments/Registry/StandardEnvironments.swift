@@ -7,5 +7,6 @@ extension EnvironmentRegistry {
             + CartPole.registrations + MountainCar.registrations + Acrobot.registrations
             + Catch.registrations + Snake.registrations
             + MinAtar.registrations
+            + RobotNavigation.registrations
     }
 }

@@ -23,10 +23,11 @@ public enum AutoresetMode: String, Sendable, CaseIterable {
 public enum VectorScheduling: Sendable, Equatable {
     /// One thread, the caller's.
     case serial
-    /// Persistent worker threads that spin on a shared counter between steps
-    /// and fall asleep after 20,000 idle polls (tens of microseconds); the caller's
-    /// thread takes the first chunk. Fastest when steps follow each other
-    /// closely and each is small.
+    /// Persistent worker threads that poll a shared counter between steps
+    /// (some microseconds flat out, then yielding the core) and then sleep; the
+    /// caller's thread takes the first chunk, and any chunk whose worker has
+    /// not started it. Meant for steps that follow each other closely and are
+    /// each small, where waking threads would cost more than the work.
     case workerThreads(Int)
     /// `DispatchQueue.concurrentPerform` over the chunks at every step.
     case dispatch(Int)

@@ -46,9 +46,14 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     public var observationShape: [Int] { [count] + singleObservationSpace.shape }
 
     @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
-    /// Copies whose episode ended at the previous step (next-step mode): the
-    /// next step resets them instead of stepping.
-    @usableFromInline var needsReset: [Bool]
+    /// Each copy's flags, one 64-byte cache line per copy so that threads
+    /// stepping neighbouring copies never write to the same line (a `[Bool]`
+    /// holds 64 copies' flags in one line, and sharing it measured slower than
+    /// one thread). Byte 0: terminated, 1: truncated, 2: needs a reset (its
+    /// episode ended at the previous step, next-step mode). Copied into the
+    /// `terminated` and `truncated` arrays after the chunks finish.
+    @usableFromInline let copyFlags: UnsafeMutableRawPointer
+    @usableFromInline static var flagStride: Int { 64 }
     @usableFromInline var observations: [Float]
     @usableFromInline var rewards: [Double]
     @usableFromInline var terminated: [Bool]
@@ -63,24 +68,17 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// Set by ``step(_:)`` before the chunks run and valid only while they do.
     @usableFromInline struct StepContext {
         @usableFromInline var actions: UnsafePointer<Wrapped.Action>
-        @usableFromInline var needsReset: UnsafeMutablePointer<Bool>
         @usableFromInline var observations: UnsafeMutablePointer<Float>
         @usableFromInline var rewards: UnsafeMutablePointer<Double>
-        @usableFromInline var terminated: UnsafeMutablePointer<Bool>
-        @usableFromInline var truncated: UnsafeMutablePointer<Bool>
         @usableFromInline var infos: UnsafeMutablePointer<Info>
         @usableFromInline var errors: UnsafeMutablePointer<EnvironmentError?>
 
         @inlinable
-        init(actions: UnsafePointer<Wrapped.Action>, needsReset: UnsafeMutablePointer<Bool>, observations: UnsafeMutablePointer<Float>,
-             rewards: UnsafeMutablePointer<Double>, terminated: UnsafeMutablePointer<Bool>, truncated: UnsafeMutablePointer<Bool>,
-             infos: UnsafeMutablePointer<Info>, errors: UnsafeMutablePointer<EnvironmentError?>) {
+        init(actions: UnsafePointer<Wrapped.Action>, observations: UnsafeMutablePointer<Float>,
+             rewards: UnsafeMutablePointer<Double>, infos: UnsafeMutablePointer<Info>, errors: UnsafeMutablePointer<EnvironmentError?>) {
             self.actions = actions
-            self.needsReset = needsReset
             self.observations = observations
             self.rewards = rewards
-            self.terminated = terminated
-            self.truncated = truncated
             self.infos = infos
             self.errors = errors
         }
@@ -120,7 +118,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 throw error
             }
         }
-        needsReset = [Bool](repeating: false, count: count)
+        copyFlags = UnsafeMutableRawPointer.allocate(byteCount: count * Self.flagStride, alignment: Self.flagStride)
+        copyFlags.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.flagStride)
         observations = [Float](repeating: 0, count: count * space.low.count)
         rewards = [Double](repeating: 0, count: count)
         terminated = [Bool](repeating: false, count: count)
@@ -145,6 +144,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         environments.deallocate()
         chunkErrors.deinitialize(count: chunkStarts.count - 1)
         chunkErrors.deallocate()
+        copyFlags.deallocate()
     }
 
     /// A copy of environment `index` as it is now (for rendering or inspection).
@@ -164,7 +164,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 infos[index] = reset.info
             }
         }
-        for index in 0..<count { needsReset[index] = false }
+        for index in 0..<count { (copyFlags + index * Self.flagStride + 2).storeBytes(of: false, as: Bool.self) }
         hasReset = true
         return VectorReset(observations: observations, infos: infos)
     }
@@ -187,7 +187,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         // when the caller has dropped the previous step's arrays.
         var observations = take(&self.observations), rewards = take(&self.rewards)
         var terminated = take(&self.terminated), truncated = take(&self.truncated)
-        var infos = take(&self.infos), needsReset = take(&self.needsReset)
+        var infos = take(&self.infos)
         let threads = chunkStarts.count - 1
         // Set here rather than in init so the job runs the chunk code specialised
         // for `Wrapped` in the caller's module.
@@ -198,29 +198,30 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         actions.withUnsafeBufferPointer { actions in
             observations.withUnsafeMutableBufferPointer { observations in
                 rewards.withUnsafeMutableBufferPointer { rewards in
-                    terminated.withUnsafeMutableBufferPointer { terminated in
-                        truncated.withUnsafeMutableBufferPointer { truncated in
-                            infos.withUnsafeMutableBufferPointer { infos in
-                                needsReset.withUnsafeMutableBufferPointer { needsReset in
-                                    context = StepContext(
-                                        actions: actions.baseAddress!, needsReset: needsReset.baseAddress!,
-                                        observations: observations.baseAddress!, rewards: rewards.baseAddress!,
-                                        terminated: terminated.baseAddress!, truncated: truncated.baseAddress!,
-                                        infos: infos.baseAddress!, errors: chunkErrors)
-                                    switch scheduling {
-                                    case .serial:
-                                        runChunk(0)
-                                    case .workerThreads:
-                                        pool!.run()
-                                    case .dispatch:
-                                        let job = chunkJob!
-                                        DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk) }
-                                    }
-                                    context = nil
-                                }
-                            }
+                    infos.withUnsafeMutableBufferPointer { infos in
+                        context = StepContext(
+                            actions: actions.baseAddress!, observations: observations.baseAddress!,
+                            rewards: rewards.baseAddress!, infos: infos.baseAddress!, errors: chunkErrors)
+                        switch scheduling {
+                        case .serial:
+                            runChunk(0)
+                        case .workerThreads:
+                            pool!.run()
+                        case .dispatch:
+                            let job = chunkJob!
+                            DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk) }
                         }
+                        context = nil
                     }
+                }
+            }
+        }
+        let flags = copyFlags, stride = Self.flagStride
+        terminated.withUnsafeMutableBufferPointer { terminated in
+            truncated.withUnsafeMutableBufferPointer { truncated in
+                for index in 0..<terminated.count {
+                    terminated[index] = flags.load(fromByteOffset: index * stride, as: Bool.self)
+                    truncated[index] = flags.load(fromByteOffset: index * stride + 1, as: Bool.self)
                 }
             }
         }
@@ -229,7 +230,6 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         self.terminated = terminated
         self.truncated = truncated
         self.infos = infos
-        self.needsReset = needsReset
         for chunk in 0..<threads {
             if let error = chunkErrors[chunk] {
                 chunkErrors[chunk] = nil
@@ -253,14 +253,15 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         let sameStep = autoresetMode == .sameStep
         for index in chunkStarts[chunk]..<chunkStarts[chunk + 1] {
             let slot = context.observations + index * size
-            if context.needsReset[index] {
+            let flags = copyFlags + index * Self.flagStride
+            if flags.load(fromByteOffset: 2, as: Bool.self) {
                 let reset = environments[index].reset(seed: nil, options: [:])
                 write(reset.observation, into: slot)
                 context.rewards[index] = 0
-                context.terminated[index] = false
-                context.truncated[index] = false
+                flags.storeBytes(of: false, toByteOffset: 0, as: Bool.self)
+                flags.storeBytes(of: false, toByteOffset: 1, as: Bool.self)
+                flags.storeBytes(of: false, toByteOffset: 2, as: Bool.self)
                 context.infos[index] = reset.info
-                context.needsReset[index] = false
                 continue
             }
             let step: Step<[Float]>
@@ -271,8 +272,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 continue
             }
             context.rewards[index] = step.reward
-            context.terminated[index] = step.terminated
-            context.truncated[index] = step.truncated
+            flags.storeBytes(of: step.terminated, toByteOffset: 0, as: Bool.self)
+            flags.storeBytes(of: step.truncated, toByteOffset: 1, as: Bool.self)
             let ended = step.terminated || step.truncated
             if ended && sameStep {
                 var info = step.info
@@ -283,7 +284,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             } else {
                 write(step.observation, into: slot)
                 context.infos[index] = step.info
-                context.needsReset[index] = ended
+                flags.storeBytes(of: ended, toByteOffset: 2, as: Bool.self)
             }
         }
     }

@@ -1,5 +1,10 @@
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Persistent threads that run one job, split into chunks, when asked, and
 /// wait for the next request by spinning and then sleeping.
@@ -17,8 +22,9 @@ import Synchronization
 ///
 /// Waking a sleeping thread costs a system call and several microseconds,
 /// more than stepping 64 cart-poles, so a worker first polls for
-/// ``spinLimit`` rounds (tens of microseconds) after each request, and only
-/// then sleeps on its semaphore. The handshake that lets it sleep without
+/// ``spinLimit`` rounds after each request (the first ``tightPolls`` flat
+/// out, the rest yielding the core between polls), and only then sleeps on
+/// its semaphore. The handshake that lets it sleep without
 /// missing a request: the worker sets its `isSleeping` flag, then re-reads the
 /// request number; the requester bumps the number, then takes each flag with
 /// an exchange and signals the workers whose flag it took. Sequentially
@@ -26,8 +32,16 @@ import Synchronization
 /// other's write, and the exchange means exactly one of them acts on it.
 @usableFromInline
 final class WorkerPool: @unchecked Sendable {
-    /// Idle polls before a worker sleeps.
-    static let spinLimit = 20_000
+    /// Idle polls before a worker sleeps: a few microseconds flat out, then a
+    /// few hundred yielding. Steps that follow each other closely (a benchmark,
+    /// a rollout with a cheap policy) keep the workers awake; when the caller
+    /// does longer work between steps (training a network), the workers sleep
+    /// instead of taking a core from it, and pay a wake-up per step.
+    static let spinLimit = 2_300
+    /// Polls that spin flat out; later ones yield the core first, so a busy
+    /// machine (more runnable threads than cores) runs its other threads, the
+    /// caller's among them, instead of this poll loop.
+    static let tightPolls = 2_000
 
     private final class Slot: Sendable {
         let isSleeping = Atomic<Bool>(false)
@@ -84,7 +98,11 @@ final class WorkerPool: @unchecked Sendable {
             job(index + 1)
             outstanding.subtract(1, ordering: .releasing)
         }
-        while outstanding.load(ordering: .acquiring) > 0 {}
+        var polls = 0
+        while outstanding.load(ordering: .acquiring) > 0 {
+            polls += 1
+            if polls > Self.tightPolls { sched_yield() }
+        }
     }
 
     /// - Parameter chunk: this worker's chunk. It starts from request number 0
@@ -98,6 +116,7 @@ final class WorkerPool: @unchecked Sendable {
             while current == seen {
                 polls += 1
                 if polls < Self.spinLimit {
+                    if polls > Self.tightPolls { sched_yield() }
                     current = request.load(ordering: .acquiring)
                     continue
                 }

@@ -25,6 +25,26 @@ public struct TrainingProgress: Sendable {
     public var isLogRow = false
 }
 
+/// One environment step of a training run, as ``OffPolicyRun/onStep`` sees it.
+public struct TrainingStep: Sendable, Equatable {
+    /// Environment steps taken by the run so far, this one included.
+    public var step: Int
+    /// The index of the episode this step belongs to.
+    public var episode: Int
+    /// Steps of this episode so far, this one included.
+    public var episodeStep: Int
+    /// The sum of this episode's rewards so far, this step's included.
+    public var episodeReturn: Double
+    /// The action taken, as the environment received it.
+    public var action: Int
+    /// The reward this step gave.
+    public var reward: Double
+    /// Whether this step ended the episode in a terminal state.
+    public var terminated: Bool
+    /// Whether this step cut the episode short (time limit).
+    public var truncated: Bool
+}
+
 /// How a call to ``OffPolicyRun/train()`` ended.
 public enum TrainingOutcome: Sendable {
     /// Every step was taken; the evaluation after training, if any was asked for.
@@ -88,6 +108,11 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     public let stopRequest: StopRequest
     /// Called at every progress row and a few times a second in between.
     public var onProgress: ((TrainingProgress) -> Void)?
+    /// Called after every environment step, before an ended episode is reset, with
+    /// the step and a function that draws the environment as it is now (call it
+    /// only when a picture is wanted: drawing costs far more than a step). Keep it
+    /// cheap: it runs inside the training loop. `nil` (the default) costs nothing.
+    public var onStep: ((TrainingStep, _ render: () -> Frame?) -> Void)?
     /// Stops the run with a checkpoint (as if a signal arrived) once this many steps are done; for tests.
     public var stopAfterSteps: Int?
 
@@ -145,6 +170,11 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         self.stopRequest = stopRequest
         self.resumeState = (state, latest.url)
         self.store = store
+    }
+
+    /// The newest complete checkpoint folder of a reopened run and the step it was written at.
+    var resumedCheckpoint: (url: URL, step: Int)? {
+        resumeState.map { ($0.checkpoint, $0.state.step) }
     }
 
     /// Makes the configured environment as one with `[Float]` observations and `Int` actions.
@@ -208,6 +238,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             observation = step.observation
         }
 
+        var episodeReturn = EpisodeRecord.sum(state.episodeRewards)
         let clockStart = monotonicSeconds()
         var intervalStart = (time: clockStart, step: state.step)
         var lastReport = clockStart
@@ -257,6 +288,13 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                 throw TrainingError.diverged(error, lastCheckpointStep: lastCheckpointStep)
             }
             observation = step.observation
+            if let onStep {
+                episodeReturn += step.reward
+                onStep(TrainingStep(step: state.step, episode: state.episodesFinished, episodeStep: state.episodeActions.count,
+                                    episodeReturn: episodeReturn, action: action + actionOffset, reward: step.reward,
+                                    terminated: step.terminated, truncated: step.truncated),
+                       { environment.render() })
+            }
 
             if step.terminated || step.truncated {
                 let record = EpisodeRecord(index: state.episodesFinished, seed: state.episodeSeed,
@@ -269,6 +307,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                 state.episodeSeed = SeedDerivation.episodeSeed(runSeed: settings.seed, index: state.episodesFinished)
                 state.episodeActions.removeAll(keepingCapacity: true)
                 state.episodeRewards.removeAll(keepingCapacity: true)
+                episodeReturn = 0
                 observation = environment.reset(seed: state.episodeSeed).observation
             }
 

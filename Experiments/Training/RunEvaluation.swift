@@ -12,13 +12,7 @@ public enum RunEvaluation {
     /// `evaluations/eval-seed<S>-<timestamp>.jsonl` with a `.json` summary beside it.
     public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
                                 date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
-        struct AgentName: Decodable { var agent: String }
-        let configurationURL = RunFolder(url: url).configurationURL
-        let data: Data
-        do { data = try Data(contentsOf: configurationURL) } catch {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
-        }
-        let agent = try JSONDecoder().decode(AgentName.self, from: data).agent
+        let agent = try agentName(runFolder: url)
         switch agent {
         case DQNAgent.algorithmName:
             return try DQNRun.evaluate(runFolder: url, episodes: episodes, seed: seed, registry: registry, date: date)
@@ -27,5 +21,15 @@ public enum RunEvaluation {
         default:
             throw TrainingError.nothingToResume(path: url.path, reason: "its agent '\(agent)' is not one of \(agents.joined(separator: ", "))")
         }
+    }
+
+    /// The agent named in the config.json of the run in `url`.
+    static func agentName(runFolder url: URL) throws -> String {
+        struct AgentName: Decodable { var agent: String }
+        let data: Data
+        do { data = try Data(contentsOf: RunFolder(url: url).configurationURL) } catch {
+            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
+        }
+        return try JSONDecoder().decode(AgentName.self, from: data).agent
     }
 }

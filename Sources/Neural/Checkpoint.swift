@@ -267,21 +267,21 @@ public struct Checkpoint {
         from url: URL, parameters: [Parameter], optimizerState: [Tensor]? = nil
     ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
         let target = Checkpoint(parameters: parameters, optimizerState: optimizerState ?? [])
-        return try restore(from: url, into: target, includingOptimizerState: optimizerState != nil)
+        return try restore(from: url, into: target, restoringOptimizerState: optimizerState != nil)
     }
 
     /// Reads `url` and copies its tensors into the tensors named in `target`'s
     /// sections (for models whose tensors are named by the caller, such as an
     /// online and a target network saved together), returning the optimiser step
-    /// and the metadata. With `includingOptimizerState` false only the parameters
-    /// are restored. On error no tensor is changed.
+    /// and the metadata. Without `restoringOptimizerState` only the parameters are
+    /// restored. On error no tensor is changed.
     public static func restore(
-        from url: URL, into target: Checkpoint, includingOptimizerState: Bool = true
+        from url: URL, into target: Checkpoint, restoringOptimizerState: Bool = true
     ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
         let stored = try read(from: url)
         let path = url.path
         var pairs = try match(stored.parameters, into: target.parameters, section: "parameter", path: path)
-        if includingOptimizerState {
+        if restoringOptimizerState {
             pairs += try match(stored.optimizerState, into: target.optimizerState, section: "optimizer state", path: path)
         }
         for (source, destination) in pairs {

@@ -9,10 +9,11 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure performance (build with -c release first).",
         discussion: """
-            Example:
+            Examples:
               swift build -c release && .build/release/rlrun bench envs
+              .build/release/rlrun bench nn
             """,
-        subcommands: [BenchEnvironmentsCommand.self]
+        subcommands: [BenchEnvironmentsCommand.self, BenchNeuralCommand.self]
     )
 }
 
@@ -104,9 +105,19 @@ struct BenchEnvironmentsCommand: ParsableCommand {
         printComparison(optionCases, header: "vs by hand")
 
         print("")
+        print("parallel control: what \(vectorThreads) threads give on this machine right now (no environment)")
+        printComparison(benchmark.measureParallelControl(threads: vectorThreads), header: "speed-up")
+
+        print("")
         print("vector environment: \(vectorCopies) cart-poles (next-step autoreset), steps counted per copy")
         let vectorCases = try benchmark.measureVector(copies: vectorCopies, threads: vectorThreads)
         printComparison(vectorCases, header: "speed-up")
+        print("")
+        print("the same with acrobot (about 8x the work per step, so synchronisation matters less)")
+        let heavierCases = try benchmark.measureVector(label: "acrobot", copies: vectorCopies, threads: vectorThreads) { _ in
+            TimeLimit(Acrobot(), maxEpisodeSteps: Acrobot.maxEpisodeSteps)
+        }
+        printComparison(heavierCases, header: "speed-up")
     }
 
     /// Rows of steps/s with each case's speed relative to the first.

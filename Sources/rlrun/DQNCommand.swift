@@ -3,6 +3,7 @@ import ArgumentParser
 import Environments
 import Experiments
 import Foundation
+import Viewer
 
 /// `rlrun dqn ENV`: trains a DQN agent with the bundled preset for ENV.
 struct DQNCommand: ParsableCommand {
@@ -22,6 +23,11 @@ struct DQNCommand: ParsableCommand {
               rlrun dqn gridworld
               rlrun dqn cartpole --seed 2 --set learning_rate=0.001
               rlrun dqn --resume runs/dqn-cartpole-20261129T170000Z
+              rlrun dqn gridworld --render
+
+            --render shows training live in a window, drawing at most --render-fps frames a second \
+            so training slows little; space pauses training, + and - change the frame-rate cap, q, Esc \
+            or closing the window stop training like Ctrl-C (checkpoint written, resumable).
             """
     )
 
@@ -56,6 +62,12 @@ struct OffPolicyTrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Continue the run in this folder from its newest checkpoint.", valueName: "run-dir"))
     var resume: String?
 
+    @Flag(help: "Show training live in a window (needs a display; see --render-fps).")
+    var render = false
+
+    @Option(help: "With --render: the most frames drawn per second.")
+    var renderFps: Double = 30
+
     @OptionGroup var blas: BLASOptions
 
     func validate(agent: String) throws {
@@ -66,6 +78,7 @@ struct OffPolicyTrainingOptions: ParsableArguments {
             throw ValidationError("--resume continues a run with its own configuration; only --steps and --threads may be given with it.")
         }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps).") }
+        if !(renderFps > 0 && renderFps <= 240) { throw ValidationError("--render-fps must be in (0, 240], got \(renderFps).") }
     }
 
     /// Trains (or resumes) a run of `Agent` with a progress display, then prints the evaluation.
@@ -95,9 +108,25 @@ struct OffPolicyTrainingOptions: ParsableArguments {
         print("\(agent) on \(configuration.environment), seed \(configuration.run.seed), \(totalSteps) steps"
               + (resume != nil ? " (resumed)" : ""))
         print("  run folder    \(displayPath(run.folder.url))")
+        let liveView = try render ? reportingUserErrors { try openLiveView(for: run, agent: agent) } : nil
+        defer { liveView?.close() }
+        if let liveView {
+            let environment = configuration.environment
+            run.onStep = { step, render in
+                let keepGoing = liveView.observe(headUp: {
+                    HeadUpDisplay(environment: environment, episode: step.episode, step: step.episodeStep, episodeReturn: step.episodeReturn,
+                                  lastAction: String(step.action), note: "training step \(step.step)")
+                }, frame: render)
+                if !keepGoing && stopRequest.signal == nil { stopRequest.request(signal: SIGINT) }
+            }
+        }
         let display = ProgressDisplay(totalSteps: totalSteps)
         run.onProgress = { display.show($0) }
         let outcome = try reportingUserErrors { try run.train() }
+        if let liveView {
+            print("\nlive view: \(liveView.framesShown) frames drawn, costing training " + String(format: "%.3f", liveView.secondsDrawing)
+                  + " CPU seconds")
+        }
         display.finish()
         switch outcome {
         case .stopped(let signal, let step):
@@ -110,6 +139,24 @@ struct OffPolicyTrainingOptions: ParsableArguments {
             }
             print("  run folder    \(displayPath(run.folder.url))")
         }
+    }
+}
+
+extension OffPolicyTrainingOptions {
+    /// Opens the training window, sized from a frame of a fresh copy of the run's environment.
+    func openLiveView<Agent: OffPolicyAgent>(for run: OffPolicyRun<Agent>, agent: String) throws -> LiveView {
+        if let problem = ViewerWindow.displayProblem() { throw problem }
+        func firstFrame<E: Environment>(_ environment: E) -> Frame? {
+            var environment = environment
+            _ = environment.reset(seed: 0)
+            return environment.render()
+        }
+        let environment = try EnvironmentRegistry.standard.spec(named: run.configuration.environment).make(run.configuration.options)
+        guard let frame = firstFrame(environment) else {
+            throw fail("environment '\(run.configuration.environment)' does not draw frames; train without --render")
+        }
+        return try LiveView(title: "rlrun \(agent): training on \(run.configuration.environment)",
+                            frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: renderFps)
     }
 }
 

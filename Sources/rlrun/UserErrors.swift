@@ -4,6 +4,7 @@ import Experiments
 import Foundation
 import Agents
 import Neural
+import Viewer
 
 /// Runs `body`, turning a mistake in the user's input into one `error: ...`
 /// line on standard error and exit status 64, instead of a trap or a trace.
@@ -36,6 +37,12 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
         throw fail(error.description)
     } catch let error as DQNConfigError {
         throw fail(error.description)
+    } catch let error as ImageExportError {
+        throw fail(error.description)
+    } catch let error as ViewerError {
+        // Not the user's input: the machine has no display (or no SDL); say so on one line.
+        printError("error: \(error.description)")
+        throw ExitCode.failure
     } catch let error as CocoaError {
         throw fail(error.localizedDescription)
     }

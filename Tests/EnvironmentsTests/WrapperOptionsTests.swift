@@ -49,3 +49,31 @@ final class WrapperOptionsTests: XCTestCase {
         }
     }
 }
+
+extension WrapperOptionsTests {
+    func testNormalizationStatisticsAreReachableThroughARegistryStack() throws {
+        var training = try EnvironmentRegistry.standard.make("cartpole", options: [
+            "normalize_observation": .bool(true), "frame_stack": .int(2), "clip_reward": .double(1)])
+        var carrier = try XCTUnwrap(training as? any ObservationNormalizationCarrying)
+        XCTAssertFalse(carrier.isObservationStatisticsFrozen)
+        var typed = try XCTUnwrap(training as? any Environment<[Float], Int>)
+        _ = typed.reset(seed: 0)
+        for _ in 0..<20 { if try typed.step(1).terminated { _ = typed.reset() } }
+        training = typed
+        carrier = try XCTUnwrap(training as? any ObservationNormalizationCarrying)
+        let learnt = carrier.observationStatistics
+        XCTAssertGreaterThan(learnt.count, 20)
+
+        // An evaluation copy takes the statistics and freezes them.
+        var evaluation = try XCTUnwrap(try EnvironmentRegistry.standard.make("cartpole", options: [
+            "normalize_observation": .bool(true), "frame_stack": .int(2), "clip_reward": .double(1)]) as? any ObservationNormalizationCarrying)
+        evaluation.observationStatistics = learnt
+        evaluation.isObservationStatisticsFrozen = true
+        var stepped = try XCTUnwrap(evaluation as? any Environment<[Float], Int>)
+        _ = stepped.reset(seed: 1)
+        _ = try stepped.step(0)
+        let after = try XCTUnwrap(stepped as? any ObservationNormalizationCarrying)
+        XCTAssertEqual(after.observationStatistics, learnt)
+        XCTAssertNil(try EnvironmentRegistry.standard.make("cartpole") as? any ObservationNormalizationCarrying)
+    }
+}

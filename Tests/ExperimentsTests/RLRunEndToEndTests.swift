@@ -69,7 +69,7 @@ final class RLRunEndToEndTests: XCTestCase {
     func testHelpNamesEverySubcommandAndVersionIsTheProjects() throws {
         let help = try rlrun("--help")
         XCTAssertEqual(help.status, 0)
-        for subcommand in ["dqn", "drqn", "eval", "random", "list", "check-env", "replay", "bench"] {
+        for subcommand in ["dqn", "drqn", "eval", "random", "astar", "list", "check-env", "replay", "bench"] {
             XCTAssertTrue(help.standardOutput.contains("  \(subcommand) "), subcommand)
         }
         let version = try rlrun("--version")
@@ -203,5 +203,17 @@ final class RLRunEndToEndTests: XCTestCase {
         XCTAssertEqual(check.status, 0, check.standardOutput)
         XCTAssertTrue(check.standardOutput.contains("PASS "))
         XCTAssertFalse(check.standardOutput.contains("FAIL "))
+    }
+
+    func testAStarReportsSuccessAndEfficiencyAndItsLogReplays() throws {
+        let folder = try makeTemporaryFolder()
+        let run = try rlrun("astar", "robot-grid", "--episodes", "3", "--seed", "2", "--out", "run", in: folder)
+        XCTAssertEqual(run.status, 0, run.standardError)
+        XCTAssertTrue(run.standardOutput.contains("success rate      1\n"), run.standardOutput)
+        XCTAssertTrue(run.standardOutput.contains("path efficiency   1 "), run.standardOutput)
+        let replay = try rlrun("replay", folder.appendingPathComponent("run/episodes.jsonl").path)
+        XCTAssertEqual(replay.status, 0, replay.standardOutput)
+        XCTAssertTrue(replay.standardOutput.contains("3 matched, 0 mismatched"), replay.standardOutput)
+        assertUserError(try rlrun("astar", "cartpole"), mentions: ["cannot act in 'cartpole'", "robot-nav"])
     }
 }

@@ -252,6 +252,40 @@ final class LSTMTests: XCTestCase {
         }
     }
 
+    /// A truncated-BPTT training step (state in, episode starts, final-state
+    /// gradient, Adam) and a single acting step allocate no Swift object once sized.
+    func testTrainingAndActingStepsAllocateNothing() throws {
+        let layer = makeLayer()
+        let adam = Adam(parameters: layer.parameters)
+        var generator = LSTMTestRandom(seed: 14)
+        let input = randomTensor([batch, time, inputSize], &generator)
+        let outputGradient = randomTensor([batch, time, hiddenSize], &generator)
+        let finalGradient = randomTensor([batch, hiddenSize], &generator)
+        layer.initialHidden = randomTensor([batch, hiddenSize], &generator)
+        layer.initialCell = randomTensor([batch, hiddenSize], &generator)
+        var starts = [Float](repeating: 0, count: batch * time)
+        starts[4] = 1
+        layer.episodeStarts = Tensor(shape: [batch, time], scalars: starts)
+        let stepInput = randomTensor([1, inputSize], &generator)
+        let hidden = Tensor(shape: [1, hiddenSize]), cell = Tensor(shape: [1, hiddenSize])
+        func train() {
+            _ = layer.forward(input)
+            _ = layer.backward(outputGradient, finalHiddenGradient: finalGradient, finalCellGradient: nil)
+            adam.step()
+            layer.step(input: stepInput, hidden: hidden, cell: cell)
+        }
+        train()
+        let storage = { [layer.finalHidden, layer.initialHiddenGradient, layer.forward(input)].map(\.pointer) }
+        let before = storage()
+        let allocations = countObjectAllocations {
+            train()
+            train()
+        }
+        XCTAssertEqual(storage(), before)
+        guard let allocations else { throw XCTSkip("the Swift runtime offers no allocation hook here") }
+        XCTAssertEqual(allocations, 0, "Swift heap allocations in two LSTM training steps")
+    }
+
     func testSteadyStateReusesBuffers() {
         let layer = makeLayer()
         var generator = LSTMTestRandom(seed: 2)

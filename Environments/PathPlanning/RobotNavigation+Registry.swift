@@ -1,0 +1,99 @@
+extension RobotNavigation {
+    /// The registered path-planning environments: `robot-nav` (discrete
+    /// actions), `robot-nav-continuous` (velocities in a `Box`),
+    /// `robot-nav-pomdp` (the goal shown only in the first `goal_steps`
+    /// observations) and `robot-grid` (the task on a grid, image observation).
+    ///
+    /// Invalid option values throw ``OptionError/badValue(option:value:expected:)``.
+    public static var registrations: [EnvironmentSpec] {
+        [
+            EnvironmentSpec(
+                name: "robot-nav",
+                summary: "Differential-drive robot with a 16-beam lidar drives to a goal among discs and boxes (A* oracle in info)",
+                options: continuousWorldOptions
+            ) { options in
+                RobotNavigation(configuration: try configuration(options))
+            },
+            EnvironmentSpec(
+                name: "robot-nav-continuous",
+                summary: "robot-nav with continuous actions [linear m/s, angular rad/s] in a Box",
+                options: continuousWorldOptions
+            ) { options in
+                ContinuousRobotNavigation(configuration: try configuration(options))
+            },
+            EnvironmentSpec(
+                name: "robot-nav-pomdp",
+                summary: "robot-nav where the goal's distance and bearing are shown only in the first K observations",
+                options: continuousWorldOptions + [
+                    .int("goal_steps", default: 5, "observations that show the goal (K, at least 1); later ones show zeros"),
+                ]
+            ) { options in
+                var configuration = try configuration(options)
+                let steps = options.int("goal_steps")
+                guard steps >= 1 else { throw OptionError.badValue(option: "goal_steps", value: String(steps), expected: "integer of at least 1") }
+                configuration.goalVisibleSteps = steps
+                return RobotNavigation(configuration: configuration)
+            },
+            EnvironmentSpec(
+                name: "robot-grid",
+                summary: "robot-nav's task on a grid: four moves, [3, H, W] image of obstacles, robot and goal (A* oracle in info)",
+                options: [
+                    .int("size", default: 16, "cells per side (at least 4)"),
+                    .int("obstacles", default: 10, "obstacles drawn per world (discs and rotated rectangles)"),
+                    .int("max_steps", default: 200, "truncation step count"),
+                    .double("step_cost", default: 0.01, "subtracted from every step's reward"),
+                ]
+            ) { options in
+                var configuration = RobotGrid.Configuration()
+                configuration.size = options.int("size")
+                configuration.obstacleCount = options.int("obstacles")
+                configuration.maxSteps = options.int("max_steps")
+                configuration.stepCost = options.double("step_cost")
+                guard configuration.size >= 4 else {
+                    throw OptionError.badValue(option: "size", value: String(configuration.size), expected: "integer of at least 4")
+                }
+                guard configuration.obstacleCount >= 0 else {
+                    throw OptionError.badValue(option: "obstacles", value: String(configuration.obstacleCount), expected: "non-negative integer")
+                }
+                guard configuration.maxSteps >= 1 else {
+                    throw OptionError.badValue(option: "max_steps", value: String(configuration.maxSteps), expected: "positive integer")
+                }
+                return RobotGrid(configuration: configuration)
+            },
+        ]
+    }
+
+    /// The options of the continuous-world registrations.
+    static let continuousWorldOptions: [OptionSpec] = [
+        .double("world_size", default: 10, "side of the square world in metres (at least 3)"),
+        .int("obstacles", default: 10, "obstacles drawn per world (discs and rotated rectangles)"),
+        .int("beams", default: 16, "lidar beams, spread over 360 degrees"),
+        .double("lidar_range", default: 3.5, "lidar range in metres"),
+        .int("max_steps", default: 500, "truncation step count"),
+        .double("step_cost", default: 0.01, "subtracted from every step's reward"),
+        .double("robot_radius", default: 0.2, "radius of the robot's disc in metres"),
+        .double("goal_radius", default: 0.3, "the robot's centre must come this close to the goal, in metres"),
+        .double("planner_cell", default: 0.1, "the A* oracle's grid resolution in metres"),
+    ]
+
+    private static func configuration(_ options: EnvironmentOptions) throws(OptionError) -> Configuration {
+        var configuration = Configuration()
+        configuration.worldSize = options.double("world_size")
+        configuration.obstacleCount = options.int("obstacles")
+        configuration.beamCount = options.int("beams")
+        configuration.lidarRange = options.double("lidar_range")
+        configuration.maxSteps = options.int("max_steps")
+        configuration.stepCost = options.double("step_cost")
+        configuration.robotRadius = options.double("robot_radius")
+        configuration.goalRadius = options.double("goal_radius")
+        configuration.plannerCellSize = options.double("planner_cell")
+        if let problem = configuration.validationProblem {
+            let option = [("worldSize", "world_size"), ("obstacleCount", "obstacles"), ("beamCount", "beams"),
+                          ("lidarRange", "lidar_range"), ("maxSteps", "max_steps"), ("robotRadius", "robot_radius"),
+                          ("goalRadius", "goal_radius"), ("plannerCellSize", "planner_cell"), ("forward step", "robot_radius")]
+                .first { problem.hasPrefix($0.0) || problem.contains($0.0) }?.1 ?? "options"
+            throw .badValue(option: option, value: options.values[option]?.description ?? "", expected: "value (\(problem))")
+        }
+        return configuration
+    }
+}

@@ -1,0 +1,174 @@
+import Agents
+import Environments
+import Foundation
+
+/// The greedy policy of a DQN or DRQN run folder's newest checkpoint: the action
+/// with the highest Q-value, no exploration (a DRQN policy carries its LSTM state
+/// through an episode; ``beginEpisode()`` clears it). What `rlrun watch` and
+/// `rlrun record` play.
+public final class GreedyPolicy {
+    /// The run folder the policy was loaded from.
+    public let runFolder: URL
+    /// The run's agent (`dqn` or `drqn`).
+    public let agent: String
+    /// The registered name of the run's environment.
+    public let environmentName: String
+    /// The run's settings (seeds, evaluation).
+    public let settings: RunSettings
+    /// The training step at which the loaded checkpoint was written.
+    public let checkpointStep: Int
+
+    private let environmentFactory: () throws -> any Environment<[Float], Int>
+    private let choose: ([Float]) -> Int
+    private let clearMemory: () -> Void
+
+    /// Loads the newest complete checkpoint of the run in `runFolder`.
+    ///
+    /// - Throws: ``TrainingError/nothingToResume(path:reason:)`` when the folder
+    ///   has no config.json, an unknown agent or no complete checkpoint;
+    ///   ``CheckpointError`` when the weights do not fit the configured networks.
+    public init(runFolder: URL, registry: EnvironmentRegistry = .standard) throws {
+        let agent = try RunEvaluation.agentName(runFolder: runFolder)
+        let loaded: Loaded
+        switch agent {
+        case DQNAgent.algorithmName: loaded = try Self.load(DQNAgent.self, runFolder: runFolder, registry: registry)
+        case DRQNAgent.algorithmName: loaded = try Self.load(DRQNAgent.self, runFolder: runFolder, registry: registry)
+        default:
+            throw TrainingError.nothingToResume(path: runFolder.path, reason: "its agent '\(agent)' has no greedy Q-policy")
+        }
+        self.runFolder = runFolder
+        self.agent = agent
+        environmentName = loaded.environmentName
+        settings = loaded.settings
+        checkpointStep = loaded.checkpointStep
+        environmentFactory = loaded.makeEnvironment
+        choose = loaded.act
+        clearMemory = loaded.beginEpisode
+    }
+
+    private struct Loaded {
+        var environmentName: String
+        var settings: RunSettings
+        var checkpointStep: Int
+        var makeEnvironment: () throws -> any Environment<[Float], Int>
+        var act: ([Float]) -> Int
+        var beginEpisode: () -> Void
+    }
+
+    private static func load<Agent: OffPolicyAgent>(_: Agent.Type, runFolder: URL, registry: EnvironmentRegistry) throws -> Loaded {
+        let run = try OffPolicyRun<Agent>(resuming: runFolder, registry: registry)
+        guard let checkpoint = run.resumedCheckpoint else {
+            throw TrainingError.nothingToResume(path: runFolder.path, reason: "no complete checkpoint")
+        }
+        let environment = try run.makeEnvironment()
+        let (agent, offset) = try run.makeAgent(for: environment)
+        try agent.restoreTensors(from: checkpoint.url.appendingPathComponent("model.ckpt"))
+        return Loaded(environmentName: run.configuration.environment, settings: run.configuration.run, checkpointStep: checkpoint.step,
+                      makeEnvironment: { try run.makeEnvironment() },
+                      act: { agent.act($0, explore: false) + offset },
+                      beginEpisode: { agent.beginEpisode() })
+    }
+
+    /// A fresh environment as the run configured it.
+    public func makeEnvironment() throws -> any Environment<[Float], Int> {
+        try environmentFactory()
+    }
+
+    /// Forgets the previous episode (a recurrent policy's state); call before an episode's first action.
+    public func beginEpisode() { clearMemory() }
+
+    /// The greedy action for `observation`, as the environment takes it (a recurrent
+    /// policy advances its state by the observation).
+    public func action(for observation: [Float]) -> Int {
+        choose(observation)
+    }
+}
+
+/// Plays episodes of a ``GreedyPolicy`` one step at a time, for a viewer or an
+/// exporter to draw.
+///
+/// Episode `i` is reset with ``SeedDerivation/episodeSeed(runSeed:index:)`` of
+/// `seed`, as the run's own evaluation does, so with the run's evaluation seed
+/// the episodes are those of eval_episodes.jsonl.
+public final class PolicyPlayback {
+    /// The policy that chooses the actions.
+    public let policy: GreedyPolicy
+    /// How many episodes to play.
+    public let episodes: Int
+    /// The seed episode seeds are derived from.
+    public let seed: UInt64
+    /// Steps after which an episode is cut, for environments without a time limit.
+    public let episodeStepCap: Int
+
+    /// The index of the episode being played (from 0).
+    public private(set) var episode = 0
+    /// Steps taken in the episode.
+    public private(set) var step = 0
+    /// The sum of the episode's rewards so far.
+    public private(set) var episodeReturn = 0.0
+    /// The last action, `nil` right after a reset.
+    public private(set) var lastAction: Int?
+    /// Whether the episode has ended (terminated, truncated or cut at the cap).
+    public private(set) var episodeEnded = false
+    /// Whether the ended episode terminated (rather than being truncated).
+    public private(set) var terminated = false
+    /// Returns of the episodes that ended, in order.
+    public private(set) var finishedReturns: [Double] = []
+
+    private var environment: any Environment<[Float], Int>
+    private var observation: [Float] = []
+
+    /// Prepares `episodes` episodes on seeds derived from `seed` (the run's evaluation seed when `nil`).
+    public init(policy: GreedyPolicy, episodes: Int, seed: UInt64? = nil, episodeStepCap: Int = 100_000) throws {
+        precondition(episodes > 0, "PolicyPlayback needs at least one episode, got \(episodes)")
+        self.policy = policy
+        self.episodes = episodes
+        self.seed = seed ?? policy.settings.evaluationSeed
+        self.episodeStepCap = episodeStepCap
+        self.environment = try policy.makeEnvironment()
+        restartEpisode()
+    }
+
+    /// The seed episode `index` is reset with.
+    public func episodeSeed(_ index: Int) -> UInt64 {
+        SeedDerivation.episodeSeed(runSeed: seed, index: index)
+    }
+
+    /// The environment drawn as it is now; `nil` when it cannot draw itself.
+    public func render() -> Frame? { environment.render() }
+
+    /// Resets the current episode to its start (same seed, so the same episode).
+    public func restartEpisode() {
+        observation = environment.reset(seed: episodeSeed(episode)).observation
+        policy.beginEpisode()
+        step = 0
+        episodeReturn = 0
+        lastAction = nil
+        episodeEnded = false
+        terminated = false
+    }
+
+    /// Takes one greedy step, or after an episode's end starts the next episode.
+    ///
+    /// - Returns: `false` when the last episode had ended and nothing was done.
+    public func advance() throws -> Bool {
+        if episodeEnded {
+            guard episode + 1 < episodes else { return false }
+            episode += 1
+            restartEpisode()
+            return true
+        }
+        let action = policy.action(for: observation)
+        let outcome = try environment.step(action)
+        observation = outcome.observation
+        step += 1
+        episodeReturn += outcome.reward
+        lastAction = action
+        if outcome.terminated || outcome.truncated || step >= episodeStepCap {
+            episodeEnded = true
+            terminated = outcome.terminated
+            finishedReturns.append(episodeReturn)
+        }
+        return true
+    }
+}

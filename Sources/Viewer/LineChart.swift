@@ -1,0 +1,258 @@
+import Environments
+import Foundation
+
+/// A line chart of one or more series, each optionally with a shaded band,
+/// with labelled axes, a title and a legend; written as SVG text or drawn into
+/// a ``Frame`` (for PNG) with ``Canvas`` and the built-in bitmap font.
+///
+/// It knows nothing of learning: `rlrun plot` fills it with learning curves.
+public struct LineChart: Sendable {
+    /// One line of the chart.
+    public struct Series: Sendable {
+        /// The legend text.
+        public var label: String
+        /// x coordinates, increasing.
+        public var x: [Double]
+        /// y coordinates, one per x.
+        public var y: [Double]
+        /// The band's lower and upper edge at each x, or `nil` for no band.
+        public var band: (lower: [Double], upper: [Double])?
+
+        /// Creates a series; `band`'s edges need one value per x.
+        public init(label: String, x: [Double], y: [Double], band: (lower: [Double], upper: [Double])? = nil) {
+            precondition(x.count == y.count, "a series needs one y per x")
+            precondition(band.map { $0.lower.count == x.count && $0.upper.count == x.count } ?? true, "a band needs one lower and upper value per x")
+            self.label = label
+            self.x = x
+            self.y = y
+            self.band = band
+        }
+    }
+
+    /// The text above the chart.
+    public var title: String
+    /// The horizontal axis label.
+    public var xLabel: String
+    /// The vertical axis label.
+    public var yLabel: String
+    /// The lines, drawn in order in ``palette`` colours.
+    public var series: [Series]
+    /// A note under the legend (for example how the lines were smoothed).
+    public var note: String?
+
+    /// Line colours, one per series in turn (Matplotlib's first five "tab" colours).
+    public static let palette = [
+        Color(red: 31, green: 119, blue: 180), Color(red: 255, green: 127, blue: 14), Color(red: 44, green: 160, blue: 44),
+        Color(red: 214, green: 39, blue: 40), Color(red: 148, green: 103, blue: 189),
+    ]
+
+    /// Creates a chart.
+    public init(title: String, xLabel: String, yLabel: String, series: [Series], note: String? = nil) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+        self.note = note
+    }
+
+    // MARK: - Layout shared by SVG and raster
+
+    /// The data range with a little margin, and "nice" tick values on both axes.
+    struct Scales {
+        var xRange: ClosedRange<Double>, yRange: ClosedRange<Double>
+        var xTicks: [Double], yTicks: [Double]
+    }
+
+    func scales() -> Scales {
+        var xs: [Double] = [], ys: [Double] = []
+        for line in series {
+            xs += line.x.filter(\.isFinite)
+            ys += line.y.filter(\.isFinite)
+            if let band = line.band { ys += band.lower.filter(\.isFinite) + band.upper.filter(\.isFinite) }
+        }
+        let xTicks = Self.niceTicks(low: xs.min() ?? 0, high: xs.max() ?? 1)
+        let yTicks = Self.niceTicks(low: ys.min() ?? 0, high: ys.max() ?? 1)
+        return Scales(xRange: xTicks.first!...xTicks.last!, yRange: yTicks.first!...yTicks.last!, xTicks: xTicks, yTicks: yTicks)
+    }
+
+    /// Five to seven round tick values (1, 2 or 5 times a power of ten apart)
+    /// covering `low...high`; the first is at or below `low`, the last at or above `high`.
+    static func niceTicks(low: Double, high: Double) -> [Double] {
+        var low = low, high = high
+        if high <= low {
+            low -= 0.5
+            high += 0.5
+        }
+        let rough = (high - low) / 6
+        let exponent = Int(log10(rough).rounded(.down))
+        let magnitude = pow(10, Double(exponent))
+        let mantissa = [1, 2, 5, 10].first { Double($0) * magnitude >= rough } ?? 10
+        // Ticks as whole multiples of mantissa·10^exponent, divided (not multiplied) by
+        // a power of ten when it is negative, so 0.4 prints as 0.4, not 0.4000000000000001.
+        func tick(_ multiple: Int) -> Double {
+            exponent < 0 ? Double(multiple * mantissa) / pow(10, Double(-exponent)) : Double(multiple * mantissa) * magnitude
+        }
+        let step = Double(mantissa) * magnitude
+        let first = Int((low / step).rounded(.down)), last = Int((high / step).rounded(.up))
+        return (first...max(first + 1, last)).map(tick)
+    }
+
+    /// A tick label: integers plainly, thousands as `k`, millions as `M`, fractions with up to three decimals.
+    static func tickLabel(_ value: Double) -> String {
+        let magnitude = abs(value)
+        func trimmed(_ number: Double) -> String {
+            var text = String(format: "%.3f", number)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text == "-0" ? "0" : text
+        }
+        if magnitude >= 1_000_000 { return trimmed(value / 1_000_000) + "M" }
+        if magnitude >= 10_000 { return trimmed(value / 1000) + "k" }
+        return trimmed(value)
+    }
+
+    /// Plot area inside a `width`×`height` picture.
+    static func plotArea(width: Int, height: Int) -> (left: Double, top: Double, right: Double, bottom: Double) {
+        (70, 40, Double(width) - 20, Double(height) - 60)
+    }
+
+    // MARK: - SVG
+
+    /// The chart as a standalone SVG document of `width`×`height` pixels.
+    public func svg(width: Int = 800, height: Int = 500) -> String {
+        let scales = scales()
+        let area = Self.plotArea(width: width, height: height)
+        func px(_ x: Double) -> Double { area.left + (x - scales.xRange.lowerBound) / (scales.xRange.upperBound - scales.xRange.lowerBound) * (area.right - area.left) }
+        func py(_ y: Double) -> Double { area.bottom - (y - scales.yRange.lowerBound) / (scales.yRange.upperBound - scales.yRange.lowerBound) * (area.bottom - area.top) }
+        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        var lines: [String] = []
+        lines.append(##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(width)" height="\##(height)" viewBox="0 0 \##(width) \##(height)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">"##)
+        lines.append(##"<rect width="\##(width)" height="\##(height)" fill="white"/>"##)
+        lines.append(##"<text x="\##(number(Double(width) / 2))" y="24" text-anchor="middle" font-size="16">\##(Self.escaped(title))</text>"##)
+        for tick in scales.xTicks {
+            let x = number(px(tick))
+            lines.append(##"<line x1="\##(x)" y1="\##(number(area.top))" x2="\##(x)" y2="\##(number(area.bottom))" stroke="#e6e6e6"/>"##)
+            lines.append(##"<text x="\##(x)" y="\##(number(area.bottom + 16))" text-anchor="middle">\##(Self.tickLabel(tick))</text>"##)
+        }
+        for tick in scales.yTicks {
+            let y = number(py(tick))
+            lines.append(##"<line x1="\##(number(area.left))" y1="\##(y)" x2="\##(number(area.right))" y2="\##(y)" stroke="#e6e6e6"/>"##)
+            lines.append(##"<text x="\##(number(area.left - 6))" y="\##(number(py(tick) + 4))" text-anchor="end">\##(Self.tickLabel(tick))</text>"##)
+        }
+        lines.append(##"<rect x="\##(number(area.left))" y="\##(number(area.top))" width="\##(number(area.right - area.left))" height="\##(number(area.bottom - area.top))" fill="none" stroke="#444444"/>"##)
+        lines.append(##"<text x="\##(number((area.left + area.right) / 2))" y="\##(number(area.bottom + 40))" text-anchor="middle">\##(Self.escaped(xLabel))</text>"##)
+        lines.append(##"<text transform="translate(18 \##(number((area.top + area.bottom) / 2))) rotate(-90)" text-anchor="middle">\##(Self.escaped(yLabel))</text>"##)
+        for (index, line) in series.enumerated() {
+            let color = Self.hex(Self.palette[index % Self.palette.count])
+            if let band = line.band, line.x.count > 1 {
+                let upper = zip(line.x, band.upper).map { "\(number(px($0))),\(number(py($1)))" }
+                let lower = zip(line.x, band.lower).reversed().map { "\(number(px($0))),\(number(py($1)))" }
+                lines.append(##"<polygon points="\##((upper + lower).joined(separator: " "))" fill="\##(color)" fill-opacity="0.2" stroke="none"/>"##)
+            }
+            let points = zip(line.x, line.y).map { "\(number(px($0))),\(number(py($1)))" }.joined(separator: " ")
+            lines.append(##"<polyline points="\##(points)" fill="none" stroke="\##(color)" stroke-width="2" stroke-linejoin="round"/>"##)
+        }
+        var legendY = area.top + 14
+        lines.append(##"<rect x="\##(number(area.left + 6))" y="\##(number(area.top + 4))" width="\##(number(legendWidth(characterWidth: 7) + 44))" height="\##(legendHeight(lineHeight: 18))" fill="white" fill-opacity="0.85"/>"##)
+        for index in series.indices {
+            let color = Self.hex(Self.palette[index % Self.palette.count])
+            lines.append(##"<line x1="\##(number(area.left + 12))" y1="\##(number(legendY - 4))" x2="\##(number(area.left + 36))" y2="\##(number(legendY - 4))" stroke="\##(color)" stroke-width="3"/>"##)
+            lines.append(##"<text x="\##(number(area.left + 42))" y="\##(number(legendY))">\##(Self.escaped(legendEntries()[index]))</text>"##)
+            legendY += 18
+        }
+        if let note {
+            lines.append(##"<text x="\##(number(area.left + 12))" y="\##(number(legendY))" fill="#555555">\##(Self.escaped(note))</text>"##)
+        }
+        lines.append("</svg>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The legend's entries as drawn, with the band note where a series shows a band.
+    func legendEntries() -> [String] {
+        series.map { line in
+            let showsBand = line.x.count > 1 && line.band.map { $0.lower != $0.upper } == true
+            return line.label + (showsBand ? " (band: min to max)" : "")
+        }
+    }
+
+    /// The widest legend line (entries and note) at `characterWidth` pixels a character.
+    func legendWidth(characterWidth: Double) -> Double {
+        Double((legendEntries() + [note ?? ""]).map(\.count).max() ?? 0) * characterWidth
+    }
+
+    /// The legend box's height for `lineHeight` pixels a line.
+    func legendHeight(lineHeight: Int) -> Int {
+        (series.count + (note == nil ? 0 : 1)) * lineHeight + 4
+    }
+
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func hex(_ color: Color) -> String {
+        "#" + [color.red, color.green, color.blue].map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: - Raster
+
+    /// The chart drawn into a `width`×`height` frame (white background, text in
+    /// the bitmap font; the vertical axis label sits above the axis).
+    public func render(width: Int = 800, height: Int = 500) -> Frame {
+        let scales = scales()
+        let area = Self.plotArea(width: width, height: height)
+        func px(_ x: Double) -> Double { area.left + (x - scales.xRange.lowerBound) / (scales.xRange.upperBound - scales.xRange.lowerBound) * (area.right - area.left) }
+        func py(_ y: Double) -> Double { area.bottom - (y - scales.yRange.lowerBound) / (scales.yRange.upperBound - scales.yRange.lowerBound) * (area.bottom - area.top) }
+        let ink = Color(red: 40, green: 40, blue: 40), grid = Color(red: 230, green: 230, blue: 230), frameColor = Color(red: 68, green: 68, blue: 68)
+        var canvas = Canvas(width: width, height: height, background: .white)
+        func text(_ string: String, x: Double, y: Double, anchor: Double, scale: Int = 1, color: Color = ink) {
+            let size = Canvas.textSize(string, scale: scale)
+            canvas.drawText(string, x: Int((x - Double(size.width) * anchor).rounded()), y: Int((y - Double(size.height) / 2).rounded()), color: color, scale: scale)
+        }
+        let left = Int(area.left), top = Int(area.top), right = Int(area.right), bottom = Int(area.bottom)
+        for tick in scales.xTicks {
+            let x = Int(px(tick).rounded())
+            canvas.fillRect(x: x, y: top, width: 1, height: bottom - top, color: grid)
+            text(Self.tickLabel(tick), x: Double(x), y: area.bottom + 12, anchor: 0.5)
+        }
+        for tick in scales.yTicks {
+            let y = Int(py(tick).rounded())
+            canvas.fillRect(x: left, y: y, width: right - left, height: 1, color: grid)
+            text(Self.tickLabel(tick), x: area.left - 6, y: Double(y), anchor: 1)
+        }
+        for (index, line) in series.enumerated() {
+            let color = Self.palette[index % Self.palette.count]
+            if let band = line.band, line.x.count > 1, band.lower != band.upper {
+                let light = Color(red: UInt8((Int(color.red) + 4 * 255) / 5), green: UInt8((Int(color.green) + 4 * 255) / 5),
+                                  blue: UInt8((Int(color.blue) + 4 * 255) / 5))
+                let polygon = zip(line.x, band.upper).map { (x: px($0), y: py($1)) } + zip(line.x, band.lower).reversed().map { (x: px($0), y: py($1)) }
+                canvas.fillPolygon(polygon, color: light)
+            }
+        }
+        for (index, line) in series.enumerated() {
+            let color = Self.palette[index % Self.palette.count]
+            for point in 1..<max(1, line.x.count) {
+                canvas.drawLine(fromX: px(line.x[point - 1]), y: py(line.y[point - 1]), toX: px(line.x[point]), y: py(line.y[point]),
+                                thickness: 2, color: color)
+            }
+        }
+        canvas.fillRect(x: left, y: top, width: right - left + 1, height: 1, color: frameColor)
+        canvas.fillRect(x: left, y: bottom, width: right - left + 1, height: 1, color: frameColor)
+        canvas.fillRect(x: left, y: top, width: 1, height: bottom - top, color: frameColor)
+        canvas.fillRect(x: right, y: top, width: 1, height: bottom - top, color: frameColor)
+        text(title, x: Double(width) / 2, y: 18, anchor: 0.5, scale: 2)
+        text(xLabel, x: (area.left + area.right) / 2, y: area.bottom + 34, anchor: 0.5)
+        text(yLabel, x: 8, y: area.top - 10, anchor: 0)
+        var legendY = area.top + 12
+        canvas.fillRect(x: left + 6, y: top + 4, width: Int(legendWidth(characterWidth: Double(BitmapFont.advance))) + 44,
+                        height: legendHeight(lineHeight: 14), color: .white)
+        for index in series.indices {
+            let color = Self.palette[index % Self.palette.count]
+            canvas.fillRect(x: left + 12, y: Int(legendY) - 1, width: 24, height: 3, color: color)
+            text(legendEntries()[index], x: area.left + 42, y: legendY, anchor: 0)
+            legendY += 14
+        }
+        if let note { text(note, x: area.left + 12, y: legendY, anchor: 0, color: Color(red: 85, green: 85, blue: 85)) }
+        return canvas.frame
+    }
+}

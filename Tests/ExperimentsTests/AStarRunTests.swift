@@ -1,0 +1,70 @@
+import Environments
+import Foundation
+import XCTest
+@testable import Experiments
+
+final class AStarRunTests: XCTestCase {
+    private func run(_ environment: String, episodes: Int, options: [String: InfoValue] = [:]) throws -> (AStarRunSummary, EpisodeLogContents) {
+        let folder = try RunFolder.create(at: try makeTemporaryFolder().appendingPathComponent("run"))
+        let summary = try AStarRun(environment: environment, options: options, seed: 11, episodes: episodes).run(in: folder)
+        return (summary, try EpisodeLogReader.read(from: folder.episodesURL))
+    }
+
+    func testTheOracleReachesTheGoalEfficientlyOnRobotNavAndItsLogReplays() throws {
+        let (summary, log) = try run("robot-nav", episodes: 8)
+        XCTAssertEqual(summary.outcomes.count, 8)
+        XCTAssertEqual(summary.successRate, 1)
+        // The agent keeps a 0.15 m margin and turns in 9° steps, so it drives a
+        // little more than the shortest path, never much more.
+        XCTAssertGreaterThan(summary.meanPathEfficiency, 0.85)
+        XCTAssertLessThanOrEqual(summary.meanPathEfficiency, 1.0)
+        XCTAssertEqual(summary.successWeightedByPathLength, summary.meanPathEfficiency, accuracy: 1e-12)
+        XCTAssertEqual(log.header.agent, "astar")
+        for episode in log.episodes {
+            XCTAssertTrue(episode.terminated)
+            XCTAssertNil(try Replay().replay(episode, header: log.header).mismatch)
+        }
+    }
+
+    func testTheOracleDrivesRobotNavContinuousWithVelocities() throws {
+        let (summary, log) = try run("robot-nav-continuous", episodes: 5)
+        XCTAssertEqual(summary.successRate, 1)
+        XCTAssertGreaterThan(summary.meanPathEfficiency, 0.85)
+        for episode in log.episodes {
+            guard case .vector(let first) = try XCTUnwrap(episode.actions.first) else { return XCTFail("expected [v, ω] actions") }
+            XCTAssertEqual(first.count, 2)
+            XCTAssertNil(try Replay().replay(episode, header: log.header).mismatch)
+        }
+    }
+
+    func testTheOracleIsExactOnRobotGrid() throws {
+        let (summary, log) = try run("robot-grid", episodes: 10)
+        XCTAssertEqual(summary.successRate, 1)
+        XCTAssertEqual(summary.meanPathEfficiency, 1)
+        for (episode, outcome) in zip(log.episodes, summary.outcomes) {
+            XCTAssertEqual(Double(episode.length), outcome.shortestPath)
+            XCTAssertNil(try Replay().replay(episode, header: log.header).mismatch)
+        }
+    }
+
+    func testOtherEnvironmentsAreRefusedBeforeAnythingIsWritten() throws {
+        let url = try makeTemporaryFolder().appendingPathComponent("run")
+        let folder = try RunFolder.create(at: url)
+        XCTAssertThrowsError(try AStarRun(environment: "gridworld", seed: 0, episodes: 1).run(in: folder)) { error in
+            XCTAssertEqual(error as? RunError, .unsupportedEnvironment(environment: "gridworld", agent: "astar",
+                                                                       supported: AStarRun.supportedEnvironments))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.configurationURL.path))
+    }
+
+    func testOutcomeMetrics() {
+        let outcomes = [PathPlanningOutcome(success: true, shortestPath: 8, pathLength: 10),
+                        PathPlanningOutcome(success: false, shortestPath: 5, pathLength: 2),
+                        PathPlanningOutcome(success: true, shortestPath: 6, pathLength: 6)]
+        let summary = AStarRunSummary(run: RunSummary(folder: RunFolder(url: URL(fileURLWithPath: "/tmp")), returns: [], lengths: []),
+                                      outcomes: outcomes)
+        XCTAssertEqual(summary.successRate, 2.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(summary.meanPathEfficiency, (0.8 + 1) / 2, accuracy: 1e-12)
+        XCTAssertEqual(summary.successWeightedByPathLength, (0.8 + 1) / 3, accuracy: 1e-12)
+    }
+}

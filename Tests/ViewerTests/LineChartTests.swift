@@ -1,0 +1,66 @@
+import Environments
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import XCTest
+@testable import Viewer
+
+final class LineChartTests: XCTestCase {
+    private func chart() -> LineChart {
+        let x = (0..<50).map { Double($0) * 400 }
+        let mean = x.map { $0 / 20000 }
+        return LineChart(title: "Episode return <during> training", xLabel: "environment steps", yLabel: "episode return",
+                         series: [
+                            LineChart.Series(label: "dqn on gridworld (3 runs)", x: x, y: mean,
+                                             band: (mean.map { $0 - 0.1 }, mean.map { $0 + 0.1 })),
+                            LineChart.Series(label: "dqn on cartpole", x: x, y: mean.map { 1 - $0 }),
+                         ], note: "moving average over 20 episodes")
+    }
+
+    func testNiceTicksAreRoundAndCoverTheData() {
+        XCTAssertEqual(LineChart.niceTicks(low: 0, high: 19600), [0, 5000, 10000, 15000, 20000])
+        XCTAssertEqual(LineChart.niceTicks(low: -0.13, high: 0.96), [-0.2, 0, 0.2, 0.4, 0.6, 0.8, 1])
+        let flat = LineChart.niceTicks(low: 3, high: 3)
+        XCTAssertTrue(flat.count >= 2 && flat.first! < 3 && flat.last! > 3, "a flat line still gets a range: \(flat)")
+        XCTAssertEqual(LineChart.tickLabel(20000), "20k")
+        XCTAssertEqual(LineChart.tickLabel(1_500_000), "1.5M")
+        XCTAssertEqual(LineChart.tickLabel(0.6000000000000001), "0.6")
+        XCTAssertEqual(LineChart.tickLabel(-0.0), "0")
+    }
+
+    func testSVGIsWellFormedWithTitleAxesLegendLinesAndBand() throws {
+        let svg = chart().svg(width: 800, height: 500)
+        let document = try XMLDocument(data: Data(svg.utf8))
+        let root = try XCTUnwrap(document.rootElement())
+        XCTAssertEqual(root.name, "svg")
+        XCTAssertTrue(svg.hasPrefix(#"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="500""#))
+        let texts = try document.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
+        XCTAssertTrue(texts.contains("Episode return <during> training"), "title, escaped and read back")
+        XCTAssertTrue(texts.contains("environment steps"))
+        XCTAssertTrue(texts.contains("episode return"))
+        XCTAssertTrue(texts.contains("dqn on gridworld (3 runs) (band: min to max)"))
+        XCTAssertTrue(texts.contains("dqn on cartpole"))
+        XCTAssertTrue(texts.contains("20k"))
+        XCTAssertEqual(try document.nodes(forXPath: "//*[local-name()='polyline']").count, 2)
+        XCTAssertEqual(try document.nodes(forXPath: "//*[local-name()='polygon']").count, 1, "only the series with a band")
+    }
+
+    func testRasterChartDrawsTheLinesInTheirColoursOnWhite() {
+        let image = chart().render(width: 800, height: 500)
+        XCTAssertEqual(image.width, 800)
+        XCTAssertEqual(image[1, 1], .white)
+        var counts: [Color: Int] = [:]
+        for y in 0..<image.height { for x in 0..<image.width { counts[image[x, y], default: 0] += 1 } }
+        XCTAssertGreaterThan(counts[LineChart.palette[0]] ?? 0, 500)
+        XCTAssertGreaterThan(counts[LineChart.palette[1]] ?? 0, 500)
+        // The band: the first colour lightened, filling a region around the line.
+        let light = Color(red: UInt8((31 + 4 * 255) / 5), green: UInt8((119 + 4 * 255) / 5), blue: UInt8((180 + 4 * 255) / 5))
+        XCTAssertGreaterThan(counts[light] ?? 0, 2000)
+        // The first series rises from bottom left to top right: its colour appears in both corners' halves.
+        let area = LineChart.plotArea(width: 800, height: 500)
+        let midX = Int((area.left + area.right) / 2)
+        let leftHalf = (0..<500).contains { y in (Int(area.left)..<midX).contains { image[$0, y] == LineChart.palette[0] } }
+        XCTAssertTrue(leftHalf)
+    }
+}
