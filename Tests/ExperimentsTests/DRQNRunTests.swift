@@ -88,6 +88,21 @@ final class DRQNRunTests: XCTestCase {
         XCTAssertEqual(try text(log), try text(root.appendingPathComponent("eval_episodes.jsonl")))
     }
 
+    /// `rlrun watch`/`record`'s greedy playback of a DRQN run plays the episodes of
+    /// its evaluation: the recurrent state is cleared at each episode's start.
+    func testGreedyPlaybackOfADRQNRunReplaysItsEvaluationEpisodes() throws {
+        let root = try makeTemporaryFolder()
+        let run = try DRQNRun(preset: preset(), folder: RunFolder.create(at: root), registry: WalkEnvironment.registry)
+        guard case .completed(let evaluation?) = try run.train() else { return XCTFail("no evaluation") }
+        let policy = try GreedyPolicy(runFolder: root, registry: WalkEnvironment.registry)
+        XCTAssertEqual(policy.agent, "drqn")
+        let playback = try PolicyPlayback(policy: policy, episodes: 3)
+        while try playback.advance() {}
+        let logged = try EpisodeLogReader.read(from: root.appendingPathComponent("eval_episodes.jsonl")).episodes
+        XCTAssertEqual(playback.finishedReturns, logged.map(\.episodeReturn))
+        XCTAssertEqual(playback.finishedReturns.reduce(0, +) / 3, evaluation.meanReturn, accuracy: 1e-9)
+    }
+
     func testResumingARunOfAnotherAgentIsRefused() throws {
         let root = try makeTemporaryFolder()
         let run = try DRQNRun(preset: preset(), folder: RunFolder.create(at: root), registry: WalkEnvironment.registry)
