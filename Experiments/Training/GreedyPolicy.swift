@@ -2,60 +2,76 @@ import Agents
 import Environments
 import Foundation
 
-/// The greedy policy of a DQN or DRQN run folder's newest checkpoint: the action
-/// with the highest Q-value, no exploration (a DRQN policy carries its LSTM state
-/// through an episode; ``beginEpisode()`` clears it). What `rlrun watch` and
-/// `rlrun record` play.
+/// The greedy policy of a run folder's newest checkpoint, no exploration: for a
+/// DQN or DRQN run the action with the highest Q-value, for a PPO run the most probable
+/// action (a recurrent policy's memory is cleared at every episode start). What
+/// `rlrun watch` and `rlrun record` play.
 public final class GreedyPolicy {
     /// The run folder the policy was loaded from.
     public let runFolder: URL
-    /// The run's agent (`dqn` or `drqn`).
-    public let agent: String
+    /// The run's agent (`dqn`, `drqn`, `ppo`, `ppo-lstm`).
+    public let agentName: String
     /// The registered name of the run's environment.
     public let environmentName: String
-    /// The run's settings (seeds, evaluation).
-    public let settings: RunSettings
+    /// The run's evaluation seed.
+    public let evaluationSeed: UInt64
     /// The training step at which the loaded checkpoint was written.
     public let checkpointStep: Int
 
-    private let environmentFactory: () throws -> any Environment<[Float], Int>
-    private let choose: ([Float]) -> Int
+    private let makeEnvironmentCopy: () throws -> any Environment<[Float], Int>
+    private let chooseAction: ([Float]) -> Int
     private let clearMemory: () -> Void
 
     /// Loads the newest complete checkpoint of the run in `runFolder`.
     ///
     /// - Throws: ``TrainingError/nothingToResume(path:reason:)`` when the folder
-    ///   has no config.json, an unknown agent or no complete checkpoint;
-    ///   ``CheckpointError`` when the weights do not fit the configured networks.
+    ///   has no config.json or no complete checkpoint; ``CheckpointError`` when the
+    ///   weights do not fit the configured networks.
     public init(runFolder: URL, registry: EnvironmentRegistry = .standard) throws {
-        let agent = try RunEvaluation.agentName(runFolder: runFolder)
-        let loaded: Loaded
-        switch agent {
-        case DQNAgent.algorithmName: loaded = try Self.load(DQNAgent.self, runFolder: runFolder, registry: registry)
-        case DRQNAgent.algorithmName: loaded = try Self.load(DRQNAgent.self, runFolder: runFolder, registry: registry)
-        default:
-            throw TrainingError.nothingToResume(path: runFolder.path, reason: "its agent '\(agent)' has no greedy Q-policy")
+        struct AgentName: Decodable { var agent: String }
+        let configurationData = try? Data(contentsOf: RunFolder(url: runFolder).configurationURL)
+        let name = configurationData.flatMap { try? JSONDecoder().decode(AgentName.self, from: $0) }?.agent
+        if name == "ppo" || name == "ppo-lstm" {
+            let run = try PPORun(resuming: runFolder, registry: registry)
+            let (agent, offset, step) = try run.restoredAgent()
+            let memory = agent.makeMemory()
+            self.runFolder = runFolder
+            agentName = run.configuration.agent
+            environmentName = run.configuration.environment
+            evaluationSeed = run.configuration.run.evaluationSeed
+            checkpointStep = step
+            makeEnvironmentCopy = { try run.makeEnvironment() }
+            chooseAction = { agent.greedyAction($0, memory: memory) + offset }
+            clearMemory = { memory.reset() }
+            return
+        }
+        let loaded: LoadedQPolicy
+        switch name {
+        case DRQNAgent.algorithmName: loaded = try Self.loadQPolicy(DRQNAgent.self, runFolder: runFolder, registry: registry)
+        default: loaded = try Self.loadQPolicy(DQNAgent.self, runFolder: runFolder, registry: registry)
         }
         self.runFolder = runFolder
-        self.agent = agent
+        agentName = loaded.agentName
         environmentName = loaded.environmentName
-        settings = loaded.settings
+        evaluationSeed = loaded.evaluationSeed
         checkpointStep = loaded.checkpointStep
-        environmentFactory = loaded.makeEnvironment
-        choose = loaded.act
-        clearMemory = loaded.beginEpisode
+        makeEnvironmentCopy = loaded.makeEnvironment
+        chooseAction = loaded.act
+        clearMemory = loaded.startEpisode
     }
 
-    private struct Loaded {
+    /// A DQN or DRQN policy restored from a run's newest checkpoint.
+    private struct LoadedQPolicy {
+        var agentName: String
         var environmentName: String
-        var settings: RunSettings
+        var evaluationSeed: UInt64
         var checkpointStep: Int
         var makeEnvironment: () throws -> any Environment<[Float], Int>
         var act: ([Float]) -> Int
-        var beginEpisode: () -> Void
+        var startEpisode: () -> Void
     }
 
-    private static func load<Agent: OffPolicyAgent>(_: Agent.Type, runFolder: URL, registry: EnvironmentRegistry) throws -> Loaded {
+    private static func loadQPolicy<Agent: OffPolicyAgent>(_: Agent.Type, runFolder: URL, registry: EnvironmentRegistry) throws -> LoadedQPolicy {
         let run = try OffPolicyRun<Agent>(resuming: runFolder, registry: registry)
         guard let checkpoint = run.resumedCheckpoint else {
             throw TrainingError.nothingToResume(path: runFolder.path, reason: "no complete checkpoint")
@@ -63,24 +79,27 @@ public final class GreedyPolicy {
         let environment = try run.makeEnvironment()
         let (agent, offset) = try run.makeAgent(for: environment)
         try agent.restoreTensors(from: checkpoint.url.appendingPathComponent("model.ckpt"))
-        return Loaded(environmentName: run.configuration.environment, settings: run.configuration.run, checkpointStep: checkpoint.step,
-                      makeEnvironment: { try run.makeEnvironment() },
-                      act: { agent.act($0, explore: false) + offset },
-                      beginEpisode: { agent.beginEpisode() })
+        return LoadedQPolicy(agentName: run.configuration.agent, environmentName: run.configuration.environment,
+                             evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: checkpoint.step,
+                             makeEnvironment: { try run.makeEnvironment() },
+                             act: { agent.act($0, explore: false) + offset },
+                             startEpisode: { agent.beginEpisode() })
     }
 
     /// A fresh environment as the run configured it.
     public func makeEnvironment() throws -> any Environment<[Float], Int> {
-        try environmentFactory()
+        try makeEnvironmentCopy()
     }
 
-    /// Forgets the previous episode (a recurrent policy's state); call before an episode's first action.
-    public func beginEpisode() { clearMemory() }
-
-    /// The greedy action for `observation`, as the environment takes it (a recurrent
-    /// policy advances its state by the observation).
+    /// The greedy action for `observation`, as the environment takes it (a
+    /// recurrent policy advances its memory by one step).
     public func action(for observation: [Float]) -> Int {
-        choose(observation)
+        chooseAction(observation)
+    }
+
+    /// Clears a recurrent policy's memory, as at an episode's start.
+    public func startEpisode() {
+        clearMemory()
     }
 }
 
@@ -123,7 +142,7 @@ public final class PolicyPlayback {
         precondition(episodes > 0, "PolicyPlayback needs at least one episode, got \(episodes)")
         self.policy = policy
         self.episodes = episodes
-        self.seed = seed ?? policy.settings.evaluationSeed
+        self.seed = seed ?? policy.evaluationSeed
         self.episodeStepCap = episodeStepCap
         self.environment = try policy.makeEnvironment()
         restartEpisode()
@@ -140,7 +159,7 @@ public final class PolicyPlayback {
     /// Resets the current episode to its start (same seed, so the same episode).
     public func restartEpisode() {
         observation = environment.reset(seed: episodeSeed(episode)).observation
-        policy.beginEpisode()
+        policy.startEpisode()
         step = 0
         episodeReturn = 0
         lastAction = nil

@@ -59,6 +59,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case unsupportedSpaces(environment: String, observation: String, action: String)
     /// The loss became NaN or infinite; the last good checkpoint is kept.
     case diverged(DQNError, lastCheckpointStep: Int?)
+    /// The PPO loss became NaN or infinite; the last good checkpoint is kept.
+    case ppoDiverged(PPOError, lastCheckpointStep: Int?)
     /// `--resume` on a folder that has no complete checkpoint or no config.json.
     case nothingToResume(path: String, reason: String)
     /// Replaying the running episode's actions after a resume gave other rewards.
@@ -71,6 +73,9 @@ public enum TrainingError: Error, CustomStringConvertible {
         case .unsupportedSpaces(let environment, let observation, let action):
             return "dqn and drqn need a Box observation space and Discrete actions; '\(environment)' has \(observation) and \(action)"
         case .diverged(let error, let step):
+            let kept = step.map { "the last good checkpoint (step \($0)) is kept" } ?? "no checkpoint was written before it"
+            return "training stopped: \(error); \(kept)"
+        case .ppoDiverged(let error, let step):
             let kept = step.map { "the last good checkpoint (step \($0)) is kept" } ?? "no checkpoint was written before it"
             return "training stopped: \(error); \(kept)"
         case .nothingToResume(let path, let reason):

@@ -2,10 +2,11 @@ import Foundation
 import Environments
 import Agents
 
-/// Evaluation of a finished or stopped training run, whatever its agent.
+/// Evaluation of a finished or stopped training run, choosing the runner by the
+/// `agent` in its config.json.
 public enum RunEvaluation {
     /// The agents whose runs ``evaluate(runFolder:episodes:seed:registry:date:)`` knows.
-    public static let agents = [DQNAgent.algorithmName, DRQNAgent.algorithmName]
+    public static let agents = [DQNAgent.algorithmName, DRQNAgent.algorithmName, "ppo", "ppo-lstm"]
 
     /// Evaluates the newest checkpoint of the run in `url` greedily (reading its
     /// agent from config.json) and writes the episodes to
@@ -18,6 +19,8 @@ public enum RunEvaluation {
             return try DQNRun.evaluate(runFolder: url, episodes: episodes, seed: seed, registry: registry, date: date)
         case DRQNAgent.algorithmName:
             return try DRQNRun.evaluate(runFolder: url, episodes: episodes, seed: seed, registry: registry, date: date)
+        case "ppo", "ppo-lstm":
+            return try PPORun.evaluate(runFolder: url, episodes: episodes, seed: seed, registry: registry, date: date)
         default:
             throw TrainingError.nothingToResume(path: url.path, reason: "its agent '\(agent)' is not one of \(agents.joined(separator: ", "))")
         }

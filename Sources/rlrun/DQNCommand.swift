@@ -164,9 +164,12 @@ extension OffPolicyTrainingOptions {
 final class ProgressDisplay {
     private let totalSteps: Int
     private let isTerminal = isatty(STDOUT_FILENO) == 1
+    private let showsEpsilon: Bool
 
-    init(totalSteps: Int) {
+    /// `showsEpsilon` false shows the latest loss instead of the exploration rate (PPO).
+    init(totalSteps: Int, showsEpsilon: Bool = true) {
         self.totalSteps = totalSteps
+        self.showsEpsilon = showsEpsilon
     }
 
     func show(_ progress: TrainingProgress) {
@@ -174,7 +177,9 @@ final class ProgressDisplay {
         let remaining = progress.stepsPerSecond > 0 ? Double(totalSteps - progress.step) / progress.stepsPerSecond : 0
         let meanReturn = progress.meanReturn.map { String(format: "%.3f", $0) } ?? "-"
         let details = "\(progress.step)/\(totalSteps) steps  \(Int(progress.stepsPerSecond)) steps/s  ETA \(Self.duration(remaining))"
-            + "  return(100) \(meanReturn)  ε \(String(format: "%.3f", progress.epsilon))"
+            + "  return(100) \(meanReturn)"
+            + (showsEpsilon ? "  ε \(String(format: "%.3f", progress.epsilon))"
+                            : "  loss \(progress.loss.map { String(format: "%.4f", $0) } ?? "-")")
         if isTerminal {
             let width = 24
             let filled = Int(fraction * Double(width))

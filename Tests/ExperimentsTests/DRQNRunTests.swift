@@ -95,7 +95,7 @@ final class DRQNRunTests: XCTestCase {
         let run = try DRQNRun(preset: preset(), folder: RunFolder.create(at: root), registry: WalkEnvironment.registry)
         guard case .completed(let evaluation?) = try run.train() else { return XCTFail("no evaluation") }
         let policy = try GreedyPolicy(runFolder: root, registry: WalkEnvironment.registry)
-        XCTAssertEqual(policy.agent, "drqn")
+        XCTAssertEqual(policy.agentName, "drqn")
         let playback = try PolicyPlayback(policy: policy, episodes: 3)
         while try playback.advance() {}
         let logged = try EpisodeLogReader.read(from: root.appendingPathComponent("eval_episodes.jsonl")).episodes

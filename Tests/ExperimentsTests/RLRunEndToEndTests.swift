@@ -69,11 +69,29 @@ final class RLRunEndToEndTests: XCTestCase {
     func testHelpNamesEverySubcommandAndVersionIsTheProjects() throws {
         let help = try rlrun("--help")
         XCTAssertEqual(help.status, 0)
-        for subcommand in ["dqn", "drqn", "eval", "random", "astar", "list", "check-env", "replay", "bench"] {
+        for subcommand in ["dqn", "drqn", "ppo", "ppo-lstm", "eval", "random", "astar", "list", "check-env", "replay", "bench"] {
             XCTAssertTrue(help.standardOutput.contains("  \(subcommand) "), subcommand)
         }
         let version = try rlrun("--version")
         XCTAssertEqual(version.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines), Environments.version)
+    }
+
+    /// `rlrun ppo-lstm` trains briefly and writes a run folder whose episodes
+    /// replay and whose checkpoint `rlrun eval` evaluates; `ppo` refuses an LSTM preset.
+    func testPPOLSTMRunReplaysAndEvaluates() throws {
+        let folder = try makeTemporaryFolder()
+        let run = try rlrun("ppo-lstm", "cartpole-novel", "--steps", "256", "--seed", "3", "--out", "run", "--set", "n_epochs=2",
+                            "--set", "eval_episodes=2", in: folder)
+        XCTAssertEqual(run.status, 0, run.standardError)
+        XCTAssertTrue(run.standardOutput.contains("evaluation: 2 greedy episodes"), run.standardOutput)
+        let runFolder = folder.appendingPathComponent("run")
+        let replay = try rlrun("replay", runFolder.appendingPathComponent("episodes.jsonl").path)
+        XCTAssertEqual(replay.status, 0, replay.standardOutput + replay.standardError)
+        let evaluation = try rlrun("eval", runFolder.path, "--episodes", "2")
+        XCTAssertEqual(evaluation.status, 0, evaluation.standardError)
+        XCTAssertTrue(evaluation.standardOutput.contains("evaluation: 2 greedy episodes"), evaluation.standardOutput)
+        assertUserError(try rlrun("ppo", "--preset", "/nonexistent.yaml"), mentions: ["nonexistent.yaml"])
+        assertUserError(try rlrun("ppo", "cartpole-novel", "--set", "lstm_hidden_size=8"), mentions: ["lstm_hidden_size"])
     }
 
     func testListShowsEveryEnvironmentAndTheRandomAgent() throws {
