@@ -2,7 +2,7 @@
 ///
 /// Preset files (Experiments/Presets/dqn/*.yaml) use the same snake_case keys.
 /// Intervals are counted in environment steps, as SB3 counts them.
-public struct DQNConfig: Codable, Sendable, Equatable {
+public struct DQNConfig: AgentConfiguration {
     /// Environment steps to train for.
     public var totalSteps = 100_000
     /// Step size of the optimiser.
@@ -185,16 +185,4 @@ public struct DQNConfig: Codable, Sendable, Equatable {
         let progress = min(1, Double(step) / Double(totalSteps))
         return learningRate + (finalLearningRate - learningRate) * progress
     }
-}
-
-/// A hyperparameter outside its valid range.
-public struct DQNConfigError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The preset key.
-    public let key: String
-    /// The offending value.
-    public let value: String
-    /// What would be valid.
-    public let expectation: String
-
-    public var description: String { "\(key) = \(value) is invalid: expected \(expectation)" }
 }

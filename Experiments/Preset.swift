@@ -7,10 +7,11 @@ import Yams
 /// `Presets/<agent>/<environment>.yaml` (bundled with the Experiments module).
 ///
 /// A preset file holds the runner's keys (`environment`, `env` options, `seed`,
-/// `eval_episodes`, ...) and the agent's hyperparameters (the keys of
-/// ``DQNConfig``) in one flat mapping, so every tuned number is visible in one
-/// place; a user can copy a file, edit it, and pass it with `--preset FILE`.
-public struct Preset: Sendable {
+/// `eval_episodes`, ...) and the agent's hyperparameters (the keys of `Config`,
+/// such as ``DQNConfig`` or ``PPOConfig``) in one flat mapping, so every tuned
+/// number is visible in one place; a user can copy a file, edit it, and pass it
+/// with `--preset FILE`.
+public struct Preset<Config: AgentConfiguration>: Sendable {
     /// The file the preset came from (for messages).
     public let file: String
     /// The agent the preset is for, such as `"dqn"`.
@@ -21,14 +22,14 @@ public struct Preset: Sendable {
     public var environmentOptions: [String: InfoValue]
     /// The runner's settings.
     public var run: RunSettings
-    /// The DQN hyperparameters.
-    public var dqn: DQNConfig
+    /// The agent's hyperparameters.
+    public var agentConfig: Config
 
     /// The keys the runner reads, besides the agent's hyperparameters.
-    public static let runKeys = ["environment", "env", "seed", "eval_episodes", "eval_seed", "log_interval", "checkpoint_interval", "keep_checkpoints"]
+    public static var runKeys: [String] { ["environment", "env", "seed", "eval_episodes", "eval_seed", "log_interval", "checkpoint_interval", "keep_checkpoints"] }
 
     /// Every key a preset may hold.
-    public static var validKeys: [String] { runKeys + DQNConfig.keys }
+    public static var validKeys: [String] { runKeys + Config.keys }
 
     /// The bundled preset for `agent` and `environment`.
     ///
@@ -72,7 +73,7 @@ public struct Preset: Sendable {
         guard let mapping = loaded as? [String: Any] else {
             throw .malformed(file: file, reason: "the top level must be a mapping of keys to values")
         }
-        var preset = Preset(file: file, agent: agent, environment: "", environmentOptions: [:], run: RunSettings(), dqn: DQNConfig())
+        var preset = Preset(file: file, agent: agent, environment: "", environmentOptions: [:], run: RunSettings(), agentConfig: Config())
         var agentValues: [String: Any] = [:]
         for (key, value) in mapping {
             try preset.set(key, to: value, agentValues: &agentValues)
@@ -118,7 +119,7 @@ public struct Preset: Sendable {
         case "checkpoint_interval": run.checkpointInterval = try integer(value, key: key, minimum: 1)
         case "keep_checkpoints": run.keepCheckpoints = try integer(value, key: key, minimum: 1)
         default:
-            guard DQNConfig.keys.contains(key) else {
+            guard Config.keys.contains(key) else {
                 throw .unknownKey(file: file, key: key, suggestion: closestMatch(to: key, in: Self.validKeys))
             }
             agentValues[key] = value
@@ -143,7 +144,7 @@ public struct Preset: Sendable {
     }
 
     private func currentAgentValues() -> [String: Any] {
-        guard let data = try? JSONEncoder().encode(dqn),
+        guard let data = try? JSONEncoder().encode(agentConfig),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
         return object
     }
@@ -151,7 +152,7 @@ public struct Preset: Sendable {
     private mutating func decodeAgent(_ values: [String: Any]) throws(PresetError) {
         do {
             let data = try JSONSerialization.data(withJSONObject: values)
-            dqn = try JSONDecoder().decode(DQNConfig.self, from: data)
+            agentConfig = try JSONDecoder().decode(Config.self, from: data)
         } catch let error as DecodingError {
             let key: String
             switch error {
@@ -162,13 +163,21 @@ public struct Preset: Sendable {
             @unknown default:
                 key = "?"
             }
-            throw .badValue(file: file, key: key, value: "\(values[key] ?? "?")", expected: "a value of the key's type (see DQNConfig)")
+            throw .badValue(file: file, key: key, value: "\(values[key] ?? "?")", expected: "a value of the key's type (see \(Config.self))")
         } catch {
             throw .malformed(file: file, reason: "\(error)")
         }
-        do { try dqn.validate() } catch {
+        do { try agentConfig.validate() } catch {
             throw .badValue(file: file, key: error.key, value: error.value, expected: error.expectation)
         }
+    }
+}
+
+extension Preset where Config == DQNConfig {
+    /// The DQN hyperparameters.
+    public var dqn: DQNConfig {
+        get { agentConfig }
+        set { agentConfig = newValue }
     }
 }
 
@@ -221,3 +230,6 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A preset of ``DQNConfig`` hyperparameters (`Presets/dqn/*.yaml`).
+public typealias DQNPreset = Preset<DQNConfig>

@@ -48,11 +48,12 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
 /// Plays greedy episodes on seeds kept apart from training's and summarises them.
 enum Evaluation {
     /// Plays `episodes` episodes, choosing actions with `act`; episode `i` is reset
-    /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`. Each episode
-    /// is appended to `log` when one is given.
+    /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`, and
+    /// `onEpisodeStart` is called before its first action (a recurrent agent resets
+    /// its state there). Each episode is appended to `log` when one is given.
     static func run<E: Environment>(
         _ environment: inout E, episodes: Int, seed: UInt64, episodeStepCap: Int,
-        log: EpisodeLogWriter?, act: ([Float]) -> Int
+        log: EpisodeLogWriter?, onEpisodeStart: () -> Void = {}, act: ([Float]) -> Int
     ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
         var returns: [Double] = [], lengths: [Int] = [], successes: [Bool] = [], shortestPaths: [Int] = []
         for index in 0..<episodes {
@@ -60,6 +61,7 @@ enum Evaluation {
             let reset = environment.reset(seed: episodeSeed)
             if let shortest = reset.info["shortest_path"]?.intValue, shortest >= 0 { shortestPaths.append(shortest) }
             var observation = reset.observation
+            onEpisodeStart()
             var actions: [LoggedAction] = [], rewards: [Double] = []
             while true {
                 guard actions.count < episodeStepCap else {

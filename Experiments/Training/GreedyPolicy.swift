@@ -2,19 +2,25 @@ import Agents
 import Environments
 import Foundation
 
-/// The greedy policy of a DQN run folder's newest checkpoint: the action with
-/// the highest Q-value, no exploration. What `rlrun watch` and `rlrun record` play.
+/// The greedy policy of a run folder's newest checkpoint, no exploration: for a
+/// DQN or DRQN run the action with the highest Q-value, for a PPO run the most probable
+/// action (a recurrent policy's memory is cleared at every episode start). What
+/// `rlrun watch` and `rlrun record` play.
 public final class GreedyPolicy {
     /// The run folder the policy was loaded from.
     public let runFolder: URL
-    /// The run's resolved configuration.
-    public let configuration: DQNRunConfiguration
+    /// The run's agent (`dqn`, `drqn`, `ppo`, `ppo-lstm`).
+    public let agentName: String
+    /// The registered name of the run's environment.
+    public let environmentName: String
+    /// The run's evaluation seed.
+    public let evaluationSeed: UInt64
     /// The training step at which the loaded checkpoint was written.
     public let checkpointStep: Int
 
-    private let run: DQNRun
-    private let agent: DQNAgent
-    private let actionOffset: Int
+    private let makeEnvironmentCopy: () throws -> any Environment<[Float], Int>
+    private let chooseAction: ([Float]) -> Int
+    private let clearMemory: () -> Void
 
     /// Loads the newest complete checkpoint of the run in `runFolder`.
     ///
@@ -22,32 +28,78 @@ public final class GreedyPolicy {
     ///   has no config.json or no complete checkpoint; ``CheckpointError`` when the
     ///   weights do not fit the configured networks.
     public init(runFolder: URL, registry: EnvironmentRegistry = .standard) throws {
-        let run = try DQNRun(resuming: runFolder, registry: registry)
+        struct AgentName: Decodable { var agent: String }
+        let configurationData = try? Data(contentsOf: RunFolder(url: runFolder).configurationURL)
+        let name = configurationData.flatMap { try? JSONDecoder().decode(AgentName.self, from: $0) }?.agent
+        if name == "ppo" || name == "ppo-lstm" {
+            let run = try PPORun(resuming: runFolder, registry: registry)
+            let (agent, offset, step) = try run.restoredAgent()
+            let memory = agent.makeMemory()
+            self.runFolder = runFolder
+            agentName = run.configuration.agent
+            environmentName = run.configuration.environment
+            evaluationSeed = run.configuration.run.evaluationSeed
+            checkpointStep = step
+            makeEnvironmentCopy = { try run.makeEnvironment() }
+            chooseAction = { agent.greedyAction($0, memory: memory) + offset }
+            clearMemory = { memory.reset() }
+            return
+        }
+        let loaded: LoadedQPolicy
+        switch name {
+        case DRQNAgent.algorithmName: loaded = try Self.loadQPolicy(DRQNAgent.self, runFolder: runFolder, registry: registry)
+        default: loaded = try Self.loadQPolicy(DQNAgent.self, runFolder: runFolder, registry: registry)
+        }
+        self.runFolder = runFolder
+        agentName = loaded.agentName
+        environmentName = loaded.environmentName
+        evaluationSeed = loaded.evaluationSeed
+        checkpointStep = loaded.checkpointStep
+        makeEnvironmentCopy = loaded.makeEnvironment
+        chooseAction = loaded.act
+        clearMemory = loaded.startEpisode
+    }
+
+    /// A DQN or DRQN policy restored from a run's newest checkpoint.
+    private struct LoadedQPolicy {
+        var agentName: String
+        var environmentName: String
+        var evaluationSeed: UInt64
+        var checkpointStep: Int
+        var makeEnvironment: () throws -> any Environment<[Float], Int>
+        var act: ([Float]) -> Int
+        var startEpisode: () -> Void
+    }
+
+    private static func loadQPolicy<Agent: OffPolicyAgent>(_: Agent.Type, runFolder: URL, registry: EnvironmentRegistry) throws -> LoadedQPolicy {
+        let run = try OffPolicyRun<Agent>(resuming: runFolder, registry: registry)
         guard let checkpoint = run.resumedCheckpoint else {
             throw TrainingError.nothingToResume(path: runFolder.path, reason: "no complete checkpoint")
         }
         let environment = try run.makeEnvironment()
         let (agent, offset) = try run.makeAgent(for: environment)
         try agent.restoreTensors(from: checkpoint.url.appendingPathComponent("model.ckpt"))
-        self.runFolder = runFolder
-        self.configuration = run.configuration
-        self.checkpointStep = checkpoint.step
-        self.run = run
-        self.agent = agent
-        self.actionOffset = offset
+        return LoadedQPolicy(agentName: run.configuration.agent, environmentName: run.configuration.environment,
+                             evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: checkpoint.step,
+                             makeEnvironment: { try run.makeEnvironment() },
+                             act: { agent.act($0, explore: false) + offset },
+                             startEpisode: { agent.beginEpisode() })
     }
-
-    /// The registered name of the run's environment.
-    public var environmentName: String { configuration.environment }
 
     /// A fresh environment as the run configured it.
     public func makeEnvironment() throws -> any Environment<[Float], Int> {
-        try run.makeEnvironment()
+        try makeEnvironmentCopy()
     }
 
-    /// The greedy action for `observation`, as the environment takes it.
+    /// The greedy action for `observation`, as the environment takes it (a
+    /// recurrent policy advances its memory by one step).
     public func action(for observation: [Float]) -> Int {
-        agent.greedyAction(observation) + actionOffset
+        chooseAction(observation)
+    }
+
+    /// Clears a recurrent policy's memory, as at an episode's start.
+    public func startEpisode() {
+        clearMemory()
     }
 }
 
@@ -90,7 +142,7 @@ public final class PolicyPlayback {
         precondition(episodes > 0, "PolicyPlayback needs at least one episode, got \(episodes)")
         self.policy = policy
         self.episodes = episodes
-        self.seed = seed ?? policy.configuration.run.evaluationSeed
+        self.seed = seed ?? policy.evaluationSeed
         self.episodeStepCap = episodeStepCap
         self.environment = try policy.makeEnvironment()
         restartEpisode()
@@ -107,6 +159,7 @@ public final class PolicyPlayback {
     /// Resets the current episode to its start (same seed, so the same episode).
     public func restartEpisode() {
         observation = environment.reset(seed: episodeSeed(episode)).observation
+        policy.startEpisode()
         step = 0
         episodeReturn = 0
         lastAction = nil

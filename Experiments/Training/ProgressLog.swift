@@ -35,8 +35,8 @@ final class ProgressLog {
     private let handle: FileHandle
     private(set) var rowCount: Int
 
-    /// Creates the file with its header, or reopens it keeping the first `keepingRows` rows.
-    init(url: URL, keepingRows: Int? = nil) throws {
+    /// Creates the file with `header`, or reopens it keeping the first `keepingRows` rows.
+    init(url: URL, header: String = ProgressRow.header, keepingRows: Int? = nil) throws {
         self.url = url
         if let keepingRows, FileManager.default.fileExists(atPath: url.path) {
             let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
@@ -44,7 +44,7 @@ final class ProgressLog {
             try Data(kept.utf8).write(to: url, options: .atomic)
             rowCount = min(keepingRows, max(0, lines.count - 1))
         } else {
-            try Data((ProgressRow.header + "\n").utf8).write(to: url)
+            try Data((header + "\n").utf8).write(to: url)
             rowCount = 0
         }
         handle = try FileHandle(forWritingTo: url)
@@ -54,7 +54,12 @@ final class ProgressLog {
     deinit { try? handle.close() }
 
     func append(_ row: ProgressRow) throws {
-        try handle.write(contentsOf: Data((row.csvLine + "\n").utf8))
+        try append(line: row.csvLine)
+    }
+
+    /// Appends one CSV line (without its newline).
+    func append(line: String) throws {
+        try handle.write(contentsOf: Data((line + "\n").utf8))
         rowCount += 1
     }
 }

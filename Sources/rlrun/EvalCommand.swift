@@ -16,7 +16,7 @@ struct EvalCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A run folder written by `rlrun dqn`.", valueName: "run-dir"))
+    @Argument(help: ArgumentHelp("A run folder written by `rlrun dqn`, `rlrun drqn`, `rlrun ppo` or `rlrun ppo-lstm`.", valueName: "run-dir"))
     var runFolder: String
 
     @Option(help: "Number of greedy episodes.")
@@ -34,7 +34,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         blas.apply()
         let (result, log) = try reportingUserErrors {
-            try DQNRun.evaluate(runFolder: URL(fileURLWithPath: runFolder), episodes: episodes, seed: seed)
+            try RunEvaluation.evaluate(runFolder: URL(fileURLWithPath: runFolder), episodes: episodes, seed: seed)
         }
         print("evaluation: \(result.summary)")
         print("  episode log   \(displayPath(log))")

@@ -28,11 +28,13 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
     } catch let error as PresetError {
         throw fail(error.description)
     } catch let error as TrainingError {
-        if case .diverged = error {
+        switch error {
+        case .diverged, .ppoDiverged:
             printError("error: \(error.description)")
             throw ExitCode.failure
+        default:
+            throw fail(error.description)
         }
-        throw fail(error.description)
     } catch let error as CheckpointError {
         throw fail(error.description)
     } catch let error as DQNConfigError {

@@ -60,7 +60,7 @@ struct WatchCommand: ParsableCommand {
         }
         let source = PolicyPlaybackSource(playback)
         let environment = playback.policy.environmentName
-        print("watching dqn on \(environment): checkpoint at step \(playback.policy.checkpointStep), "
+        print("watching \(playback.policy.agentName) on \(environment): checkpoint at step \(playback.policy.checkpointStep), "
               + "\(episodes) episode\(episodes == 1 ? "" : "s"), seed \(playback.seed)")
         if let export {
             let exporter = try reportingUserErrors { try FrameExporter(path: export, framesPerSecond: fps) }

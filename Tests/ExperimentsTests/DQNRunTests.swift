@@ -1,4 +1,5 @@
 import XCTest
+import Agents
 import Environments
 import Neural
 @testable import Experiments
@@ -9,8 +10,8 @@ final class DQNRunTests: XCTestCase {
         setBLASThreads(1)
     }
 
-    private func preset(_ extra: String = "") throws -> Preset {
-        try Preset.parse("""
+    private func preset(_ extra: String = "") throws -> DQNPreset {
+        try DQNPreset.parse("""
             environment: walk
             env: {max_steps: 40}
             seed: 3
@@ -135,14 +136,14 @@ final class DQNRunTests: XCTestCase {
     }
 
     func testBundledPresetsParseAndNameRegisteredEnvironments() throws {
-        let names = Preset.bundledEnvironments(agent: "dqn")
+        let names = DQNPreset.bundledEnvironments(agent: "dqn")
         XCTAssertTrue(names.contains("gridworld"))
         XCTAssertTrue(names.contains("cartpole"))
         for name in names {
-            let preset = try Preset.bundled(agent: "dqn", environment: name)
+            let preset = try DQNPreset.bundled(agent: "dqn", environment: name)
             XCTAssertNoThrow(try EnvironmentRegistry.standard.spec(named: preset.environment).resolveOptions(preset.environmentOptions), name)
         }
-        XCTAssertThrowsError(try Preset.bundled(agent: "dqn", environment: "gridwrld")) { error in
+        XCTAssertThrowsError(try DQNPreset.bundled(agent: "dqn", environment: "gridwrld")) { error in
             XCTAssertTrue("\(error)".contains("did you mean 'gridworld'?"), "\(error)")
         }
     }
@@ -158,7 +159,7 @@ final class SlowLearningTests: XCTestCase {
     }
 
     private func train(_ environment: String, seed: UInt64) throws -> EvaluationResult {
-        var preset = try Preset.bundled(agent: "dqn", environment: environment)
+        var preset = try DQNPreset.bundled(agent: "dqn", environment: environment)
         try preset.apply(settings: ["seed=\(seed)"])
         let run = try DQNRun(preset: preset, folder: RunFolder.create(at: makeTemporaryFolder()))
         guard case .completed(let evaluation?) = try run.train() else { throw XCTSkip("run did not complete") }
@@ -170,6 +171,17 @@ final class SlowLearningTests: XCTestCase {
             let evaluation = try train("cartpole", seed: seed)
             XCTAssertGreaterThanOrEqual(evaluation.meanReturn, 475, "seed \(seed)")
         }
+    }
+
+    /// The memory corridor side by side: DRQN remembers the cue, DQN cannot beat chance.
+    func testMemoryCorridorNeedsTheRecurrentAgent() throws {
+        var recurrent = try Preset<DRQNConfig>.bundled(agent: "drqn", environment: "gridworld-memory")
+        try recurrent.apply(settings: ["seed=1"])
+        let drqnRun = try DRQNRun(preset: recurrent, folder: RunFolder.create(at: makeTemporaryFolder()))
+        guard case .completed(let drqnEvaluation?) = try drqnRun.train() else { throw XCTSkip("drqn run did not complete") }
+        XCTAssertGreaterThanOrEqual(drqnEvaluation.successRate ?? 0, 0.95)
+        let dqnEvaluation = try train("gridworld-memory", seed: 1)
+        XCTAssertEqual(dqnEvaluation.successRate ?? 1, 0.5, accuracy: 0.1)
     }
 
     func testGridWorldPresetSolvesTheRoom() throws {

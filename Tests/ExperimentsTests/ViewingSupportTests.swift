@@ -13,8 +13,8 @@ final class ViewingSupportTests: XCTestCase {
     }
 
     /// A very short DQN run on the 6×6 grid world (learning starts, nothing is learnt).
-    private func gridWorldPreset(totalSteps: Int = 300) throws -> Preset {
-        try Preset.parse("""
+    private func gridWorldPreset(totalSteps: Int = 300) throws -> DQNPreset {
+        try DQNPreset.parse("""
             environment: gridworld
             env: {size: 6}
             seed: 4

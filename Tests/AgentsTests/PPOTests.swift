@@ -1,0 +1,202 @@
+import XCTest
+import Environments
+@testable import Agents
+@testable import Neural
+
+final class PPOTests: XCTestCase {
+    override func setUp() {
+        setBLASThreads(1)
+    }
+
+    private func config(recurrent: Bool, _ edit: (inout PPOConfig) -> Void = { _ in }) -> PPOConfig {
+        var config = PPOConfig()
+        config.environmentCount = 3
+        config.rolloutSteps = 6
+        config.batchSize = recurrent ? 12 : 6
+        config.epochs = 2
+        config.lstmHiddenSize = recurrent ? 5 : 0
+        config.policyLayers = [7]
+        config.valueLayers = [6]
+        config.totalSteps = 1000
+        edit(&config)
+        return config
+    }
+
+    /// Episodes end (the next observation starts one) at these (copy, step) pairs.
+    private let endings: Set<[Int]> = [[0, 2], [1, 4], [2, 0]]
+
+    /// Acts for one rollout on random observations with episodes ending at `endings`.
+    private func fillRollout(_ agent: PPOAgent, generator: inout Xoshiro256) {
+        let count = agent.environmentCount, size = agent.observationSize
+        for step in 0..<agent.config.rolloutSteps {
+            _ = agent.act()
+            agent.recordRewards((0..<count).map { Double($0) * 0.5 + 0.1 })
+            let observations = (0..<(count * size)).map { _ in generator.nextUnitFloat() * 2 - 1 }
+            agent.setObservations(observations, episodeStarts: (0..<count).map { endings.contains([$0, step]) })
+        }
+    }
+
+    private func makeAgent(_ config: PPOConfig, generator: inout Xoshiro256) throws -> PPOAgent {
+        let agent = try PPOAgent(observationShape: [2], actionCount: 3, config: config, seed: 3)
+        let observations = (0..<(config.environmentCount * 2)).map { _ in generator.nextUnitFloat() * 2 - 1 }
+        agent.setObservations(observations, episodeStarts: [Bool](repeating: true, count: config.environmentCount))
+        return agent
+    }
+
+    func testMemorylessAndRecurrentUpdatesGiveFiniteLosses() throws {
+        for recurrent in [false, true] {
+            var generator = Xoshiro256(seed: 1)
+            let agent = try makeAgent(config(recurrent: recurrent), generator: &generator)
+            fillRollout(agent, generator: &generator)
+            XCTAssertTrue(agent.buffer.isFull)
+            let statistics = try agent.update()
+            XCTAssertTrue(statistics.loss.isFinite)
+            XCTAssertTrue(statistics.valueLoss.isFinite && statistics.policyLoss.isFinite)
+            XCTAssertGreaterThan(statistics.entropy, 0)
+            XCTAssertFalse(agent.buffer.isFull)
+            XCTAssertEqual(agent.updates, 1)
+            XCTAssertEqual(agent.environmentSteps, 18)
+        }
+    }
+
+    /// Inside a rollout, acting on an episode's first observation starts from the
+    /// zero state; elsewhere the state carries over from the previous step.
+    func testHiddenStateResetsWhereAnEpisodeStartsInsideARollout() throws {
+        var generator = Xoshiro256(seed: 2)
+        let agent = try makeAgent(config(recurrent: true), generator: &generator)
+        let lstm = try XCTUnwrap(agent.actorLSTM)
+        let width = agent.config.lstmHiddenSize
+        let hidden = Tensor(shape: [1, width]), cell = Tensor(shape: [1, width]), input = Tensor(shape: [1, 2])
+        for step in 0..<agent.config.rolloutSteps {
+            let before = agent.actorHidden.copy(), cellBefore = agent.actorCell.copy()
+            let observations = agent.currentObservations, starts = agent.currentEpisodeStarts
+            _ = agent.act()
+            for copy in 0..<agent.environmentCount {
+                // What one LSTM step gives from the zero state, or from the carried state.
+                for j in 0..<width {
+                    hidden[j] = starts[copy] ? 0 : before[copy * width + j]
+                    cell[j] = starts[copy] ? 0 : cellBefore[copy * width + j]
+                }
+                input[0] = observations[copy * 2]
+                input[1] = observations[copy * 2 + 1]
+                lstm.step(input: input, hidden: hidden, cell: cell)
+                for j in 0..<width {
+                    XCTAssertEqual(agent.actorHidden[copy * width + j], hidden[j], accuracy: 1e-6, "copy \(copy) step \(step)")
+                }
+                XCTAssertEqual(agent.buffer.episodeStarts[agent.buffer.row(environment: copy, step: step)], starts[copy])
+            }
+            agent.recordRewards([0, 0, 0])
+            let next = (0..<6).map { _ in generator.nextUnitFloat() * 2 - 1 }
+            agent.setObservations(next, episodeStarts: (0..<3).map { endings.contains([$0, step]) })
+        }
+        // A copy that started an episode mid-rollout: its stored flag is where the test put it.
+        XCTAssertTrue(agent.buffer.episodeStarts[agent.buffer.row(environment: 0, step: 3)])
+        XCTAssertTrue(agent.buffer.episodeStarts[agent.buffer.row(environment: 1, step: 5)])
+    }
+
+    /// Recurrent minibatches are whole sequences, and the training forward pass,
+    /// started from each sequence's stored initial state with the episode-start
+    /// flags, reproduces the log-probabilities and values acting recorded (ratio 1,
+    /// zero KL) — also in a rollout that starts from carried, non-zero states.
+    func testSequenceMinibatchesKeepEachSequencesInitialState() throws {
+        var generator = Xoshiro256(seed: 4)
+        let agent = try makeAgent(config(recurrent: true) { $0.epochs = 1; $0.learningRate = 1e-9 }, generator: &generator)
+        fillRollout(agent, generator: &generator)
+        try agent.update()
+        let carried = agent.actorHidden.copy()
+        XCTAssertGreaterThan(carried.scalars.map(abs).max() ?? 0, 0.01, "the second rollout should start from non-zero states")
+        fillRollout(agent, generator: &generator)
+        XCTAssertEqual(agent.rolloutActorHidden.scalars, carried.scalars)
+
+        let order = agent.minibatchOrder()
+        XCTAssertEqual(order.count, 2)  // 3 copies, 12 / 6 = 2 sequences per minibatch
+        var seen: [Int] = []
+        for minibatch in order {
+            guard case .sequences(let copies) = minibatch else { return XCTFail("recurrent minibatches must be sequences") }
+            seen += copies
+        }
+        XCTAssertEqual(seen.sorted(), [0, 1, 2])
+
+        agent.buffer.computeAdvantages(lastValues: [0, 0, 0], nextEpisodeStarts: [false, false, false], gamma: 0.99, lambda: 0.95)
+        for minibatch in order {
+            let statistics = agent.computeGradients(minibatch: minibatch, clip: 0.2)
+            XCTAssertEqual(statistics.approximateKL, 0, accuracy: 1e-9)
+            XCTAssertEqual(statistics.clipFraction, 0)
+        }
+        // Without the stored initial state (zeros instead) the replay would differ.
+        agent.rolloutActorHidden.fill(0)
+        agent.rolloutActorCell.fill(0)
+        let shifted = agent.computeGradients(minibatch: .sequences([0, 1, 2]), clip: 0.2)
+        XCTAssertGreaterThan(shifted.approximateKL, 1e-9)
+    }
+
+    /// The gradient of policy loss + value loss − entropy bonus through the heads
+    /// and both LSTMs matches central differences on a tiny network.
+    func testRecurrentLossGradientMatchesFiniteDifferences() throws {
+        for shared in [false, true] {
+            var generator = Xoshiro256(seed: 6)
+            let agent = try makeAgent(config(recurrent: true) {
+                $0.entropyCoefficient = 0.05
+                $0.sharedLSTM = shared
+                $0.valueClipRange = 10
+            }, generator: &generator)
+            fillRollout(agent, generator: &generator)
+            agent.buffer.computeAdvantages(lastValues: [0.3, -0.2, 0.1], nextEpisodeStarts: [false, true, false], gamma: 0.9, lambda: 0.8)
+            // Move away from the acting parameters so ratios differ from 1 (but stay inside the clip).
+            for parameter in agent.parameters {
+                for index in 0..<parameter.value.count { parameter.value[index] += 0.02 * (generator.nextUnitFloat() - 0.5) }
+            }
+            let minibatch = PPOMinibatch.sequences([2, 0, 1])
+            let clip: Float = 0.5
+            _ = agent.computeGradients(minibatch: minibatch, clip: clip)
+            let analytic = agent.parameters.map { $0.gradient.copy() }
+            for (parameterIndex, parameter) in agent.parameters.enumerated() {
+                let count = parameter.value.count
+                for index in stride(from: 0, to: count, by: max(1, count / 6)) {
+                    let original = parameter.value[index]
+                    let step: Float = 1e-2
+                    parameter.value[index] = original + step
+                    let plus = agent.loss(minibatch: minibatch, clip: clip)
+                    parameter.value[index] = original - step
+                    let minus = agent.loss(minibatch: minibatch, clip: clip)
+                    parameter.value[index] = original
+                    let numeric = (plus - minus) / Double(2 * step)
+                    XCTAssertEqual(Double(analytic[parameterIndex][index]), numeric, accuracy: 2e-3 + 2e-2 * abs(numeric),
+                                   "\(agent.parameterNames[parameterIndex])[\(index)] shared \(shared)")
+                }
+            }
+        }
+    }
+
+    /// SB3's handling of time limits: a truncated step's reward gains γ·V(final observation).
+    func testTruncationBootstrapsFromTheFinalObservationsValue() throws {
+        var generator = Xoshiro256(seed: 8)
+        let agent = try makeAgent(config(recurrent: false) { $0.gamma = 0.5 }, generator: &generator)
+        _ = agent.act()
+        let final: [Float] = [0.25, -0.5]
+        let value = agent.valueHead.forward(Tensor(shape: [1, 2], scalars: final))[0]
+        agent.recordRewards([1, 1, 1], bootstrapObservations: [(1, final)])
+        XCTAssertEqual(agent.buffer.rewards[agent.buffer.row(environment: 0, step: 0)], 1)
+        XCTAssertEqual(agent.buffer.rewards[agent.buffer.row(environment: 1, step: 0)], 1 + 0.5 * value, accuracy: 1e-6)
+    }
+
+    /// GAE(λ) by hand on one sequence with an episode start inside it.
+    func testAdvantagesFollowGAEAndStopAtEpisodeStarts() {
+        let buffer = RolloutBuffer(environmentCount: 1, steps: 3, observationSize: 1)
+        buffer.rewards = [1, 2, 3]
+        buffer.values = [0.5, 1, 1.5]
+        buffer.episodeStarts = [true, false, true]
+        buffer.stepsStored = 3
+        buffer.computeAdvantages(lastValues: [2], nextEpisodeStarts: [false], gamma: 0.9, lambda: 0.5)
+        let a2 = 3 + 0.9 * 2 - 1.5
+        let a1 = 2 - 1.0  // the next observation starts an episode: no bootstrap
+        let a0 = (1 + 0.9 * 1 - 0.5) + 0.9 * 0.5 * a1
+        XCTAssertEqual(buffer.advantages.map(Double.init), [a0, a1, a2].map { Double(Float($0)) }, accuracy: 1e-6)
+        XCTAssertEqual(buffer.returns[0], Float(a0 + 0.5), accuracy: 1e-6)
+    }
+}
+
+private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, file: file, line: line)
+    for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
+}
