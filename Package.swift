@@ -66,6 +66,7 @@ let package = Package(
             name: "rlrun",
             dependencies: [
                 "Experiments",
+                "Agents",
                 "Environments",
                 "Viewer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -65,14 +65,9 @@ public final class DQNAgent {
         // Nothing consumes the gradient with respect to the observations.
         online.computesInputGradient = false
         optimizer = makeOptimizer(config: config, parameters: online.parameters)
-        loss = config.loss == "mse" ? MSELoss() : HuberLoss(delta: 1)
-        let storage: ObservationStorage
-        switch config.observationStorage {
-        case "bits": storage = .bits
-        case "float32": storage = .float32
-        default: storage = observationSpace.low.allSatisfy { $0 == 0 } && observationSpace.high.allSatisfy { $0 == 1 } ? .bits : .float32
-        }
-        replayBuffer = ReplayBuffer(capacity: config.bufferSize, observationShape: observationShape, storage: storage)
+        loss = makeTDLoss(config)
+        replayBuffer = ReplayBuffer(capacity: config.bufferSize, observationShape: observationShape,
+                                    storage: replayStorage(config, observationSpace: observationSpace))
         actingInput = Tensor(shape: [1] + observationShape)
     }
 
@@ -85,7 +80,7 @@ public final class DQNAgent {
     /// when `explore` is true; greedy when it is false.
     public func act(_ observation: [Float], explore: Bool) -> Int {
         if explore {
-            if environmentSteps < config.learningStarts || generator.nextUnitDouble() < epsilon {
+            if shouldActRandomly(config: config, environmentSteps: environmentSteps, generator: &generator) {
                 return generator.nextInt(upperBound: actionCount)
             }
         }
@@ -115,10 +110,10 @@ public final class DQNAgent {
     public func observe(_ transition: Transition<[Float], Int>) throws -> Float? {
         environmentSteps += 1
         try store(transition)
-        if environmentSteps % config.targetUpdateInterval == 0 {
-            updateTarget()
+        if isTargetUpdateDue(config: config, environmentSteps: environmentSteps) {
+            updateTargetParameters(from: online.parameters, to: target.parameters, tau: config.tau)
         }
-        guard environmentSteps % config.trainFrequency == 0, environmentSteps > config.learningStarts else { return nil }
+        guard isTrainingDue(config: config, environmentSteps: environmentSteps) else { return nil }
         var total: Float = 0
         for _ in 0..<config.gradientSteps {
             total += try trainStep()
@@ -146,17 +141,6 @@ public final class DQNAgent {
                 nextObservation: transition.nextObservation,
                 terminated: transition.terminated, truncated: transition.truncated && !transition.terminated,
                 discount: Float(discount))
-        }
-    }
-
-    /// Copies (τ = 1) or averages (τ < 1) the online parameters into the target network.
-    private func updateTarget() {
-        if config.tau >= 1 {
-            copyParameters(from: online.parameters, to: target.parameters)
-        // Nothing consumes the gradient with respect to the observations.
-        online.computesInputGradient = false
-        } else {
-            polyakUpdate(from: online.parameters, to: target.parameters, tau: Float(config.tau))
         }
     }
 
@@ -256,24 +240,5 @@ public enum DQNError: Error, Equatable, Sendable, CustomStringConvertible {
         case .nonFiniteLoss(let step, let loss):
             return "the TD loss became \(loss) at gradient step \(step); lower learning_rate or max_grad_norm, or check the rewards"
         }
-    }
-}
-
-/// The index of the largest of `count` values (the first on ties).
-@inlinable
-func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
-    var best = 0
-    for index in 1..<count where values[index] > values[best] { best = index }
-    return best
-}
-
-/// The optimiser named in `config`.
-func makeOptimizer(config: DQNConfig, parameters: [Parameter]) -> any Optimizer {
-    switch config.optimizer {
-    case "rmsprop", "rmsprop_centered":
-        return RMSProp(parameters: parameters, learningRate: Float(config.learningRate), alpha: Float(config.rmspropDecay),
-                       epsilon: Float(config.optimizerEpsilon), centered: config.optimizer == "rmsprop_centered")
-    default:
-        return Adam(parameters: parameters, learningRate: Float(config.learningRate), epsilon: Float(config.optimizerEpsilon))
     }
 }

@@ -1,15 +1,22 @@
 import Neural
 
-/// Builds the Q-network that ``DQNAgent`` trains: the encoder follows the observation.
+/// Builds the Q-network that ``DQNAgent`` trains: ``makeEncoder(observationShape:config:generator:)``
+/// followed by ``makeQHead(inputSize:actionCount:dueling:generator:)``.
+func makeQNetwork(observationShape: [Int], actionCount: Int, config: DQNConfig, generator: inout some RandomNumberGenerator) -> Sequential {
+    var (layers, features) = makeEncoder(observationShape: observationShape, config: config, generator: &generator)
+    layers.append(makeQHead(inputSize: features, actionCount: actionCount, dueling: config.dueling, generator: &generator))
+    return Sequential(layers)
+}
+
+/// The encoder of a Q-network, chosen by the observation's shape, and the number
+/// of features it puts out per observation.
 ///
 /// - `[C, H, W]` observations (with `useCNN`): convolutions with ReLU
 ///   (`convChannels`, square kernel, stride, padding), flattened, then the dense
 ///   hidden layers with ReLU. MinAtar's network is `conv_channels: [16]`,
 ///   `conv_kernel: 3`, `hidden_sizes: [128]`.
 /// - Anything else: flattened into an MLP of the hidden sizes with ReLU.
-///
-/// The head is a Dense layer to one value per action, or a ``DuelingHead``.
-func makeQNetwork(observationShape: [Int], actionCount: Int, config: DQNConfig, generator: inout some RandomNumberGenerator) -> Sequential {
+func makeEncoder(observationShape: [Int], config: DQNConfig, generator: inout some RandomNumberGenerator) -> (layers: [any Layer], features: Int) {
     var layers: [any Layer] = []
     var features: Int
     if observationShape.count == 3 && config.useCNN {
@@ -33,10 +40,11 @@ func makeQNetwork(observationShape: [Int], actionCount: Int, config: DQNConfig, 
         layers.append(ReLU())
         features = size
     }
-    if config.dueling {
-        layers.append(DuelingHead(inputSize: features, actionCount: actionCount, generator: &generator))
-    } else {
-        layers.append(Dense(inputSize: features, outputSize: actionCount, generator: &generator))
-    }
-    return Sequential(layers)
+    return (layers, features)
+}
+
+/// The last layer of a Q-network: a Dense layer to one value per action, or a ``DuelingHead``.
+func makeQHead(inputSize: Int, actionCount: Int, dueling: Bool, generator: inout some RandomNumberGenerator) -> any Layer {
+    dueling ? DuelingHead(inputSize: inputSize, actionCount: actionCount, generator: &generator)
+        : Dense(inputSize: inputSize, outputSize: actionCount, generator: &generator)
 }

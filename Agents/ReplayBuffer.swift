@@ -221,7 +221,11 @@ public final class ReplayBuffer {
     }
 
     private func copyObservation(row: Int, slot: Int, next: Bool, into tensor: Tensor) {
-        let destination = tensor.pointer + slot * observationSize
+        copyObservation(row: row, next: next, to: tensor.pointer + slot * observationSize)
+    }
+
+    /// Writes the (next) observation of `row` to `destination` (``observationSize`` floats).
+    func copyObservation(row: Int, next: Bool, to destination: UnsafeMutablePointer<Float>) {
         switch storage {
         case .bits:
             let source = next ? packedNextObservations : packedObservations
@@ -238,6 +242,15 @@ public final class ReplayBuffer {
             }
         }
     }
+
+    /// The action stored in `row`.
+    func action(row: Int) -> Int { Int(actions[row]) }
+    /// The reward stored in `row`.
+    func reward(row: Int) -> Float { rewards[row] }
+    /// Whether the transition in `row` ended its episode by termination.
+    func isTerminated(row: Int) -> Bool { terminatedFlags[row] == 1 }
+    /// The bootstrap discount stored in `row`.
+    func discount(row: Int) -> Float { discounts[row] }
 
     /// Whether the transition in `row` was truncated (kept for diagnostics and tests;
     /// bootstrapping reads only termination).

@@ -76,8 +76,8 @@ public struct NeuralBenchmarkReport: Sendable {
     public var table: String {
         var lines = [
             "OpenBLAS kernel: \(kernel); CPU: \(cpuModel) (\(cpuFeatures)).",
-            "Reference columns: PyTorch 2.13 measured on this machine, see shared/peers "
-                + "(recorded there on an Intel Xeon, family 6 model 207; compare CPUs before reading ratios).",
+            "Reference columns: PyTorch 2.13 as shared/peers measured it on the project's reference machine "
+                + "(an Intel Xeon, family 6 model 207; compare CPUs before reading ratios).",
         ]
         let header = ["case", "thr", "rate/s", "µs/op", "CPU", "GFLOPS", "of sgemm", "PyTorch/s", "ratio"]
         var cells: [[String]] = [header]
@@ -164,7 +164,7 @@ private struct BenchmarkCase {
     var run: () -> Void
 }
 
-/// PyTorch 2.13 (CPU) rates measured on this machine, by thread count (shared/peers/results.md).
+/// PyTorch 2.13 (CPU) rates measured on the project's reference machine, by thread count (shared/peers/results.md).
 private enum PyTorchReference {
     static let minatarUpdate: [Int: Double] = [1: 414, 2: 459]
     static let minatarAct: [Int: Double] = [1: 17_841, 2: 16_612]

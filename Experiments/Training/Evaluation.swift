@@ -17,10 +17,6 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     /// Mean shortest path length (from the environments' `shortest_path` reset
     /// info), to compare with ``meanLength``; `nil` when not reported.
     public var meanShortestPath: Double?
-    /// Mean over successful episodes of shortest path / driven path, from the
-    /// environments' `shortest_path` and `path_length` final infos (1: as short
-    /// as the oracle's path); `nil` when not reported or nothing succeeded.
-    public var meanPathEfficiency: Double? = nil
     /// The seed the evaluation episodes' seeds derive from.
     public var seed: UInt64
 
@@ -31,7 +27,6 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
         case successRate = "success_rate"
         case meanLength = "mean_length"
         case meanShortestPath = "mean_shortest_path"
-        case meanPathEfficiency = "mean_path_efficiency"
     }
 
     /// One line for a terminal.
@@ -39,7 +34,6 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
         var text = "\(episodes) greedy episodes: mean return \(String(format: "%.3f", meanReturn)) ± \(String(format: "%.3f", stdReturn)), mean length \(String(format: "%.1f", meanLength))"
         if let meanShortestPath { text += " (shortest path \(String(format: "%.1f", meanShortestPath)))" }
         if let successRate { text += ", success rate \(String(format: "%.2f", successRate))" }
-        if let meanPathEfficiency { text += ", path efficiency \(String(format: "%.3f", meanPathEfficiency))" }
         return text
     }
 
@@ -54,15 +48,14 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
 /// Plays greedy episodes on seeds kept apart from training's and summarises them.
 enum Evaluation {
     /// Plays `episodes` episodes, choosing actions with `act`; episode `i` is reset
-    /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`. Each episode
-    /// is appended to `log` when one is given. `onEpisodeStart` runs before each
-    /// episode's first action (a recurrent policy clears its memory there).
+    /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`, and
+    /// `onEpisodeStart` is called before its first action (a recurrent agent resets
+    /// its state there). Each episode is appended to `log` when one is given.
     static func run<E: Environment>(
         _ environment: inout E, episodes: Int, seed: UInt64, episodeStepCap: Int,
         log: EpisodeLogWriter?, onEpisodeStart: () -> Void = {}, act: ([Float]) -> Int
     ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
         var returns: [Double] = [], lengths: [Int] = [], successes: [Bool] = [], shortestPaths: [Int] = []
-        var efficiencies: [Double] = []
         for index in 0..<episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: seed, index: index)
             let reset = environment.reset(seed: episodeSeed)
@@ -81,10 +74,6 @@ enum Evaluation {
                 observation = step.observation
                 if step.terminated || step.truncated {
                     if let success = step.info["success"]?.boolValue { successes.append(success) }
-                    if step.info["success"]?.boolValue == true, let driven = step.info["path_length"]?.doubleValue,
-                       let shortest = step.info["shortest_path"]?.doubleValue, driven > 0 {
-                        efficiencies.append(shortest / driven)
-                    }
                     try log?.append(EpisodeRecord(index: index, seed: episodeSeed, actions: actions, rewards: rewards,
                                                   terminated: step.terminated, truncated: step.truncated))
                     break
@@ -101,7 +90,6 @@ enum Evaluation {
             successRate: successes.count == episodes && episodes > 0 ? Double(successes.filter { $0 }.count) / count : nil,
             meanLength: Double(lengths.reduce(0, +)) / count,
             meanShortestPath: shortestPaths.count == episodes && episodes > 0 ? Double(shortestPaths.reduce(0, +)) / count : nil,
-            meanPathEfficiency: efficiencies.isEmpty ? nil : efficiencies.reduce(0, +) / Double(efficiencies.count),
             seed: seed)
     }
 }

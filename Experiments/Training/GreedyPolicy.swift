@@ -3,13 +3,13 @@ import Environments
 import Foundation
 
 /// The greedy policy of a run folder's newest checkpoint, no exploration: for a
-/// DQN run the action with the highest Q-value, for a PPO run the most probable
+/// DQN or DRQN run the action with the highest Q-value, for a PPO run the most probable
 /// action (a recurrent policy's memory is cleared at every episode start). What
 /// `rlrun watch` and `rlrun record` play.
 public final class GreedyPolicy {
     /// The run folder the policy was loaded from.
     public let runFolder: URL
-    /// The run's agent (`dqn`, `ppo`, `ppo-lstm`).
+    /// The run's agent (`dqn`, `drqn`, `ppo`, `ppo-lstm`).
     public let agentName: String
     /// The registered name of the run's environment.
     public let environmentName: String
@@ -45,21 +45,45 @@ public final class GreedyPolicy {
             clearMemory = { memory.reset() }
             return
         }
-        let run = try DQNRun(resuming: runFolder, registry: registry)
+        let loaded: LoadedQPolicy
+        switch name {
+        case DRQNAgent.algorithmName: loaded = try Self.loadQPolicy(DRQNAgent.self, runFolder: runFolder, registry: registry)
+        default: loaded = try Self.loadQPolicy(DQNAgent.self, runFolder: runFolder, registry: registry)
+        }
+        self.runFolder = runFolder
+        agentName = loaded.agentName
+        environmentName = loaded.environmentName
+        evaluationSeed = loaded.evaluationSeed
+        checkpointStep = loaded.checkpointStep
+        makeEnvironmentCopy = loaded.makeEnvironment
+        chooseAction = loaded.act
+        clearMemory = loaded.startEpisode
+    }
+
+    /// A DQN or DRQN policy restored from a run's newest checkpoint.
+    private struct LoadedQPolicy {
+        var agentName: String
+        var environmentName: String
+        var evaluationSeed: UInt64
+        var checkpointStep: Int
+        var makeEnvironment: () throws -> any Environment<[Float], Int>
+        var act: ([Float]) -> Int
+        var startEpisode: () -> Void
+    }
+
+    private static func loadQPolicy<Agent: OffPolicyAgent>(_: Agent.Type, runFolder: URL, registry: EnvironmentRegistry) throws -> LoadedQPolicy {
+        let run = try OffPolicyRun<Agent>(resuming: runFolder, registry: registry)
         guard let checkpoint = run.resumedCheckpoint else {
             throw TrainingError.nothingToResume(path: runFolder.path, reason: "no complete checkpoint")
         }
         let environment = try run.makeEnvironment()
         let (agent, offset) = try run.makeAgent(for: environment)
         try agent.restoreTensors(from: checkpoint.url.appendingPathComponent("model.ckpt"))
-        self.runFolder = runFolder
-        agentName = run.configuration.agent
-        environmentName = run.configuration.environment
-        evaluationSeed = run.configuration.run.evaluationSeed
-        checkpointStep = checkpoint.step
-        makeEnvironmentCopy = { try run.makeEnvironment() }
-        chooseAction = { agent.greedyAction($0) + offset }
-        clearMemory = {}
+        return LoadedQPolicy(agentName: run.configuration.agent, environmentName: run.configuration.environment,
+                             evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: checkpoint.step,
+                             makeEnvironment: { try run.makeEnvironment() },
+                             act: { agent.act($0, explore: false) + offset },
+                             startEpisode: { agent.beginEpisode() })
     }
 
     /// A fresh environment as the run configured it.

@@ -364,23 +364,3 @@ struct PPOTrainingState: Codable {
     /// The agent's counters, generator, statistics and current observations.
     var agent: PPOAgent.State
 }
-
-/// Evaluates the newest checkpoint of any run folder, choosing the runner by the
-/// `agent` in its config.json (`dqn`, `ppo`, `ppo-lstm`).
-public enum RunEvaluation {
-    /// See ``DQNRun/evaluate(runFolder:episodes:seed:registry:date:)``.
-    public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
-                                date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
-        struct AgentName: Decodable { var agent: String }
-        let data: Data
-        do { data = try Data(contentsOf: RunFolder(url: url).configurationURL) } catch {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
-        }
-        switch try JSONDecoder().decode(AgentName.self, from: data).agent {
-        case "ppo", "ppo-lstm":
-            return try PPORun.evaluate(runFolder: url, episodes: episodes, seed: seed, registry: registry, date: date)
-        default:
-            return try DQNRun.evaluate(runFolder: url, episodes: episodes, seed: seed, registry: registry, date: date)
-        }
-    }
-}

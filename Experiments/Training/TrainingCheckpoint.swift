@@ -55,9 +55,9 @@ public struct CheckpointStore: Sendable {
     }
 }
 
-/// What a DQN checkpoint's `state.json` holds besides tensors: enough to continue
-/// the run exactly where it stopped.
-struct DQNTrainingState: Codable {
+/// What an off-policy checkpoint's `state.json` holds besides tensors and replay:
+/// enough to continue the run exactly where it stopped.
+struct OffPolicyTrainingState<AgentState: Codable>: Codable {
     /// Environment steps taken.
     var step: Int
     /// Episodes finished (and logged).
@@ -75,17 +75,17 @@ struct DQNTrainingState: Codable {
     var recentLoss: Double?
     /// Training wall time before this checkpoint, in seconds.
     var wallSeconds: Double
-    /// The agent's counters and generator.
-    var agent: DQNAgent.State
+    /// The agent's counters, generator and acting state.
+    var agent: AgentState
 }
 
-extension DQNAgent {
+extension OffPolicyAgent {
     /// The agent's tensors for a checkpoint: both networks (`online.*`, `target.*`)
     /// and the optimiser's state.
     func checkpoint(metadata: Data = Data()) -> Checkpoint {
         Checkpoint(
-            parameters: online.parameters.map { Checkpoint.Entry(name: "online." + $0.name, tensor: $0.value) }
-                + target.parameters.map { Checkpoint.Entry(name: "target." + $0.name, tensor: $0.value) },
+            parameters: onlineParameters.map { Checkpoint.Entry(name: "online." + $0.name, tensor: $0.value) }
+                + targetParameters.map { Checkpoint.Entry(name: "target." + $0.name, tensor: $0.value) },
             optimizerState: optimizer.stateTensors.enumerated().map { Checkpoint.Entry(name: "optimizer.\($0.offset)", tensor: $0.element) },
             optimizerStep: optimizer.stepCount, metadata: metadata)
     }

@@ -1,3 +1,4 @@
+import Agents
 import ArgumentParser
 import Environments
 import Experiments
@@ -30,6 +31,15 @@ struct DQNCommand: ParsableCommand {
             """
     )
 
+    @OptionGroup var options: OffPolicyTrainingOptions
+
+    func validate() throws { try options.validate(agent: "dqn") }
+
+    func run() throws { try options.train(DQNAgent.self) }
+}
+
+/// The options `rlrun dqn` and `rlrun drqn` share.
+struct OffPolicyTrainingOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("The environment (a preset must exist for it unless --preset is given).", valueName: "env"))
     var environment: String?
 
@@ -60,9 +70,9 @@ struct DQNCommand: ParsableCommand {
 
     @OptionGroup var blas: BLASOptions
 
-    func validate() throws {
+    func validate(agent: String) throws {
         if resume == nil && environment == nil && preset == nil {
-            throw ValidationError("Name an environment (for example `rlrun dqn gridworld`), or pass --preset FILE or --resume RUN_DIR.")
+            throw ValidationError("Name an environment (for example `rlrun \(agent) gridworld`), or pass --preset FILE or --resume RUN_DIR.")
         }
         if resume != nil && (environment != nil || preset != nil || seed != nil || out != nil || !settings.isEmpty) {
             throw ValidationError("--resume continues a run with its own configuration; only --steps and --threads may be given with it.")
@@ -71,15 +81,17 @@ struct DQNCommand: ParsableCommand {
         if !(renderFps > 0 && renderFps <= 240) { throw ValidationError("--render-fps must be in (0, 240], got \(renderFps).") }
     }
 
-    func run() throws {
+    /// Trains (or resumes) a run of `Agent` with a progress display, then prints the evaluation.
+    func train<Agent: OffPolicyAgent>(_: Agent.Type) throws {
+        let agent = Agent.algorithmName
         blas.apply()
         let stopRequest = StopRequest()
-        let run = try reportingUserErrors { () throws -> DQNRun in
+        let run = try reportingUserErrors { () throws -> OffPolicyRun<Agent> in
             if let resume {
-                return try DQNRun(resuming: URL(fileURLWithPath: resume), totalSteps: steps, stopRequest: stopRequest)
+                return try OffPolicyRun(resuming: URL(fileURLWithPath: resume), totalSteps: steps, stopRequest: stopRequest)
             }
-            var preset = try preset.map { try DQNPreset.load(from: URL(fileURLWithPath: $0), agent: "dqn") }
-                ?? DQNPreset.bundled(agent: "dqn", environment: environment!)
+            var preset = try preset.map { try Preset<Agent.Config>.load(from: URL(fileURLWithPath: $0), agent: agent) }
+                ?? Preset<Agent.Config>.bundled(agent: agent, environment: environment!)
             if let environment { preset.environment = environment }
             var overrides = settings
             if let steps { overrides.append("total_steps=\(steps)") }
@@ -87,15 +99,16 @@ struct DQNCommand: ParsableCommand {
             try preset.apply(settings: overrides)
             _ = try EnvironmentRegistry.standard.spec(named: preset.environment)
             let folder = try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
-                ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: "dqn", environment: preset.environment)
-            return try DQNRun(preset: preset, folder: folder, stopRequest: stopRequest)
+                ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: agent, environment: preset.environment)
+            return try OffPolicyRun(preset: preset, folder: folder, stopRequest: stopRequest)
         }
         stopRequest.installSignalHandlers()
         let configuration = run.configuration
-        print("dqn on \(configuration.environment), seed \(configuration.run.seed), \(configuration.dqn.totalSteps) steps"
+        let totalSteps = configuration.agentConfig.totalSteps
+        print("\(agent) on \(configuration.environment), seed \(configuration.run.seed), \(totalSteps) steps"
               + (resume != nil ? " (resumed)" : ""))
         print("  run folder    \(displayPath(run.folder.url))")
-        let liveView = try render ? reportingUserErrors { try openLiveView(for: run) } : nil
+        let liveView = try render ? reportingUserErrors { try openLiveView(for: run, agent: agent) } : nil
         defer { liveView?.close() }
         if let liveView {
             let environment = configuration.environment
@@ -107,7 +120,7 @@ struct DQNCommand: ParsableCommand {
                 if !keepGoing && stopRequest.signal == nil { stopRequest.request(signal: SIGINT) }
             }
         }
-        let display = ProgressDisplay(totalSteps: configuration.dqn.totalSteps)
+        let display = ProgressDisplay(totalSteps: totalSteps)
         run.onProgress = { display.show($0) }
         let outcome = try reportingUserErrors { try run.train() }
         if let liveView {
@@ -118,7 +131,7 @@ struct DQNCommand: ParsableCommand {
         switch outcome {
         case .stopped(let signal, let step):
             print("stopped by signal \(signal) at step \(step); checkpoint written. Continue with:")
-            print("  rlrun dqn --resume \(displayPath(run.folder.url))")
+            print("  rlrun \(agent) --resume \(displayPath(run.folder.url))")
             throw ExitCode(StopRequest.exitStatus(for: signal))
         case .completed(let evaluation):
             if let evaluation {
@@ -129,9 +142,9 @@ struct DQNCommand: ParsableCommand {
     }
 }
 
-extension DQNCommand {
+extension OffPolicyTrainingOptions {
     /// Opens the training window, sized from a frame of a fresh copy of the run's environment.
-    func openLiveView(for run: DQNRun) throws -> LiveView {
+    func openLiveView<Agent: OffPolicyAgent>(for run: OffPolicyRun<Agent>, agent: String) throws -> LiveView {
         if let problem = ViewerWindow.displayProblem() { throw problem }
         func firstFrame<E: Environment>(_ environment: E) -> Frame? {
             var environment = environment
@@ -142,7 +155,7 @@ extension DQNCommand {
         guard let frame = firstFrame(environment) else {
             throw fail("environment '\(run.configuration.environment)' does not draw frames; train without --render")
         }
-        return try LiveView(title: "rlrun dqn: training on \(run.configuration.environment)",
+        return try LiveView(title: "rlrun \(agent): training on \(run.configuration.environment)",
                             frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: renderFps)
     }
 }

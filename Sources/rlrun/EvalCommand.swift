@@ -16,7 +16,7 @@ struct EvalCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A run folder written by `rlrun dqn`, `rlrun ppo` or `rlrun ppo-lstm`.", valueName: "run-dir"))
+    @Argument(help: ArgumentHelp("A run folder written by `rlrun dqn`, `rlrun drqn`, `rlrun ppo` or `rlrun ppo-lstm`.", valueName: "run-dir"))
     var runFolder: String
 
     @Option(help: "Number of greedy episodes.")

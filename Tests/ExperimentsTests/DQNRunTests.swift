@@ -1,4 +1,5 @@
 import XCTest
+import Agents
 import Environments
 import Neural
 @testable import Experiments
@@ -170,6 +171,17 @@ final class SlowLearningTests: XCTestCase {
             let evaluation = try train("cartpole", seed: seed)
             XCTAssertGreaterThanOrEqual(evaluation.meanReturn, 475, "seed \(seed)")
         }
+    }
+
+    /// The memory corridor side by side: DRQN remembers the cue, DQN cannot beat chance.
+    func testMemoryCorridorNeedsTheRecurrentAgent() throws {
+        var recurrent = try Preset<DRQNConfig>.bundled(agent: "drqn", environment: "gridworld-memory")
+        try recurrent.apply(settings: ["seed=1"])
+        let drqnRun = try DRQNRun(preset: recurrent, folder: RunFolder.create(at: makeTemporaryFolder()))
+        guard case .completed(let drqnEvaluation?) = try drqnRun.train() else { throw XCTSkip("drqn run did not complete") }
+        XCTAssertGreaterThanOrEqual(drqnEvaluation.successRate ?? 0, 0.95)
+        let dqnEvaluation = try train("gridworld-memory", seed: 1)
+        XCTAssertEqual(dqnEvaluation.successRate ?? 1, 0.5, accuracy: 0.1)
     }
 
     func testGridWorldPresetSolvesTheRoom() throws {

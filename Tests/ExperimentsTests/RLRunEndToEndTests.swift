@@ -69,7 +69,7 @@ final class RLRunEndToEndTests: XCTestCase {
     func testHelpNamesEverySubcommandAndVersionIsTheProjects() throws {
         let help = try rlrun("--help")
         XCTAssertEqual(help.status, 0)
-        for subcommand in ["random", "astar", "list", "check-env", "replay", "bench", "ppo", "ppo-lstm"] {
+        for subcommand in ["dqn", "drqn", "ppo", "ppo-lstm", "eval", "random", "astar", "list", "check-env", "replay", "bench"] {
             XCTAssertTrue(help.standardOutput.contains("  \(subcommand) "), subcommand)
         }
         let version = try rlrun("--version")
@@ -191,6 +191,29 @@ final class RLRunEndToEndTests: XCTestCase {
     }
 
     // MARK: - check-env
+
+    // MARK: - drqn and eval
+
+    /// A short DRQN run on the memory corridor trains, evaluates, and `rlrun eval`
+    /// evaluates its newest checkpoint again.
+    func testDRQNRunTrainsEvaluatesAndEvalReadsIt() throws {
+        guard EnvironmentRegistry.standard.names.contains("gridworld-memory") else { throw XCTSkip("gridworld-memory is not registered") }
+        let folder = try makeTemporaryFolder()
+        let run = try rlrun("drqn", "gridworld-memory", "--steps", "300", "--seed", "2", "--out", "run",
+                            "--set", "learning_starts=100", "--set", "batch_size=2", "--set", "burn_in=2", "--set", "eval_episodes=2",
+                            in: folder)
+        XCTAssertEqual(run.status, 0, run.standardError)
+        XCTAssertTrue(run.standardOutput.hasPrefix("drqn on gridworld-memory, seed 2, 300 steps"), run.standardOutput)
+        XCTAssertTrue(run.standardOutput.contains("evaluation: 2 greedy episodes"), run.standardOutput)
+        for file in ["config.json", "episodes.jsonl", "progress.csv", "eval.json", "checkpoints/step-000000300/replay.bin"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run/" + file).path), file)
+        }
+        let evaluation = try rlrun("eval", folder.appendingPathComponent("run").path, "--episodes", "2")
+        XCTAssertEqual(evaluation.status, 0, evaluation.standardError)
+        XCTAssertTrue(evaluation.standardOutput.contains("evaluation: 2 greedy episodes"), evaluation.standardOutput)
+        let resumeOther = try rlrun("dqn", "--resume", folder.appendingPathComponent("run").path)
+        assertUserError(resumeOther, mentions: ["drqn run, not a dqn run"])
+    }
 
     func testCheckEnvPassesOnTheGridWorld() throws {
         try requireGridWorld()

@@ -25,7 +25,7 @@ public struct TrainingProgress: Sendable {
     public var isLogRow = false
 }
 
-/// One environment step of a training run, as ``DQNRun/onStep`` sees it.
+/// One environment step of a training run, as ``OffPolicyRun/onStep`` sees it.
 public struct TrainingStep: Sendable, Equatable {
     /// Environment steps taken by the run so far, this one included.
     public var step: Int
@@ -45,7 +45,7 @@ public struct TrainingStep: Sendable, Equatable {
     public var truncated: Bool
 }
 
-/// How a call to ``DQNRun/train()`` ended.
+/// How a call to ``OffPolicyRun/train()`` ended.
 public enum TrainingOutcome: Sendable {
     /// Every step was taken; the evaluation after training, if any was asked for.
     case completed(EvaluationResult?)
@@ -55,7 +55,7 @@ public enum TrainingOutcome: Sendable {
 
 /// A failure of a training run that is not a programming error.
 public enum TrainingError: Error, CustomStringConvertible {
-    /// The environment's spaces do not suit a DQN agent.
+    /// The environment's spaces do not suit a Q-learning agent.
     case unsupportedSpaces(environment: String, observation: String, action: String)
     /// The loss became NaN or infinite; the last good checkpoint is kept.
     case diverged(DQNError, lastCheckpointStep: Int?)
@@ -71,7 +71,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unsupportedSpaces(let environment, let observation, let action):
-            return "dqn needs a Box observation space and Discrete actions; '\(environment)' has \(observation) and \(action)"
+            return "dqn and drqn need a Box observation space and Discrete actions; '\(environment)' has \(observation) and \(action)"
         case .diverged(let error, let step):
             let kept = step.map { "the last good checkpoint (step \($0)) is kept" } ?? "no checkpoint was written before it"
             return "training stopped: \(error); \(kept)"
@@ -88,8 +88,9 @@ public enum TrainingError: Error, CustomStringConvertible {
     }
 }
 
-/// A DQN training run in a run folder: the loop between environment and agent,
-/// with episode log, progress.csv, checkpoints, exact resume and a final evaluation.
+/// An off-policy training run (DQN, DRQN) in a run folder: the loop between
+/// environment and agent, with episode log, progress.csv, checkpoints, exact
+/// resume and a final evaluation. ``DQNRun`` and ``DRQNRun`` name its two uses.
 ///
 /// The run folder holds `config.json`, `episodes.jsonl` (every training episode),
 /// `progress.csv` (one row per `log_interval` steps), `checkpoints/` (every
@@ -98,12 +99,16 @@ public enum TrainingError: Error, CustomStringConvertible {
 ///
 /// Determinism: with the same configuration and one BLAS thread, a run writes
 /// the same `episodes.jsonl`, and a run stopped at any step and resumed writes
-/// the same lines as one never stopped.
-public final class DQNRun {
+/// the same lines as one never stopped (a checkpoint holds the networks, the
+/// optimiser, the replay and the agent's state, a recurrent acting state included).
+///
+/// Evaluation plays greedy episodes, calling ``OffPolicyAgent/beginEpisode()``
+/// before each, so a recurrent agent carries its state across each episode.
+public final class OffPolicyRun<Agent: OffPolicyAgent> {
     /// The run folder.
     public let folder: RunFolder
     /// The resolved configuration (config.json).
-    public let configuration: DQNRunConfiguration
+    public let configuration: OffPolicyRunConfiguration<Agent.Config>
     /// Set by signals to stop after the current step.
     public let stopRequest: StopRequest
     /// Called at every progress row and a few times a second in between.
@@ -117,19 +122,20 @@ public final class DQNRun {
     public var stopAfterSteps: Int?
 
     private let registry: EnvironmentRegistry
-    private let resumeState: (state: DQNTrainingState, checkpoint: URL)?
+    private let resumeState: (state: OffPolicyTrainingState<Agent.State>, checkpoint: URL)?
     private let store: CheckpointStore
 
     /// The file names inside a run folder.
-    public static let progressFile = "progress.csv"
-    public static let evaluationFile = "eval.json"
-    public static let evaluationEpisodesFile = "eval_episodes.jsonl"
-    static let episodeStepCap = 1_000_000
+    public static var progressFile: String { "progress.csv" }
+    public static var evaluationFile: String { "eval.json" }
+    public static var evaluationEpisodesFile: String { "eval_episodes.jsonl" }
+    static var episodeStepCap: Int { 1_000_000 }
 
     /// Starts a new run of `preset` in `folder`, writing its config.json.
-    public init(preset: Preset<DQNConfig>, folder: RunFolder, registry: EnvironmentRegistry = .standard,
+    public init(preset: Preset<Agent.Config>, folder: RunFolder, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
-        let configuration = try DQNRunConfiguration(preset: preset, registry: registry, startedAt: RunFolder.utcTimestamp(startedAt))
+        let configuration = try OffPolicyRunConfiguration(agent: Agent.algorithmName, preset: preset, registry: registry,
+                                                          startedAt: RunFolder.utcTimestamp(startedAt))
         try folder.writeConfiguration(configuration)
         self.folder = folder
         self.configuration = configuration
@@ -150,16 +156,19 @@ public final class DQNRun {
         do { data = try Data(contentsOf: folder.configurationURL) } catch {
             throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
         }
-        var configuration = try JSONDecoder().decode(DQNRunConfiguration.self, from: data)
-        if let totalSteps, totalSteps != configuration.dqn.totalSteps {
-            configuration.dqn.totalSteps = totalSteps
+        var configuration = try JSONDecoder().decode(OffPolicyRunConfiguration<Agent.Config>.self, from: data)
+        guard configuration.agent == Agent.algorithmName else {
+            throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(configuration.agent) run, not a \(Agent.algorithmName) run")
+        }
+        if let totalSteps, totalSteps != configuration.agentConfig.totalSteps {
+            configuration.agentConfig.totalSteps = totalSteps
             try folder.writeConfiguration(configuration)
         }
         let store = CheckpointStore(runFolder: url)
         guard let latest = store.latest() else {
             throw TrainingError.nothingToResume(path: url.path, reason: "no complete checkpoint in \(store.directory.path)")
         }
-        let state = try JSONDecoder().decode(DQNTrainingState.self, from: Data(contentsOf: latest.url.appendingPathComponent("state.json")))
+        let state = try JSONDecoder().decode(OffPolicyTrainingState<Agent.State>.self, from: Data(contentsOf: latest.url.appendingPathComponent("state.json")))
         self.folder = folder
         self.configuration = configuration
         self.registry = registry
@@ -184,12 +193,12 @@ public final class DQNRun {
     }
 
     /// Makes an agent with the run's networks and seed (weights as initialised).
-    func makeAgent<E: Environment>(for environment: E) throws -> (agent: DQNAgent, actionOffset: Int) {
+    func makeAgent<E: Environment>(for environment: E) throws -> (agent: Agent, actionOffset: Int) {
         guard let box = environment.observationSpace as? Box, let discrete = environment.actionSpace as? Discrete else {
             throw TrainingError.unsupportedSpaces(environment: configuration.environment,
                                                   observation: "\(environment.observationSpace)", action: "\(environment.actionSpace)")
         }
-        let agent = try DQNAgent(observationSpace: box, actionCount: discrete.n, config: configuration.dqn, seed: configuration.agentSeed)
+        let agent = try Agent(observationSpace: box, actionCount: discrete.n, config: configuration.agentConfig, seed: configuration.agentSeed)
         return (agent, discrete.start)
     }
 
@@ -204,23 +213,23 @@ public final class DQNRun {
 
     private func train<E: Environment>(_ environment: inout E) throws -> TrainingOutcome where E.Observation == [Float], E.Action == Int {
         let settings = configuration.run
-        let totalSteps = configuration.dqn.totalSteps
+        let totalSteps = configuration.agentConfig.totalSteps
         let (agent, actionOffset) = try makeAgent(for: environment)
-        var state = DQNTrainingState(step: 0, episodesFinished: 0, episodeSeed: 0, episodeActions: [], episodeRewards: [],
+        var state = OffPolicyTrainingState(step: 0, episodesFinished: 0, episodeSeed: 0, episodeActions: [], episodeRewards: [],
                                      progressRows: 0, recentReturns: [], recentLoss: nil, wallSeconds: 0, agent: agent.state)
         let log: EpisodeLogWriter
         let progressLog: ProgressLog
         if let resume = resumeState {
             state = resume.state
             try agent.restoreTensors(from: resume.checkpoint.appendingPathComponent("model.ckpt"))
-            try agent.replayBuffer.restore(from: [UInt8](Data(contentsOf: resume.checkpoint.appendingPathComponent("replay.bin"))))
+            try agent.restoreReplay(from: [UInt8](Data(contentsOf: resume.checkpoint.appendingPathComponent("replay.bin"))))
             agent.restore(state.agent)
             log = try EpisodeLogWriter(resuming: folder.episodesURL, keepingEpisodes: state.episodesFinished)
             progressLog = try ProgressLog(url: folder.url.appendingPathComponent(Self.progressFile), keepingRows: state.progressRows)
         } else {
             state.episodeSeed = SeedDerivation.episodeSeed(runSeed: settings.seed, index: 0)
             log = try EpisodeLogWriter(url: folder.episodesURL, header: EpisodeLogHeader(
-                environment: configuration.environment, options: configuration.options, agent: "dqn", seed: settings.seed))
+                environment: configuration.environment, options: configuration.options, agent: Agent.algorithmName, seed: settings.seed))
             progressLog = try ProgressLog(url: folder.url.appendingPathComponent(Self.progressFile))
         }
 
@@ -254,7 +263,7 @@ public final class DQNRun {
             snapshot.progressRows = progressLog.rowCount
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try store.write(step: state.step, model: agent.checkpoint(), replay: agent.replayBuffer.serialized(),
+            try store.write(step: state.step, model: agent.checkpoint(), replay: agent.serializedReplay(),
                             state: encoder.encode(snapshot), keep: settings.keepCheckpoints)
             lastCheckpointStep = state.step
         }
@@ -334,13 +343,14 @@ public final class DQNRun {
 
     // MARK: - Evaluation
 
-    private func evaluate(agent: DQNAgent, actionOffset: Int, episodes: Int, seed: UInt64, logURL: URL) throws -> EvaluationResult {
+    private func evaluate(agent: Agent, actionOffset: Int, episodes: Int, seed: UInt64, logURL: URL) throws -> EvaluationResult {
         var environment = try makeEnvironment()
         try? FileManager.default.removeItem(at: logURL)
         let log = try EpisodeLogWriter(url: logURL, header: EpisodeLogHeader(
-            environment: configuration.environment, options: configuration.options, agent: "dqn-greedy", seed: seed))
-        return try Evaluation.run(&environment, episodes: episodes, seed: seed, episodeStepCap: Self.episodeStepCap, log: log) {
-            agent.greedyAction($0) + actionOffset
+            environment: configuration.environment, options: configuration.options, agent: Agent.algorithmName + "-greedy", seed: seed))
+        return try Evaluation.run(&environment, episodes: episodes, seed: seed, episodeStepCap: Self.episodeStepCap, log: log,
+                                  onEpisodeStart: { agent.beginEpisode() }) {
+            agent.act($0, explore: false) + actionOffset
         }
     }
 
@@ -348,7 +358,7 @@ public final class DQNRun {
     /// episodes to `evaluations/eval-seed<S>-<timestamp>.jsonl` with a `.json` summary beside it.
     public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
                                 date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
-        let run = try DQNRun(resuming: url, registry: registry)
+        let run = try OffPolicyRun(resuming: url, registry: registry)
         guard let checkpoint = run.resumeState?.checkpoint else {
             throw TrainingError.nothingToResume(path: url.path, reason: "no complete checkpoint")
         }
@@ -365,3 +375,8 @@ public final class DQNRun {
         return (result, logURL)
     }
 }
+
+/// A DQN training run.
+public typealias DQNRun = OffPolicyRun<DQNAgent>
+/// A DRQN training run.
+public typealias DRQNRun = OffPolicyRun<DRQNAgent>

@@ -1,0 +1,69 @@
+import Environments
+import Neural
+
+/// A value-based agent trained off-policy from a replay, with an online and a
+/// target network: what the Experiments module's training runner drives.
+/// ``DQNAgent`` and ``DRQNAgent`` conform.
+///
+/// The runner calls ``act(_:explore:)`` before every environment step and
+/// ``observe(_:)`` after it; ``beginEpisode()`` before each evaluation episode
+/// (during training the agent sees episode ends in the transitions it observes).
+/// Networks, optimiser, replay and ``state`` together fix the agent's future
+/// exactly, which is what a checkpoint stores.
+public protocol OffPolicyAgent: AnyObject {
+    /// The hyperparameters.
+    associatedtype Config: AgentConfiguration
+    /// Counters, generator and any acting state, for checkpoints.
+    associatedtype State: Codable, Sendable, Equatable
+
+    /// The name of the algorithm, as `rlrun` and run folders spell it (`dqn`, `drqn`).
+    static var algorithmName: String { get }
+
+    /// Builds the networks from `seed` and allocates the replay.
+    init(observationSpace: Box, actionCount: Int, config: Config, seed: UInt64) throws
+
+    /// The exploration rate at the current step.
+    var epsilon: Double { get }
+    /// The online network's parameters, in a stable order.
+    var onlineParameters: [Parameter] { get }
+    /// The target network's parameters, in the order of ``onlineParameters``.
+    var targetParameters: [Parameter] { get }
+    /// The optimiser of the online network.
+    var optimizer: any Optimizer { get }
+
+    /// Forgets what belongs to the previous episode (a recurrent state); the next
+    /// observation is an episode's first.
+    func beginEpisode()
+    /// Chooses an action, ε-greedy when `explore` is true, greedy when false.
+    func act(_ observation: [Float], explore: Bool) -> Int
+    /// Stores a transition and trains when due; returns the mean loss of the
+    /// gradient steps taken, or `nil` when none was due.
+    func observe(_ transition: Transition<[Float], Int>) throws -> Float?
+
+    /// The agent's state besides tensors and replay.
+    var state: State { get }
+    /// Restores what ``state`` returned.
+    func restore(_ state: State)
+    /// The replay as bytes.
+    func serializedReplay() -> [UInt8]
+    /// Restores the replay from ``serializedReplay()``'s bytes.
+    func restoreReplay(from bytes: [UInt8]) throws
+}
+
+extension DQNAgent: OffPolicyAgent {
+    public static var algorithmName: String { "dqn" }
+    public var onlineParameters: [Parameter] { online.parameters }
+    public var targetParameters: [Parameter] { target.parameters }
+    /// Nothing to forget: a DQN agent has no memory across steps.
+    public func beginEpisode() {}
+    public func serializedReplay() -> [UInt8] { replayBuffer.serialized() }
+    public func restoreReplay(from bytes: [UInt8]) throws { try replayBuffer.restore(from: bytes) }
+}
+
+extension DRQNAgent: OffPolicyAgent {
+    public static var algorithmName: String { "drqn" }
+    public var onlineParameters: [Parameter] { online.parameters }
+    public var targetParameters: [Parameter] { target.parameters }
+    public func serializedReplay() -> [UInt8] { replayBuffer.serialized() }
+    public func restoreReplay(from bytes: [UInt8]) throws { try replayBuffer.restore(from: bytes) }
+}
