@@ -39,7 +39,7 @@ struct DQNCommand: ParsableCommand {
 }
 
 /// The options `rlrun dqn` and `rlrun drqn` share.
-struct OffPolicyTrainingOptions: ParsableArguments {
+struct OffPolicyTrainingOptions: ParsableArguments, TrainingArguments {
     @Argument(help: ArgumentHelp("The environment (a preset must exist for it unless --preset is given).", valueName: "env"))
     var environment: String?
 
@@ -71,13 +71,7 @@ struct OffPolicyTrainingOptions: ParsableArguments {
     @OptionGroup var blas: BLASOptions
 
     func validate(agent: String) throws {
-        if resume == nil && environment == nil && preset == nil {
-            throw ValidationError("Name an environment (for example `rlrun \(agent) gridworld`), or pass --preset FILE or --resume RUN_DIR.")
-        }
-        if resume != nil && (environment != nil || preset != nil || seed != nil || out != nil || !settings.isEmpty) {
-            throw ValidationError("--resume continues a run with its own configuration; only --steps and --threads may be given with it.")
-        }
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps).") }
+        try validateTraining(agent: agent, example: "gridworld")
         if !(renderFps > 0 && renderFps <= 240) { throw ValidationError("--render-fps must be in (0, 240], got \(renderFps).") }
     }
 
@@ -90,16 +84,8 @@ struct OffPolicyTrainingOptions: ParsableArguments {
             if let resume {
                 return try OffPolicyRun(resuming: URL(fileURLWithPath: resume), totalSteps: steps, stopRequest: stopRequest)
             }
-            var preset = try preset.map { try Preset<Agent.Config>.load(from: URL(fileURLWithPath: $0), agent: agent) }
-                ?? Preset<Agent.Config>.bundled(agent: agent, environment: environment!)
-            if let environment { preset.environment = environment }
-            var overrides = settings
-            if let steps { overrides.append("total_steps=\(steps)") }
-            if let seed { overrides.append("seed=\(seed)") }
-            try preset.apply(settings: overrides)
-            _ = try EnvironmentRegistry.standard.spec(named: preset.environment)
-            let folder = try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
-                ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: agent, environment: preset.environment)
+            let preset: Preset<Agent.Config> = try resolvePreset(agent: agent)
+            let folder = try makeRunFolder(agent: agent, environment: preset.environment)
             return try OffPolicyRun(preset: preset, folder: folder, stopRequest: stopRequest)
         }
         stopRequest.installSignalHandlers()
@@ -128,17 +114,7 @@ struct OffPolicyTrainingOptions: ParsableArguments {
                   + " CPU seconds")
         }
         display.finish()
-        switch outcome {
-        case .stopped(let signal, let step):
-            print("stopped by signal \(signal) at step \(step); checkpoint written. Continue with:")
-            print("  rlrun \(agent) --resume \(displayPath(run.folder.url))")
-            throw ExitCode(StopRequest.exitStatus(for: signal))
-        case .completed(let evaluation):
-            if let evaluation {
-                print("evaluation: \(evaluation.summary)")
-            }
-            print("  run folder    \(displayPath(run.folder.url))")
-        }
+        try reportTrainingOutcome(outcome, agent: agent, folder: run.folder)
     }
 }
 

@@ -42,7 +42,7 @@ struct PPOCommand: ParsableCommand {
 }
 
 /// The options `rlrun ppo` and `rlrun ppo-lstm` share with `rlrun dqn`.
-struct PPOTrainingOptions: ParsableArguments {
+struct PPOTrainingOptions: ParsableArguments, TrainingArguments {
     @Argument(help: ArgumentHelp("The environment (a preset must exist for it unless --preset is given).", valueName: "env"))
     var environment: String?
 
@@ -66,13 +66,7 @@ struct PPOTrainingOptions: ParsableArguments {
     var resume: String?
 
     func validate(agent: String) throws {
-        if resume == nil && environment == nil && preset == nil {
-            throw ValidationError("Name an environment (for example `rlrun \(agent) cartpole-novel`), or pass --preset FILE or --resume RUN_DIR.")
-        }
-        if resume != nil && (environment != nil || preset != nil || seed != nil || out != nil || !settings.isEmpty) {
-            throw ValidationError("--resume continues a run with its own configuration; only --steps and --threads may be given with it.")
-        }
-        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps).") }
+        try validateTraining(agent: agent, example: "cartpole-novel")
     }
 }
 
@@ -100,16 +94,8 @@ enum PPOTraining {
             if let resume = options.resume {
                 return try PPORun(resuming: URL(fileURLWithPath: resume), totalSteps: options.steps, stopRequest: stopRequest)
             }
-            var preset = try options.preset.map { try PPOPreset.load(from: URL(fileURLWithPath: $0), agent: agent) }
-                ?? PPOPreset.bundled(agent: agent, environment: options.environment!)
-            if let environment = options.environment { preset.environment = environment }
-            var overrides = options.settings
-            if let steps = options.steps { overrides.append("total_steps=\(steps)") }
-            if let seed = options.seed { overrides.append("seed=\(seed)") }
-            try preset.apply(settings: overrides)
-            _ = try EnvironmentRegistry.standard.spec(named: preset.environment)
-            let folder = try options.out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
-                ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: agent, environment: preset.environment)
+            let preset: PPOPreset = try options.resolvePreset(agent: agent)
+            let folder = try options.makeRunFolder(agent: agent, environment: preset.environment)
             return try PPORun(preset: preset, agent: agent, folder: folder, stopRequest: stopRequest)
         }
         stopRequest.installSignalHandlers()
@@ -121,16 +107,6 @@ enum PPOTraining {
         run.onProgress = { display.show($0) }
         let outcome = try reportingUserErrors { try run.train() }
         display.finish()
-        switch outcome {
-        case .stopped(let signal, let step):
-            print("stopped by signal \(signal) at step \(step); checkpoint written. Continue with:")
-            print("  rlrun \(agent) --resume \(displayPath(run.folder.url))")
-            throw ExitCode(StopRequest.exitStatus(for: signal))
-        case .completed(let evaluation):
-            if let evaluation {
-                print("evaluation: \(evaluation.summary)")
-            }
-            print("  run folder    \(displayPath(run.folder.url))")
-        }
+        try reportTrainingOutcome(outcome, agent: agent, folder: run.folder)
     }
 }

@@ -1,0 +1,65 @@
+import Agents
+import ArgumentParser
+import Environments
+import Experiments
+import Foundation
+
+/// The arguments every training command takes (`dqn`, `drqn`, `ppo`, `ppo-lstm`), and
+/// what they have in common to do with them.
+protocol TrainingArguments {
+    var environment: String? { get }
+    var preset: String? { get }
+    var steps: Int? { get }
+    var seed: UInt64? { get }
+    var out: String? { get }
+    var settings: [String] { get }
+    var resume: String? { get }
+}
+
+extension TrainingArguments {
+    /// Checks the combinations: something to train, and nothing but `--steps` beside `--resume`.
+    func validateTraining(agent: String, example: String) throws {
+        if resume == nil && environment == nil && preset == nil {
+            throw ValidationError("Name an environment (for example `rlrun \(agent) \(example)`), or pass --preset FILE or --resume RUN_DIR.")
+        }
+        if resume != nil && (environment != nil || preset != nil || seed != nil || out != nil || !settings.isEmpty) {
+            throw ValidationError("--resume continues a run with its own configuration; only --steps and --threads may be given with it.")
+        }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps).") }
+    }
+
+    /// The preset (bundled for the environment, or `--preset FILE`) with `--steps`,
+    /// `--seed` and `--set` applied, naming a registered environment.
+    func resolvePreset<Config: AgentConfiguration>(agent: String) throws -> Preset<Config> {
+        var preset = try preset.map { try Preset<Config>.load(from: URL(fileURLWithPath: $0), agent: agent) }
+            ?? Preset<Config>.bundled(agent: agent, environment: environment!)
+        if let environment { preset.environment = environment }
+        var overrides = settings
+        if let steps { overrides.append("total_steps=\(steps)") }
+        if let seed { overrides.append("seed=\(seed)") }
+        try preset.apply(settings: overrides)
+        _ = try EnvironmentRegistry.standard.spec(named: preset.environment)
+        return preset
+    }
+
+    /// `--out DIR`, or a new `runs/<agent>-<env>-<timestamp>/`.
+    func makeRunFolder(agent: String, environment: String) throws -> RunFolder {
+        try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
+            ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: agent, environment: environment)
+    }
+}
+
+/// Prints how training ended; a stop by signal exits with 128 + the signal number.
+func reportTrainingOutcome(_ outcome: TrainingOutcome, agent: String, folder: RunFolder) throws {
+    switch outcome {
+    case .stopped(let signal, let step):
+        print("stopped by signal \(signal) at step \(step); checkpoint written. Continue with:")
+        print("  rlrun \(agent) --resume \(displayPath(folder.url))")
+        throw ExitCode(StopRequest.exitStatus(for: signal))
+    case .completed(let evaluation):
+        if let evaluation {
+            print("evaluation: \(evaluation.summary)")
+        }
+        print("  run folder    \(displayPath(folder.url))")
+    }
+}
