@@ -244,22 +244,18 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         }
 
         var episodeReturn = EpisodeRecord.sum(state.episodeRewards)
-        let clockStart = monotonicSeconds()
-        var intervalStart = (time: clockStart, step: state.step)
-        var lastReport = clockStart
+        var clock = TrainingClock(secondsBefore: state.wallSeconds, step: state.step)
         var lastCheckpointStep = store.latest()?.step
-        func wallSeconds() -> Double { state.wallSeconds + monotonicSeconds() - clockStart }
         func currentProgress() -> TrainingProgress {
-            let now = monotonicSeconds()
-            let rate = Double(state.step - intervalStart.step) / max(now - intervalStart.time, 1e-9)
+            let rate = clock.stepsPerSecond(at: state.step)
             return TrainingProgress(step: state.step, totalSteps: totalSteps, episodes: state.episodesFinished,
                                     meanReturn: state.recentReturns.isEmpty ? nil : state.recentReturns.reduce(0, +) / Double(state.recentReturns.count),
-                                    epsilon: agent.epsilon, loss: state.recentLoss, stepsPerSecond: rate, wallSeconds: wallSeconds())
+                                    epsilon: agent.epsilon, loss: state.recentLoss, stepsPerSecond: rate, wallSeconds: clock.wallSeconds)
         }
         func writeCheckpoint() throws {
             var snapshot = state
             snapshot.agent = agent.state
-            snapshot.wallSeconds = wallSeconds()
+            snapshot.wallSeconds = clock.wallSeconds
             snapshot.progressRows = progressLog.rowCount
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -323,11 +319,9 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                                                    loss: progress.loss, epsilon: progress.epsilon,
                                                    stepsPerSecond: progress.stepsPerSecond, wallSeconds: progress.wallSeconds))
                 onProgress?(progress)
-                intervalStart = (monotonicSeconds(), state.step)
-                lastReport = intervalStart.time
-            } else if state.step & 127 == 0, let onProgress, monotonicSeconds() - lastReport > 0.2 {
+                clock.startInterval(at: state.step)
+            } else if state.step & 127 == 0, let onProgress, clock.takeLiveUpdate() {
                 onProgress(currentProgress())
-                lastReport = monotonicSeconds()
             }
             if state.step % settings.checkpointInterval == 0 || state.step == totalSteps {
                 try writeCheckpoint()

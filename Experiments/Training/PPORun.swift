@@ -180,23 +180,19 @@ public final class PPORun {
             agent.setObservations(observations, episodeStarts: [Bool](repeating: true, count: copies))
         }
 
-        let clockStart = monotonicSeconds()
-        var intervalStart = (time: clockStart, step: state.step)
-        var lastReport = clockStart
+        var clock = TrainingClock(secondsBefore: state.wallSeconds, step: state.step)
         var lastCheckpointStep = store.latest()?.step
-        func wallSeconds() -> Double { state.wallSeconds + monotonicSeconds() - clockStart }
         func currentProgress() -> TrainingProgress {
-            let now = monotonicSeconds()
-            let rate = Double(state.step - intervalStart.step) / max(now - intervalStart.time, 1e-9)
+            let rate = clock.stepsPerSecond(at: state.step)
             return TrainingProgress(step: state.step, totalSteps: totalSteps, episodes: state.episodesFinished,
                                     meanReturn: state.recentReturns.isEmpty ? nil : state.recentReturns.reduce(0, +) / Double(state.recentReturns.count),
                                     epsilon: 0, loss: agent.lastStatistics.map { Double($0.loss) }, stepsPerSecond: rate,
-                                    wallSeconds: wallSeconds())
+                                    wallSeconds: clock.wallSeconds)
         }
         func writeCheckpoint() throws {
             var snapshot = state
             snapshot.agent = agent.state
-            snapshot.wallSeconds = wallSeconds()
+            snapshot.wallSeconds = clock.wallSeconds
             snapshot.progressRows = progressLog.rowCount
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -263,16 +259,14 @@ public final class PPORun {
                     progress.isLogRow = true
                     try progressLog.append(line: progressLine(progress, agent.lastStatistics))
                     onProgress?(progress)
-                    intervalStart = (monotonicSeconds(), state.step)
-                    lastReport = intervalStart.time
+                    clock.startInterval(at: state.step)
                 }
                 let crossedInterval = state.step / settings.checkpointInterval > (lastCheckpointStep ?? 0) / settings.checkpointInterval
                 if crossedInterval || state.step >= totalSteps {
                     try writeCheckpoint()
                 }
-            } else if stepBefore / 128 != state.step / 128, let onProgress, monotonicSeconds() - lastReport > 0.2 {
+            } else if stepBefore / 128 != state.step / 128, let onProgress, clock.takeLiveUpdate() {
                 onProgress(currentProgress())
-                lastReport = monotonicSeconds()
             }
         }
 
