@@ -47,6 +47,22 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
 
 /// Plays greedy episodes on seeds kept apart from training's and summarises them.
 enum Evaluation {
+    /// Runs a stand-alone evaluation (`rlrun eval`) of the run in `runFolder`:
+    /// `evaluate` writes its episodes to the log URL it is given,
+    /// `evaluations/eval-seed<S>-<timestamp>.jsonl`, and the result goes to the
+    /// `.json` beside it.
+    static func writeStandalone(
+        runFolder: URL, seed: UInt64, date: Date, evaluate: (URL) throws -> EvaluationResult
+    ) throws -> (result: EvaluationResult, log: URL) {
+        let directory = runFolder.appendingPathComponent("evaluations")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let stem = "eval-seed\(seed)-\(RunFolder.utcTimestamp(date))"
+        let logURL = directory.appendingPathComponent(stem + ".jsonl")
+        let result = try evaluate(logURL)
+        try result.write(to: directory.appendingPathComponent(stem + ".json"))
+        return (result, logURL)
+    }
+
     /// Plays `episodes` episodes, choosing actions with `act`; episode `i` is reset
     /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`, and
     /// `onEpisodeStart` is called before its first action (a recurrent agent resets

@@ -360,13 +360,9 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         let (agent, offset) = try run.makeAgent(for: environment)
         try agent.restoreTensors(from: checkpoint.appendingPathComponent("model.ckpt"))
         let evaluationSeed = seed ?? run.configuration.run.evaluationSeed
-        let directory = url.appendingPathComponent("evaluations")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let stem = "eval-seed\(evaluationSeed)-\(RunFolder.utcTimestamp(date))"
-        let logURL = directory.appendingPathComponent(stem + ".jsonl")
-        let result = try run.evaluate(agent: agent, actionOffset: offset, episodes: episodes, seed: evaluationSeed, logURL: logURL)
-        try result.write(to: directory.appendingPathComponent(stem + ".json"))
-        return (result, logURL)
+        return try Evaluation.writeStandalone(runFolder: url, seed: evaluationSeed, date: date) { logURL in
+            try run.evaluate(agent: agent, actionOffset: offset, episodes: episodes, seed: evaluationSeed, logURL: logURL)
+        }
     }
 }
 
