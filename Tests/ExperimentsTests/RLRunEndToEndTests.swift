@@ -7,45 +7,10 @@ import XCTest
 /// `swift test` builds the executable next to the test bundle; set `RLRUN_PATH`
 /// to test another build.
 final class RLRunEndToEndTests: XCTestCase {
-    /// What one run of the tool produced.
-    struct Outcome {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-        var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
-    }
-
-    private static func locateExecutable() -> URL? {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["RLRUN_PATH"] { candidates.append(URL(fileURLWithPath: path)) }
-        if let bundleFolder = Bundle.main.executableURL?.deletingLastPathComponent() {
-            candidates.append(bundleFolder.appendingPathComponent("rlrun"))
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/rlrun"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    typealias Outcome = RLRunOutcome
 
     private func rlrun(_ arguments: String..., in folder: URL? = nil) throws -> Outcome {
-        guard let executable = Self.locateExecutable() else {
-            throw XCTSkip("rlrun was not built next to the tests; run `swift build` first or set RLRUN_PATH")
-        }
-        let outputFolder = try makeTemporaryFolder()
-        let outputURL = outputFolder.appendingPathComponent("stdout"), errorURL = outputFolder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = try folder ?? makeTemporaryFolder()
-        // Files, not pipes: a chatty command cannot fill a pipe and stall.
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
-                       standardError: try String(contentsOf: errorURL, encoding: .utf8))
+        try runRLRun(arguments, in: folder ?? makeTemporaryFolder(), outputFolder: makeTemporaryFolder())
     }
 
     private func requireGridWorld() throws {

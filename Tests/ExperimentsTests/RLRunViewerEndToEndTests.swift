@@ -5,48 +5,11 @@ import XCTest
 /// `rlrun watch`, `record`, `plot` and `replay`'s pictures, run as a user runs
 /// them, with no display (so they must say so, or write files).
 final class RLRunViewerEndToEndTests: XCTestCase {
-    struct Outcome {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
-        var errorLines: [String] { standardError.split(separator: "\n").map(String.init) }
-    }
-
-    private static func locateExecutable() -> URL? {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["RLRUN_PATH"] { candidates.append(URL(fileURLWithPath: path)) }
-        if let bundleFolder = Bundle.main.executableURL?.deletingLastPathComponent() {
-            candidates.append(bundleFolder.appendingPathComponent("rlrun"))
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/rlrun"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    typealias Outcome = RLRunOutcome
 
     /// Runs rlrun in `folder` with no display in its environment.
     private func rlrun(_ arguments: String..., in folder: URL) throws -> Outcome {
-        guard let executable = Self.locateExecutable() else {
-            throw XCTSkip("rlrun was not built next to the tests; run `swift build` first or set RLRUN_PATH")
-        }
-        let outputURL = folder.appendingPathComponent(".stdout"), errorURL = folder.appendingPathComponent(".stderr")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["DISPLAY"] = nil
-        environment["WAYLAND_DISPLAY"] = nil
-        environment["SDL_VIDEODRIVER"] = nil
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: outputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        try process.run()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus,
-                       standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
-                       standardError: try String(contentsOf: errorURL, encoding: .utf8))
+        try runRLRun(arguments, in: folder, outputFolder: folder, removedVariables: ["DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"])
     }
 
     /// One short DQN run (5×5 grid world, 12-step episodes) shared by the tests; each test copies it.
