@@ -1,3 +1,5 @@
+import Environments
+
 /// How one path-planning episode went, from its reset and final info.
 public struct PathPlanningOutcome: Equatable, Sendable {
     /// The robot reached the goal.
@@ -12,6 +14,15 @@ public struct PathPlanningOutcome: Equatable, Sendable {
         self.success = success
         self.shortestPath = shortestPath
         self.pathLength = pathLength
+    }
+
+    /// The outcome a path-planning environment reports in an episode's final info
+    /// (`success`, `shortest_path`, `path_length`); `nil` when one is missing.
+    public init?(finalInfo info: Info) {
+        guard let success = info[RobotNavigation.InfoKey.success]?.boolValue,
+              let shortestPath = info[RobotNavigation.InfoKey.shortestPath]?.doubleValue,
+              let pathLength = info[RobotNavigation.InfoKey.pathLength]?.doubleValue else { return nil }
+        self.init(success: success, shortestPath: shortestPath, pathLength: pathLength)
     }
 
     /// Shortest over driven length for a successful episode (1 is optimal), `nil` for a failed one.
@@ -35,13 +46,24 @@ public struct AStarRunSummary: Equatable, Sendable {
     }
 
     /// The fraction of episodes that reached the goal (0 without episodes).
+    public var successRate: Double { outcomes.successRate }
+
+    /// The mean ``PathPlanningOutcome/pathEfficiency`` over successful episodes (0 when none succeeded).
+    public var meanPathEfficiency: Double { outcomes.meanPathEfficiency }
+
+    /// Success weighted by path length; see ``Swift/Array/successWeightedByPathLength``.
+    public var successWeightedByPathLength: Double { outcomes.successWeightedByPathLength }
+}
+
+extension [PathPlanningOutcome] {
+    /// The fraction of episodes that reached the goal (0 without episodes).
     public var successRate: Double {
-        outcomes.isEmpty ? 0 : Double(outcomes.filter(\.success).count) / Double(outcomes.count)
+        isEmpty ? 0 : Double(filter(\.success).count) / Double(count)
     }
 
     /// The mean ``PathPlanningOutcome/pathEfficiency`` over successful episodes (0 when none succeeded).
     public var meanPathEfficiency: Double {
-        let efficiencies = outcomes.compactMap(\.pathEfficiency)
+        let efficiencies = compactMap(\.pathEfficiency)
         return efficiencies.isEmpty ? 0 : efficiencies.reduce(0, +) / Double(efficiencies.count)
     }
 
@@ -49,12 +71,12 @@ public struct AStarRunSummary: Equatable, Sendable {
     /// Embodied Navigation Agents"): the mean over all episodes of
     /// `success · shortest / max(shortest, driven)`.
     public var successWeightedByPathLength: Double {
-        guard !outcomes.isEmpty else { return 0 }
-        let total = outcomes.reduce(0.0) { sum, outcome in
+        guard !isEmpty else { return 0 }
+        let total = reduce(0.0) { sum, outcome in
             guard outcome.success else { return sum }
-            let longest = max(outcome.shortestPath, outcome.pathLength)
+            let longest = Swift.max(outcome.shortestPath, outcome.pathLength)
             return sum + (longest > 0 ? outcome.shortestPath / longest : 1)
         }
-        return total / Double(outcomes.count)
+        return total / Double(count)
     }
 }

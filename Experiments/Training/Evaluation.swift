@@ -17,6 +17,14 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     /// Mean shortest path length (from the environments' `shortest_path` reset
     /// info), to compare with ``meanLength``; `nil` when not reported.
     public var meanShortestPath: Double?
+    /// Path-planning environments (whose final info has `success`, `shortest_path`
+    /// and `path_length`): the mean over successful episodes of the oracle's
+    /// shortest path over the driven path (1: as short as the oracle's); `nil`
+    /// otherwise or when nothing succeeded.
+    public var meanPathEfficiency: Double? = nil
+    /// Path-planning environments: success weighted by path length (SPL, Anderson
+    /// et al. 2018) over all episodes; `nil` for other environments.
+    public var successWeightedByPathLength: Double? = nil
     /// The seed the evaluation episodes' seeds derive from.
     public var seed: UInt64
 
@@ -27,6 +35,8 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
         case successRate = "success_rate"
         case meanLength = "mean_length"
         case meanShortestPath = "mean_shortest_path"
+        case meanPathEfficiency = "mean_path_efficiency"
+        case successWeightedByPathLength = "spl"
     }
 
     /// One line for a terminal.
@@ -34,6 +44,8 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
         var text = "\(episodes) greedy episodes: mean return \(String(format: "%.3f", meanReturn)) ± \(String(format: "%.3f", stdReturn)), mean length \(String(format: "%.1f", meanLength))"
         if let meanShortestPath { text += " (shortest path \(String(format: "%.1f", meanShortestPath)))" }
         if let successRate { text += ", success rate \(String(format: "%.2f", successRate))" }
+        if let meanPathEfficiency { text += ", path efficiency \(String(format: "%.3f", meanPathEfficiency))" }
+        if let successWeightedByPathLength { text += ", SPL \(String(format: "%.3f", successWeightedByPathLength))" }
         return text
     }
 
@@ -72,6 +84,7 @@ enum Evaluation {
         log: EpisodeLogWriter?, onEpisodeStart: () -> Void = {}, act: ([Float]) -> Int
     ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
         var returns: [Double] = [], lengths: [Int] = [], successes: [Bool] = [], shortestPaths: [Int] = []
+        var pathOutcomes: [PathPlanningOutcome] = []
         for index in 0..<episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: seed, index: index)
             let reset = environment.reset(seed: episodeSeed)
@@ -90,6 +103,7 @@ enum Evaluation {
                 observation = step.observation
                 if step.terminated || step.truncated {
                     if let success = step.info["success"]?.boolValue { successes.append(success) }
+                    if let outcome = PathPlanningOutcome(finalInfo: step.info) { pathOutcomes.append(outcome) }
                     try log?.append(EpisodeRecord(index: index, seed: episodeSeed, actions: actions, rewards: rewards,
                                                   terminated: step.terminated, truncated: step.truncated))
                     break
@@ -99,6 +113,7 @@ enum Evaluation {
             lengths.append(actions.count)
         }
         let count = Double(max(1, episodes))
+        let pathPlanning = pathOutcomes.count == episodes && episodes > 0 ? pathOutcomes : nil
         let mean = returns.reduce(0, +) / count
         let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / count
         return EvaluationResult(
@@ -106,6 +121,8 @@ enum Evaluation {
             successRate: successes.count == episodes && episodes > 0 ? Double(successes.filter { $0 }.count) / count : nil,
             meanLength: Double(lengths.reduce(0, +)) / count,
             meanShortestPath: shortestPaths.count == episodes && episodes > 0 ? Double(shortestPaths.reduce(0, +)) / count : nil,
+            meanPathEfficiency: pathPlanning.flatMap { $0.contains(where: \.success) ? $0.meanPathEfficiency : nil },
+            successWeightedByPathLength: pathPlanning?.successWeightedByPathLength,
             seed: seed)
     }
 }

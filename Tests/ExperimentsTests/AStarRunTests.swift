@@ -67,4 +67,39 @@ final class AStarRunTests: XCTestCase {
         XCTAssertEqual(summary.meanPathEfficiency, (0.8 + 1) / 2, accuracy: 1e-12)
         XCTAssertEqual(summary.successWeightedByPathLength, (0.8 + 1) / 3, accuracy: 1e-12)
     }
+
+    func testGreedyEvaluationReportsPathEfficiencyAndSPLOfPathPlanningEnvironments() throws {
+        var environment = OneStepPathEnvironment()
+        let result = try Evaluation.run(&environment, episodes: 4, seed: 1, episodeStepCap: 10, log: nil) { _ in 0 }
+        // Episodes alternate: success over 10 m against an 8 m oracle path, then a failure.
+        XCTAssertEqual(result.successRate, 0.5)
+        XCTAssertEqual(try XCTUnwrap(result.meanPathEfficiency), 0.8, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(result.successWeightedByPathLength), 0.4, accuracy: 1e-12)
+        XCTAssertTrue(result.summary.contains("path efficiency 0.800, SPL 0.400"), result.summary)
+
+        var walk = WalkEnvironment(maxSteps: 3, rewardScale: 1)
+        let plain = try Evaluation.run(&walk, episodes: 2, seed: 1, episodeStepCap: 10, log: nil) { _ in 1 }
+        XCTAssertNil(plain.meanPathEfficiency, "environments without path infos report none")
+        XCTAssertNil(plain.successWeightedByPathLength)
+    }
+}
+
+/// Episodes of one step whose final info reports a path-planning outcome:
+/// even episodes succeed driving 10 m where the oracle needs 8 m, odd ones fail.
+private struct OneStepPathEnvironment: Environment {
+    let observationSpace = Box(low: 0, high: 1, shape: [1])
+    let actionSpace = Discrete(1)
+    var name: String { "OneStepPath" }
+    private var episodes = 0
+
+    mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+        episodes += 1
+        return Reset(observation: [0], info: ["shortest_path": .double(8)])
+    }
+
+    mutating func step(_ action: Int) throws(EnvironmentError) -> Step<[Float]> {
+        let success = episodes % 2 == 1
+        return Step(observation: [0], reward: success ? 1 : 0, terminated: true, truncated: false,
+                    info: ["success": .bool(success), "shortest_path": .double(8), "path_length": .double(success ? 10 : 3)])
+    }
 }
