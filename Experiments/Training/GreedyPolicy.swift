@@ -25,12 +25,11 @@ public final class GreedyPolicy {
     /// Loads the newest complete checkpoint of the run in `runFolder`.
     ///
     /// - Throws: ``TrainingError/nothingToResume(path:reason:)`` when the folder
-    ///   has no config.json or no complete checkpoint; ``CheckpointError`` when the
-    ///   weights do not fit the configured networks.
+    ///   has no config.json, was written by another agent (`random`, `astar`), or
+    ///   has no complete checkpoint; ``CheckpointError`` when the weights do not
+    ///   fit the configured networks.
     public init(runFolder: URL, registry: EnvironmentRegistry = .standard) throws {
-        struct AgentName: Decodable { var agent: String }
-        let configurationData = try? Data(contentsOf: RunFolder(url: runFolder).configurationURL)
-        let name = configurationData.flatMap { try? JSONDecoder().decode(AgentName.self, from: $0) }?.agent
+        let name = try RunEvaluation.agentName(runFolder: runFolder)
         if name == "ppo" || name == "ppo-lstm" {
             let run = try PPORun(resuming: runFolder, registry: registry)
             let (agent, offset, step) = try run.restoredAgent()
@@ -48,7 +47,10 @@ public final class GreedyPolicy {
         let loaded: LoadedQPolicy
         switch name {
         case DRQNAgent.algorithmName: loaded = try Self.loadQPolicy(DRQNAgent.self, runFolder: runFolder, registry: registry)
-        default: loaded = try Self.loadQPolicy(DQNAgent.self, runFolder: runFolder, registry: registry)
+        case DQNAgent.algorithmName: loaded = try Self.loadQPolicy(DQNAgent.self, runFolder: runFolder, registry: registry)
+        default:
+            throw TrainingError.nothingToResume(
+                path: runFolder.path, reason: "its agent '\(name)' has no greedy policy (one of \(RunEvaluation.agents.joined(separator: ", ")) has)")
         }
         self.runFolder = runFolder
         agentName = loaded.agentName

@@ -135,6 +135,14 @@ final class ViewingSupportTests: XCTestCase {
         }
     }
 
+    func testGreedyPolicyOfARunWithoutAPolicyNamesItsAgent() throws {
+        let folder = try makeTemporaryFolder()
+        try Data(#"{"agent": "random", "environment": "gridworld"}"#.utf8).write(to: RunFolder(url: folder).configurationURL)
+        XCTAssertThrowsError(try GreedyPolicy(runFolder: folder)) { error in
+            XCTAssertTrue("\(error)".contains("'random' has no greedy policy"), "\(error)")
+        }
+    }
+
     // MARK: - Learning curves
 
     func testLearningCurveCountsEnvironmentStepsAndSmooths() throws {
