@@ -45,6 +45,10 @@ public struct Vector2: Equatable, Hashable, Sendable, Codable, CustomStringConve
     @inlinable public var length: Double { lengthSquared.squareRoot() }
     /// The Euclidean distance to `other`.
     @inlinable public func distance(to other: Vector2) -> Double { (self - other).length }
+    /// The vector rotated counter-clockwise by the angle whose cosine and sine are given.
+    @inlinable public func rotated(cosine: Double, sine: Double) -> Vector2 {
+        Vector2(x: x * cosine - y * sine, y: x * sine + y * cosine)
+    }
     /// The angle of the vector, counter-clockwise from +x, in `(-π, π]`.
     @inlinable public var angle: Double { atan2(y, x) }
 

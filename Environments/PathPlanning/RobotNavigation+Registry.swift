@@ -23,7 +23,7 @@ extension RobotNavigation {
             },
             EnvironmentSpec(
                 name: "robot-nav-pomdp",
-                summary: "robot-nav where the goal's distance and bearing are shown only in the first K observations",
+                summary: "robot-nav where the goal is shown only in the first K observations (as seen from the start), with odometry always",
                 options: continuousWorldOptions + [
                     .int("goal_steps", default: 5, "observations that show the goal (K, at least 1); later ones show zeros"),
                 ]

@@ -51,11 +51,28 @@ import Darwin
 /// | N + 2 | cosine of the goal's bearing (1: goal straight ahead) | −1 | 1 |
 ///
 /// The bearing is given as sine and cosine, so it has no jump at ±180°.
+///
 /// With ``Configuration/goalVisibleSteps`` = `K` (the `robot-nav-pomdp`
-/// registration), the last three entries are all zero in every observation
-/// after the first `K`: the observations of reset and of steps 1 ..< K show the
-/// goal, later ones do not, so the robot must remember where it is. (Zero sine
-/// and cosine cannot occur for a visible goal, so "hidden" is unambiguous.)
+/// registration) the goal is a mission given once: entries N ..< N + 3 describe
+/// the goal as seen from the robot's *start* pose (its distance from the start,
+/// and its bearing in the start frame), and they are all zero in every
+/// observation after the first `K` (reset and steps 1 ..< K show the goal).
+/// Zero sine and cosine cannot occur for a shown goal, so "hidden" is
+/// unambiguous. Four more entries, in every observation, are the robot's
+/// odometry in that same start frame, as a real robot's wheel encoders and
+/// gyro give it:
+///
+/// | Index | Observation | Min | Max |
+/// |-------|-------------|-----|-----|
+/// | N + 3 | displacement from the start along the start heading, divided by the diagonal | −1 | 1 |
+/// | N + 4 | displacement from the start to the left of the start heading, divided by the diagonal | −1 | 1 |
+/// | N + 5 | sine of the heading change since the start | −1 | 1 |
+/// | N + 6 | cosine of the heading change since the start | −1 | 1 |
+///
+/// So the task needs memory exactly once: to keep the goal's two start-frame
+/// coordinates after they disappear. Where the goal lies from the current pose
+/// follows from them and the odometry; a memoryless policy knows only its
+/// lidar and how far it has come.
 ///
 /// ## Rewards
 /// Every step: the decrease of the straight-line distance to the goal centre
@@ -222,6 +239,9 @@ public struct RobotNavigation: Environment, Sendable {
     private var goalDistance = 0.0
     /// `cos(heading)` and `sin(heading)`, updated only when the heading changes.
     private var headingCosine = 1.0, headingSine = 0.0
+    /// The pose the episode started from: the frame of the partially observable
+    /// variant's goal and odometry.
+    private var startPosition = Vector2.zero, startCosine = 1.0, startSine = 0.0
     private var observation: [Float]
 
     /// Creates the environment and draws a first world (replaced at every reset).
@@ -236,12 +256,13 @@ public struct RobotNavigation: Environment, Sendable {
         self.configuration = configuration
         self.lidar = Lidar(beamCount: configuration.beamCount, maxRange: configuration.lidarRange)
         let beams = configuration.beamCount
-        self.observationSpace = Box(low: [Float](repeating: 0, count: beams) + [0, -1, -1],
-                                    high: [Float](repeating: 1, count: beams + 3))
+        let odometry = configuration.goalVisibleSteps == nil ? 0 : 4
+        self.observationSpace = Box(low: [Float](repeating: 0, count: beams) + [0, -1, -1] + [Float](repeating: -1, count: odometry),
+                                    high: [Float](repeating: 1, count: beams + 3 + odometry))
         self.actionSpace = Discrete(DriveAction.allCases.count)
         self.name = configuration.goalVisibleSteps.map { "RobotNavigation(goal visible \($0) steps)" } ?? "RobotNavigation"
         self.generator = seed.map(Xoshiro256.init(seed:)) ?? Xoshiro256()
-        self.observation = [Float](repeating: 0, count: beams + 3)
+        self.observation = [Float](repeating: 0, count: beams + 3 + odometry)
         let empty = World(width: configuration.worldSize, height: configuration.worldSize, obstacles: [], start: .zero, goal: .zero)
         self.world = empty
         self.position = .zero
@@ -360,6 +381,9 @@ public struct RobotNavigation: Environment, Sendable {
         heading = wrapAngle(world.startHeading)
         headingCosine = cos(heading)
         headingSine = sin(heading)
+        startPosition = position
+        startCosine = headingCosine
+        startSine = headingSine
         stepCount = 0
         drivenLength = 0
         collided = false
@@ -378,31 +402,37 @@ public struct RobotNavigation: Environment, Sendable {
         let cosine = headingCosine, sine = headingSine
         let beams = configuration.beamCount
         let inverseRange = 1 / configuration.lidarRange
-        let goalVisible = configuration.goalVisibleSteps.map { stepCount < $0 } ?? true
         let diagonal = (world.width * world.width + world.height * world.height).squareRoot()
-        let toGoal = world.goal - position
-        let distance = toGoal.length
         observation.withUnsafeMutableBufferPointer { entries in
             lidar.scan(world, from: position, headingCosine: cosine, headingSine: sine) { beam, reading in
                 entries[beam] = Float(reading * inverseRange)
             }
-            guard goalVisible else {
-                entries[beams] = 0
-                entries[beams + 1] = 0
-                entries[beams + 2] = 0
-                return
-            }
-            entries[beams] = Float(min(1, distance / diagonal))
-            if distance > 0 {
-                // The goal in the robot's frame: rotate by -heading.
-                let ahead = toGoal.x * cosine + toGoal.y * sine, left = -toGoal.x * sine + toGoal.y * cosine
-                entries[beams + 1] = Float(left / distance)
-                entries[beams + 2] = Float(ahead / distance)
-            } else {
-                entries[beams + 1] = 0
-                entries[beams + 2] = 1
-            }
         }
+        guard let goalVisibleSteps = configuration.goalVisibleSteps else {
+            let toGoal = world.goal - position
+            let distance = toGoal.length
+            observation[beams] = Float(min(1, distance / diagonal))
+            if distance > 0 {
+                let goal = toGoal.rotated(cosine: cosine, sine: -sine)
+                observation[beams + 1] = Float(goal.y / distance)
+                observation[beams + 2] = Float(goal.x / distance)
+            } else {
+                observation[beams + 1] = 0
+                observation[beams + 2] = 1
+            }
+            return
+        }
+        // The start frame: rotate by -startHeading about the start.
+        let goal = (world.goal - startPosition).rotated(cosine: startCosine, sine: -startSine)
+        let shown = stepCount < goalVisibleSteps
+        observation[beams] = shown ? 1 : 0
+        observation[beams + 1] = shown ? Float(goal.x / diagonal) : 0
+        observation[beams + 2] = shown ? Float(goal.y / diagonal) : 0
+        let moved = (position - startPosition).rotated(cosine: startCosine, sine: -startSine)
+        observation[beams + 3] = Float(moved.x / diagonal)
+        observation[beams + 4] = Float(moved.y / diagonal)
+        observation[beams + 5] = Float(sine * startCosine - cosine * startSine)
+        observation[beams + 6] = Float(cosine * startCosine + sine * startSine)
     }
 
     /// The current observation (the one the last reset or step returned).

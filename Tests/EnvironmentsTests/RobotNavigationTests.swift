@@ -115,20 +115,33 @@ final class RobotNavigationTests: XCTestCase {
         }
     }
 
-    func testThePOMDPShowsTheGoalOnlyInTheFirstKObservations() throws {
+    func testThePOMDPShowsTheGoalOnlyInTheFirstKObservationsAndOdometryAlways() throws {
         var environment = try environment(in: knownWorld) { $0.goalVisibleSteps = 3 }
+        XCTAssertEqual(environment.observationSpace.shape, [16 + 3 + 4])
+        XCTAssertEqual(RobotNavigation().observationSpace.shape, [16 + 3], "the fully observable task has no odometry")
+        let diagonal = Float(200).squareRoot()
+        // Ten 9° turns face north; three steps ahead drive 0.3 m north.
+        let actions = [RobotNavigation.DriveAction](repeating: .turnLeft, count: 10) + [.forward, .forward, .forward]
         var observations = [environment.currentObservation]
-        for _ in 0..<5 { observations.append(try environment.step(RobotNavigation.DriveAction.turnLeft.rawValue).observation) }
+        for action in actions { observations.append(try environment.step(action.rawValue).observation) }
         for (index, observation) in observations.enumerated() {
+            XCTAssertEqual(observation.count, 23)
             let goalPart = Array(observation[16...18])
             if index < 3 {
-                XCTAssertEqual(goalPart[1] * goalPart[1] + goalPart[2] * goalPart[2], 1, accuracy: 1e-5, "observation \(index)")
-                XCTAssertGreaterThan(goalPart[0], 0)
+                // The goal seen from the start pose (east, 6 m ahead), however the robot has turned since.
+                XCTAssertEqual(goalPart[0], 1, "observation \(index) flags the goal as shown")
+                XCTAssertEqual(goalPart[1], 6 / diagonal, accuracy: 1e-6)
+                XCTAssertEqual(goalPart[2], 0, accuracy: 1e-6)
             } else {
                 XCTAssertEqual(goalPart, [0, 0, 0], "observation \(index) should hide the goal")
             }
             XCTAssertGreaterThan(observation[8], 0, "the lidar stays visible")
         }
+        // Odometry in the start frame: 0.3 m to the left of the start heading, turned by 90°.
+        let odometry = Array(observations.last![19...22])
+        let expected: [Float] = [0, 0.3 / diagonal, 1, 0]
+        for (value, target) in zip(odometry, expected) { XCTAssertEqual(value, target, accuracy: 1e-6) }
+        XCTAssertEqual(Array(observations[0][19...22]), [0, 0, 0, 1], "no motion and no turn at the start")
         // The registered pomdp uses K = 5 by default.
         let registered = try XCTUnwrap(try EnvironmentRegistry.standard.make("robot-nav-pomdp") as? RobotNavigation)
         XCTAssertEqual(registered.configuration.goalVisibleSteps, 5)
