@@ -196,7 +196,7 @@ public final class PPORun {
             snapshot.progressRows = progressLog.rowCount
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try store.write(step: state.step, model: agent.checkpoint(), replay: [], state: encoder.encode(snapshot),
+            try store.write(step: state.step, model: agent.checkpoint(), state: encoder.encode(snapshot),
                             keep: settings.keepCheckpoints)
             lastCheckpointStep = state.step
         }

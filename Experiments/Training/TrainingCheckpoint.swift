@@ -3,9 +3,9 @@ import Neural
 import Agents
 
 /// The checkpoints of a run: `checkpoints/step-NNNNNNNNN/` folders, each holding
-/// `model.ckpt` (online and target networks and the optimiser state, in Neural's
-/// checksummed format), `replay.bin` (the replay buffer) and `state.json` (the
-/// runner's and agent's counters and generator states).
+/// `model.ckpt` (the networks and the optimiser state, in Neural's checksummed
+/// format), for off-policy agents `replay.bin` (the replay buffer), and
+/// `state.json` (the runner's and agent's counters and generator states).
 ///
 /// A checkpoint is written into a temporary folder and renamed into place, so a
 /// folder named `step-*` is always complete; an interrupted write leaves only a
@@ -36,15 +36,16 @@ public struct CheckpointStore: Sendable {
     /// The newest complete checkpoint.
     public func latest() -> (step: Int, url: URL)? { checkpoints().last }
 
-    /// Writes a checkpoint atomically and keeps only the newest `keep`.
-    public func write(step: Int, model: Checkpoint, replay: [UInt8], state: Data, keep: Int) throws {
+    /// Writes a checkpoint atomically (`replay.bin` only when `replay` is given)
+    /// and keeps only the newest `keep`.
+    public func write(step: Int, model: Checkpoint, replay: [UInt8]? = nil, state: Data, keep: Int) throws {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let partial = directory.appendingPathComponent(".partial-step-\(step)")
         try? fileManager.removeItem(at: partial)
         try fileManager.createDirectory(at: partial, withIntermediateDirectories: false)
         try model.write(to: partial.appendingPathComponent("model.ckpt"))
-        try Data(replay).write(to: partial.appendingPathComponent("replay.bin"))
+        if let replay { try Data(replay).write(to: partial.appendingPathComponent("replay.bin")) }
         try state.write(to: partial.appendingPathComponent("state.json"))
         let destination = folder(step: step)
         try? fileManager.removeItem(at: destination)
