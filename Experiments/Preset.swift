@@ -233,3 +233,24 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// A preset of ``DQNConfig`` hyperparameters (`Presets/dqn/*.yaml`).
 public typealias DQNPreset = Preset<DQNConfig>
+
+extension Preset {
+    /// The environment options of a training run, resolved against `spec`.
+    ///
+    /// - Throws: what ``EnvironmentSpec/resolveOptions(_:)`` throws, and
+    ///   ``PresetError/badValue(file:key:value:expected:)`` for
+    ///   `env.normalize_observation`: each copy's wrapper would keep running
+    ///   statistics of its own that checkpoints do not hold and evaluation does not
+    ///   freeze, so a resumed run or an evaluation would see other observations.
+    func resolvedTrainingOptions(_ spec: EnvironmentSpec) throws -> [String: InfoValue] {
+        let options = try spec.resolveOptions(environmentOptions).values
+        let key = WrapperSettings.Key.normalizeObservation
+        if options[key]?.boolValue == true {
+            throw PresetError.badValue(
+                file: file, key: "env." + key, value: "true",
+                expected: "false in a training run (the wrapper's running statistics are neither checkpointed nor frozen for "
+                    + "evaluation; ppo and ppo-lstm normalise observations themselves with normalize_observations: true)")
+        }
+        return options
+    }
+}

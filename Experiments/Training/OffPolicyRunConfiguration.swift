@@ -42,7 +42,7 @@ public struct OffPolicyRunConfiguration<Config: AgentConfiguration>: Codable, Se
         let spec = try registry.spec(named: preset.environment)
         self.agent = agent
         environment = spec.name
-        options = try spec.resolveOptions(preset.environmentOptions).values
+        options = try preset.resolvedTrainingOptions(spec)
         presetFile = preset.file
         run = preset.run
         agentConfig = preset.agentConfig

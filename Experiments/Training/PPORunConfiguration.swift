@@ -54,7 +54,7 @@ public struct PPORunConfiguration: Codable, Sendable, Equatable {
         let spec = try registry.spec(named: preset.environment)
         self.agent = agent
         environment = spec.name
-        options = try spec.resolveOptions(preset.environmentOptions).values
+        options = try preset.resolvedTrainingOptions(spec)
         presetFile = preset.file
         run = preset.run
         ppo = preset.agentConfig

@@ -33,6 +33,23 @@ final class DQNRunTests: XCTestCase {
 
     private func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
 
+    /// The observation-normalising wrapper keeps statistics no checkpoint holds, so
+    /// the DQN and PPO runners refuse it, naming the preset and the key.
+    func testTrainingRunsRefuseTheObservationNormalisingWrapper() throws {
+        var dqn = try preset()
+        dqn.environmentOptions["normalize_observation"] = .bool(true)
+        XCTAssertThrowsError(try DQNRun(preset: dqn, folder: RunFolder.create(at: makeTemporaryFolder().appendingPathComponent("dqn")),
+                                        registry: WalkEnvironment.registry)) { error in
+            XCTAssertTrue("\(error)".contains("test.yaml: env.normalize_observation = true is invalid"), "\(error)")
+        }
+        var ppo = try PPOPreset.parse("environment: walk\nenv: {normalize_observation: true}\n", file: "ppo.yaml", agent: "ppo")
+        ppo.agentConfig.lstmHiddenSize = 0
+        XCTAssertThrowsError(try PPORun(preset: ppo, agent: "ppo", folder: RunFolder.create(at: makeTemporaryFolder().appendingPathComponent("ppo")),
+                                        registry: WalkEnvironment.registry)) { error in
+            XCTAssertTrue("\(error)".contains("normalize_observations: true"), "\(error)")
+        }
+    }
+
     /// A run stopped mid-way and resumed writes the same episode log, line for
     /// line, as a run that was never stopped.
     func testStoppedAndResumedRunWritesTheSameEpisodeLog() throws {
