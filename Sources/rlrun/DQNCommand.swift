@@ -85,8 +85,9 @@ struct OffPolicyTrainingOptions: ParsableArguments, TrainingArguments {
                 return try OffPolicyRun(resuming: URL(fileURLWithPath: resume), totalSteps: steps, stopRequest: stopRequest)
             }
             let preset: Preset<Agent.Config> = try resolvePreset(agent: agent)
-            let folder = try makeRunFolder(agent: agent, environment: preset.environment)
-            return try OffPolicyRun(preset: preset, folder: folder, stopRequest: stopRequest)
+            return try startRun(agent: agent, environment: preset.environment) {
+                try OffPolicyRun(preset: preset, folder: $0, stopRequest: stopRequest)
+            }
         }
         stopRequest.installSignalHandlers()
         let configuration = run.configuration

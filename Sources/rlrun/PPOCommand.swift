@@ -95,8 +95,9 @@ enum PPOTraining {
                 return try PPORun(resuming: URL(fileURLWithPath: resume), totalSteps: options.steps, stopRequest: stopRequest)
             }
             let preset: PPOPreset = try options.resolvePreset(agent: agent)
-            let folder = try options.makeRunFolder(agent: agent, environment: preset.environment)
-            return try PPORun(preset: preset, agent: agent, folder: folder, stopRequest: stopRequest)
+            return try options.startRun(agent: agent, environment: preset.environment) {
+                try PPORun(preset: preset, agent: agent, folder: $0, stopRequest: stopRequest)
+            }
         }
         stopRequest.installSignalHandlers()
         let configuration = run.configuration

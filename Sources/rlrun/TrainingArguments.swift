@@ -42,10 +42,20 @@ extension TrainingArguments {
         return preset
     }
 
-    /// `--out DIR`, or a new `runs/<agent>-<env>-<timestamp>/`.
-    func makeRunFolder(agent: String, environment: String) throws -> RunFolder {
-        try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
+    /// Creates the run folder (`--out DIR`, or a new `runs/<agent>-<env>-<timestamp>/`)
+    /// and starts a run in it with `start`; when `start` refuses the configuration,
+    /// the folder it left empty is removed again, so a typo leaves nothing behind.
+    func startRun<Run>(agent: String, environment: String, _ start: (RunFolder) throws -> Run) throws -> Run {
+        let folder = try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
             ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: agent, environment: environment)
+        do {
+            return try start(folder)
+        } catch {
+            if (try? FileManager.default.contentsOfDirectory(atPath: folder.url.path))?.isEmpty == true {
+                try? FileManager.default.removeItem(at: folder.url)
+            }
+            throw error
+        }
     }
 }
 

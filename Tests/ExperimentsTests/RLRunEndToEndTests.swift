@@ -141,6 +141,16 @@ final class RLRunEndToEndTests: XCTestCase {
         assertUserError(try rlrun("random", "gridworld", "--set", "nosuch"), mentions: ["'nosuch' must have the form key=value"])
     }
 
+    func testARefusedTrainingConfigurationLeavesNoRunFolder() throws {
+        try requireGridWorld()
+        let folder = try makeTemporaryFolder()
+        let refused = try rlrun("dqn", "gridworld", "--set", "env.nosuch=1", "--out", "run", in: folder)
+        assertUserError(refused, mentions: ["unknown option 'nosuch'"])
+        let wrapper = try rlrun("ppo", "gridworld-memory", "--set", "env.normalize_observation=true", "--out", "run", in: folder)
+        assertUserError(wrapper, mentions: ["env.normalize_observation = true is invalid"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run").path))
+    }
+
     func testUnreadableLogsAndBadArgumentsAreRefusedCleanly() throws {
         assertUserError(try rlrun("replay", "/nonexistent/episodes.jsonl"), mentions: ["cannot read episode log", "no such file"])
         let folder = try makeTemporaryFolder()
