@@ -121,10 +121,8 @@ public struct AStarRun {
                 actions.append(action.loggedAction)
                 rewards.append(step.reward)
                 if step.terminated || step.truncated {
-                    let outcome = PathPlanningOutcome(
-                        success: step.info[RobotNavigation.InfoKey.success]?.boolValue ?? false,
-                        shortestPath: shortest,
-                        pathLength: step.info[RobotNavigation.InfoKey.pathLength]?.doubleValue ?? .nan)
+                    let outcome = PathPlanningOutcome(finalInfo: step.info)
+                        ?? PathPlanningOutcome(success: false, shortestPath: shortest, pathLength: .nan)
                     try record(EpisodeRecord(index: index, seed: episodeSeed, actions: actions, rewards: rewards,
                                              terminated: step.terminated, truncated: step.truncated), outcome)
                     break

@@ -53,23 +53,23 @@ import Darwin
 /// The bearing is given as sine and cosine, so it has no jump at ±180°.
 ///
 /// With ``Configuration/goalVisibleSteps`` = `K` (the `robot-nav-pomdp`
-/// registration) the goal is a mission given once: entries N ..< N + 3 describe
-/// the goal as seen from the robot's *start* pose (its distance from the start,
-/// and its bearing in the start frame), and they are all zero in every
-/// observation after the first `K` (reset and steps 1 ..< K show the goal).
-/// Zero sine and cosine cannot occur for a shown goal, so "hidden" is
-/// unambiguous. Four more entries, in every observation, are the robot's
-/// odometry in that same start frame, as a real robot's wheel encoders and
-/// gyro give it:
+/// registration) the goal is a mission given once, described from the robot's
+/// *start* pose, and odometry in that same start frame is observed always, as
+/// a real robot's wheel encoders and gyro give it. The observation then has
+/// `beamCount + 7` entries; the three after the lidar change meaning:
 ///
 /// | Index | Observation | Min | Max |
 /// |-------|-------------|-----|-----|
+/// | N | 1 while the goal is shown, 0 after | 0 | 1 |
+/// | N + 1 | the goal's offset from the start along the start heading, divided by the diagonal (0 once hidden) | −1 | 1 |
+/// | N + 2 | the goal's offset from the start to the left of the start heading, divided by the diagonal (0 once hidden) | −1 | 1 |
 /// | N + 3 | displacement from the start along the start heading, divided by the diagonal | −1 | 1 |
 /// | N + 4 | displacement from the start to the left of the start heading, divided by the diagonal | −1 | 1 |
 /// | N + 5 | sine of the heading change since the start | −1 | 1 |
 /// | N + 6 | cosine of the heading change since the start | −1 | 1 |
 ///
-/// So the task needs memory exactly once: to keep the goal's two start-frame
+/// The reset and steps 1 ..< K show the goal; later observations do not. So
+/// the task needs memory exactly once: to keep the goal's two start-frame
 /// coordinates after they disappear. Where the goal lies from the current pose
 /// follows from them and the odometry; a memoryless policy knows only its
 /// lidar and how far it has come.
@@ -163,7 +163,8 @@ public struct RobotNavigation: Environment, Sendable {
         public var goalReward = 10.0
         /// Subtracted on the step that collides.
         public var collisionPenalty = 10.0
-        /// `nil`: the goal is always observed; `K`: only in the first `K` observations.
+        /// `nil`: the goal is always observed; `K`: only in the first `K` observations, seen
+        /// from the start pose, with odometry added (see the type's Observation section).
         public var goalVisibleSteps: Int? = nil
         /// The planner's grid resolution.
         public var plannerCellSize = 0.1
