@@ -39,28 +39,8 @@ struct DQNCommand: ParsableCommand {
 }
 
 /// The options `rlrun dqn` and `rlrun drqn` share.
-struct OffPolicyTrainingOptions: ParsableArguments, TrainingArguments {
-    @Argument(help: ArgumentHelp("The environment (a preset must exist for it unless --preset is given).", valueName: "env"))
-    var environment: String?
-
-    @Option(help: ArgumentHelp("A preset file to use instead of the bundled one.", valueName: "file"))
-    var preset: String?
-
-    @Option(help: "Environment steps to train for (overrides total_steps).")
-    var steps: Int?
-
-    @Option(help: "Run seed (overrides the preset's seed).")
-    var seed: UInt64?
-
-    @Option(help: ArgumentHelp("Run folder to create.", valueName: "dir"))
-    var out: String?
-
-    @Option(name: .customLong("set"), parsing: .singleValue,
-            help: ArgumentHelp("Override a preset key, or env.NAME for an environment option; repeat for several.", valueName: "key=value"))
-    var settings: [String] = []
-
-    @Option(help: ArgumentHelp("Continue the run in this folder from its newest checkpoint.", valueName: "run-dir"))
-    var resume: String?
+struct OffPolicyTrainingOptions: ParsableArguments {
+    @OptionGroup var training: TrainingArguments
 
     @Flag(help: "Show training live in a window (needs a display; see --render-fps).")
     var render = false
@@ -71,7 +51,7 @@ struct OffPolicyTrainingOptions: ParsableArguments, TrainingArguments {
     @OptionGroup var blas: BLASOptions
 
     func validate(agent: String) throws {
-        try validateTraining(agent: agent, example: "gridworld")
+        try training.validateTraining(agent: agent, example: "gridworld")
         if !(renderFps > 0 && renderFps <= 240) { throw ValidationError("--render-fps must be in (0, 240], got \(renderFps).") }
     }
 
@@ -81,11 +61,11 @@ struct OffPolicyTrainingOptions: ParsableArguments, TrainingArguments {
         blas.apply()
         let stopRequest = StopRequest()
         let run = try reportingUserErrors { () throws -> OffPolicyRun<Agent> in
-            if let resume {
-                return try OffPolicyRun(resuming: URL(fileURLWithPath: resume), totalSteps: steps, stopRequest: stopRequest)
+            if let resume = training.resume {
+                return try OffPolicyRun(resuming: URL(fileURLWithPath: resume), totalSteps: training.steps, stopRequest: stopRequest)
             }
-            let preset: Preset<Agent.Config> = try resolvePreset(agent: agent)
-            return try startRun(agent: agent, environment: preset.environment) {
+            let preset: Preset<Agent.Config> = try training.resolvePreset(agent: agent)
+            return try training.startRun(agent: agent, environment: preset.environment) {
                 try OffPolicyRun(preset: preset, folder: $0, stopRequest: stopRequest)
             }
         }
@@ -93,7 +73,7 @@ struct OffPolicyTrainingOptions: ParsableArguments, TrainingArguments {
         let configuration = run.configuration
         let totalSteps = configuration.agentConfig.totalSteps
         print("\(agent) on \(configuration.environment), seed \(configuration.run.seed), \(totalSteps) steps"
-              + (resume != nil ? " (resumed)" : ""))
+              + (training.resume != nil ? " (resumed)" : ""))
         print("  run folder    \(displayPath(run.folder.url))")
         let liveView = try render ? reportingUserErrors { try openLiveView(for: run, agent: agent) } : nil
         defer { liveView?.close() }

@@ -11,10 +11,10 @@ struct PPOLSTMCommand: ParsableCommand {
         discussion: PPOTraining.discussion(agent: "ppo-lstm", example: "cartpole-novel")
     )
 
-    @OptionGroup var options: PPOTrainingOptions
+    @OptionGroup var options: TrainingArguments
     @OptionGroup var blas: BLASOptions
 
-    func validate() throws { try options.validate(agent: "ppo-lstm") }
+    func validate() throws { try options.validateTraining(agent: "ppo-lstm", example: "cartpole-novel") }
 
     func run() throws {
         blas.apply()
@@ -30,43 +30,14 @@ struct PPOCommand: ParsableCommand {
         discussion: PPOTraining.discussion(agent: "ppo", example: "cartpole-novel")
     )
 
-    @OptionGroup var options: PPOTrainingOptions
+    @OptionGroup var options: TrainingArguments
     @OptionGroup var blas: BLASOptions
 
-    func validate() throws { try options.validate(agent: "ppo") }
+    func validate() throws { try options.validateTraining(agent: "ppo", example: "cartpole-novel") }
 
     func run() throws {
         blas.apply()
         try PPOTraining.run(agent: "ppo", options: options)
-    }
-}
-
-/// The options `rlrun ppo` and `rlrun ppo-lstm` share with `rlrun dqn`.
-struct PPOTrainingOptions: ParsableArguments, TrainingArguments {
-    @Argument(help: ArgumentHelp("The environment (a preset must exist for it unless --preset is given).", valueName: "env"))
-    var environment: String?
-
-    @Option(help: ArgumentHelp("A preset file to use instead of the bundled one.", valueName: "file"))
-    var preset: String?
-
-    @Option(help: "Environment steps to train for (overrides total_steps).")
-    var steps: Int?
-
-    @Option(help: "Run seed (overrides the preset's seed).")
-    var seed: UInt64?
-
-    @Option(help: ArgumentHelp("Run folder to create.", valueName: "dir"))
-    var out: String?
-
-    @Option(name: .customLong("set"), parsing: .singleValue,
-            help: ArgumentHelp("Override a preset key, or env.NAME for an environment option; repeat for several.", valueName: "key=value"))
-    var settings: [String] = []
-
-    @Option(help: ArgumentHelp("Continue the run in this folder from its newest checkpoint.", valueName: "run-dir"))
-    var resume: String?
-
-    func validate(agent: String) throws {
-        try validateTraining(agent: agent, example: "cartpole-novel")
     }
 }
 
@@ -88,7 +59,7 @@ enum PPOTraining {
         """
     }
 
-    static func run(agent: String, options: PPOTrainingOptions) throws {
+    static func run(agent: String, options: TrainingArguments) throws {
         let stopRequest = StopRequest()
         let run = try reportingUserErrors { () throws -> PPORun in
             if let resume = options.resume {

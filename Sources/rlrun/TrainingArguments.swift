@@ -6,14 +6,28 @@ import Foundation
 
 /// The arguments every training command takes (`dqn`, `drqn`, `ppo`, `ppo-lstm`), and
 /// what they have in common to do with them.
-protocol TrainingArguments {
-    var environment: String? { get }
-    var preset: String? { get }
-    var steps: Int? { get }
-    var seed: UInt64? { get }
-    var out: String? { get }
-    var settings: [String] { get }
-    var resume: String? { get }
+struct TrainingArguments: ParsableArguments {
+    @Argument(help: ArgumentHelp("The environment (a preset must exist for it unless --preset is given).", valueName: "env"))
+    var environment: String?
+
+    @Option(help: ArgumentHelp("A preset file to use instead of the bundled one.", valueName: "file"))
+    var preset: String?
+
+    @Option(help: "Environment steps to train for (overrides total_steps).")
+    var steps: Int?
+
+    @Option(help: "Run seed (overrides the preset's seed).")
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("Run folder to create.", valueName: "dir"))
+    var out: String?
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override a preset key, or env.NAME for an environment option; repeat for several.", valueName: "key=value"))
+    var settings: [String] = []
+
+    @Option(help: ArgumentHelp("Continue the run in this folder from its newest checkpoint.", valueName: "run-dir"))
+    var resume: String?
 }
 
 extension TrainingArguments {
