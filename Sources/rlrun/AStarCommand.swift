@@ -50,9 +50,7 @@ struct AStarCommand: ParsableCommand {
             }
             let run = AStarRun(environment: spec.name, options: try common.overrides(for: spec), seed: seed, episodes: episodes)
             _ = try run.configuration()
-            let folder = try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
-                ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: AStarRun.agentName, environment: spec.name)
-            return try run.run(in: folder)
+            return try run.run(in: createRunFolder(out: out, agent: AStarRun.agentName, environment: spec.name))
         }
         print("A* oracle agent on \(common.environment), seed \(seed)")
         print("  episodes          \(summary.run.episodes)")

@@ -43,9 +43,7 @@ struct RandomCommand: ParsableCommand {
             let spec = try common.spec()
             let run = RandomRun(environment: spec.name, options: try common.overrides(for: spec), seed: seed, episodes: episodes)
             _ = try run.configuration()
-            let folder = try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
-                ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: RandomRun.agentName, environment: spec.name)
-            return try run.run(in: folder)
+            return try run.run(in: createRunFolder(out: out, agent: RandomRun.agentName, environment: spec.name))
         }
         print("random agent on \(common.environment), seed \(seed)")
         print("  episodes      \(summary.episodes)")

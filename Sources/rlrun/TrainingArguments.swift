@@ -60,8 +60,7 @@ extension TrainingArguments {
     /// and starts a run in it with `start`; when `start` refuses the configuration,
     /// the folder it left empty is removed again, so a typo leaves nothing behind.
     func startRun<Run>(agent: String, environment: String, _ start: (RunFolder) throws -> Run) throws -> Run {
-        let folder = try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
-            ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: agent, environment: environment)
+        let folder = try createRunFolder(out: out, agent: agent, environment: environment)
         do {
             return try start(folder)
         } catch {
@@ -86,4 +85,10 @@ func reportTrainingOutcome(_ outcome: TrainingOutcome, agent: String, folder: Ru
         }
         print("  run folder    \(displayPath(folder.url))")
     }
+}
+
+/// A new run folder: `out` (`--out DIR`) when given, else `runs/<agent>-<env>-<UTC timestamp>/`.
+func createRunFolder(out: String?, agent: String, environment: String) throws -> RunFolder {
+    try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
+        ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: agent, environment: environment)
 }
