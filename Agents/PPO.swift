@@ -63,6 +63,11 @@ public final class PPOAgent {
     public var generator: Xoshiro256
     /// Running observation statistics when `normalize_observations` is on.
     public var observationStatistics: RunningMeanStd?
+    /// Running statistics of the copies' discounted returns when `normalize_rewards` is on.
+    public var returnStatistics: RunningMeanStd?
+    /// Each copy's discounted sum of raw rewards since its episode began (what
+    /// ``returnStatistics`` measures).
+    public private(set) var discountedReturns: [Double]
     /// Environment steps taken, over all copies.
     public private(set) var environmentSteps = 0
     /// Updates (rollouts trained on) so far.
@@ -207,6 +212,8 @@ public final class PPOAgent {
         actingInput = Tensor(shape: [environmentCount] + inputShape)
         singleInput = Tensor(shape: [1] + inputShape)
         observationStatistics = config.normalizeObservations ? RunningMeanStd(size: observationSize) : nil
+        returnStatistics = config.normalizeRewards ? RunningMeanStd(size: 1) : nil
+        discountedReturns = [Double](repeating: 0, count: environmentCount)
         currentObservations = [Float](repeating: 0, count: environmentCount * observationSize)
         currentEpisodeStarts = [Bool](repeating: true, count: environmentCount)
         normalized = [Float](repeating: 0, count: observationSize)
@@ -226,10 +233,13 @@ public final class PPOAgent {
     public static let observationClip: Float = 10
     /// Added to the variance before the square root (VecNormalize's ε).
     public static let varianceEpsilon = 1e-8
+    /// The clip of normalised rewards (SB3's VecNormalize `clip_reward`).
+    public static let rewardClip = 10.0
 
     /// Takes the observations the copies show now (`n_envs · observationSize`
     /// floats, copy by copy) and whether each starts an episode. With
-    /// normalisation on, each observation first updates the running statistics.
+    /// normalisation on, the whole batch first updates the running statistics
+    /// (as VecNormalize does), then each observation is normalised.
     public func setObservations(_ observations: [Float], episodeStarts: [Bool]) {
         precondition(observations.count == environmentCount * observationSize && episodeStarts.count == environmentCount,
                      "PPO expects \(environmentCount) observations of \(observationSize) floats")
@@ -238,11 +248,10 @@ public final class PPOAgent {
             currentObservations = observations
             return
         }
+        observationStatistics!.update(batch: observations, batchCount: environmentCount)
         for environment in 0..<environmentCount {
             let range = environment * observationSize..<(environment + 1) * observationSize
-            let single = Array(observations[range])
-            observationStatistics!.update(single)
-            normalize(single)
+            normalize(Array(observations[range]))
             currentObservations.replaceSubrange(range, with: normalized)
         }
     }
@@ -349,14 +358,17 @@ public final class PPOAgent {
     }
 
     /// Stores the rewards of the step just taken (one per copy) and completes the
-    /// step. For each copy in `bootstrapObservations` (episodes a time limit cut,
-    /// with their final observation as the environment returned it) the reward
-    /// gets `γ · V(final observation)`, valued from the state after this step.
+    /// step. With `normalize_rewards` on, each reward is first divided by the running
+    /// standard deviation of the discounted returns. For each copy in
+    /// `bootstrapObservations` (episodes a time limit cut, with their final
+    /// observation as the environment returned it) the reward then gets
+    /// `γ · V(final observation)`, valued from the state after this step.
     public func recordRewards(_ rewards: [Double], bootstrapObservations: [(environment: Int, observation: [Float])] = []) {
         precondition(rewards.count == environmentCount, "PPO expects \(environmentCount) rewards")
         let step = buffer.stepsStored
+        let scaled = normalizedRewards(rewards)
         for environment in 0..<environmentCount {
-            buffer.rewards[buffer.row(environment: environment, step: step)] = Float(rewards[environment])
+            buffer.rewards[buffer.row(environment: environment, step: step)] = Float(scaled[environment])
         }
         for (environment, observation) in bootstrapObservations {
             let value = finalValue(observation, environment: environment)
@@ -364,6 +376,21 @@ public final class PPOAgent {
         }
         buffer.stepsStored += 1
         environmentSteps += environmentCount
+    }
+
+    /// `rewards` scaled as VecNormalize does: each copy's discounted return (restarted
+    /// where its current episode began) takes the reward in, the statistics take
+    /// every copy's return in, then each reward is divided by the returns' standard
+    /// deviation and clipped. Unchanged when `normalize_rewards` is off.
+    private func normalizedRewards(_ rewards: [Double]) -> [Double] {
+        guard returnStatistics != nil else { return rewards }
+        for environment in 0..<environmentCount {
+            if currentEpisodeStarts[environment] { discountedReturns[environment] = 0 }
+            discountedReturns[environment] = discountedReturns[environment] * config.gamma + rewards[environment]
+        }
+        returnStatistics!.update(batch: discountedReturns.map(Float.init), batchCount: environmentCount)
+        let deviation = (returnStatistics!.variance[0] + Self.varianceEpsilon).squareRoot()
+        return rewards.map { min(max($0 / deviation, -Self.rewardClip), Self.rewardClip) }
     }
 
     /// The value of a final observation of copy `environment`, continuing from that
@@ -711,6 +738,9 @@ public final class PPOAgent {
         public var updates: Int
         public var generator: Xoshiro256
         public var observationStatistics: RunningMeanStd?
+        /// Absent in checkpoints written before reward normalisation existed.
+        public var returnStatistics: RunningMeanStd?
+        public var discountedReturns: [Double]?
         public var currentObservations: [Float]
         public var currentEpisodeStarts: [Bool]
         public var lastStatistics: PPOUpdateStatistics?
@@ -719,7 +749,8 @@ public final class PPOAgent {
     /// The agent's scalar state, for checkpoints.
     public var state: State {
         State(environmentSteps: environmentSteps, updates: updates, generator: generator,
-              observationStatistics: observationStatistics, currentObservations: currentObservations,
+              observationStatistics: observationStatistics, returnStatistics: returnStatistics,
+              discountedReturns: discountedReturns, currentObservations: currentObservations,
               currentEpisodeStarts: currentEpisodeStarts, lastStatistics: lastStatistics)
     }
 
@@ -729,6 +760,8 @@ public final class PPOAgent {
         updates = state.updates
         generator = state.generator
         observationStatistics = state.observationStatistics
+        returnStatistics = state.returnStatistics
+        discountedReturns = state.discountedReturns ?? [Double](repeating: 0, count: environmentCount)
         currentObservations = state.currentObservations
         currentEpisodeStarts = state.currentEpisodeStarts
         lastStatistics = state.lastStatistics

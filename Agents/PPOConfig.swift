@@ -43,6 +43,11 @@ public struct PPOConfig: AgentConfiguration {
     /// Normalise observations with running mean and variance (clipped to ±10),
     /// as SB3's VecNormalize; frozen during evaluation and saved in checkpoints.
     public var normalizeObservations = false
+    /// Divide rewards by the running standard deviation of each copy's discounted
+    /// return (clipped to ±10), as SB3's VecNormalize `norm_reward`, which
+    /// rl-baselines3-zoo turns on with `normalize: true`. Keeps value targets near
+    /// unit scale; training only (evaluation reports raw returns).
+    public var normalizeRewards = false
     /// Adam's ε (SB3 uses 1e-5 for PPO).
     public var optimizerEpsilon = 1e-5
     /// Hidden state size of the LSTM; 0 for no LSTM.
@@ -93,6 +98,7 @@ public struct PPOConfig: AgentConfiguration {
         case maxGradNorm = "max_grad_norm"
         case normalizeAdvantage = "normalize_advantage"
         case normalizeObservations = "normalize_observations"
+        case normalizeRewards = "normalize_rewards"
         case optimizerEpsilon = "optimizer_epsilon"
         case lstmHiddenSize = "lstm_hidden_size"
         case sharedLSTM = "shared_lstm"
@@ -135,6 +141,7 @@ public struct PPOConfig: AgentConfiguration {
         try read(.maxGradNorm, &maxGradNorm)
         try read(.normalizeAdvantage, &normalizeAdvantage)
         try read(.normalizeObservations, &normalizeObservations)
+        try read(.normalizeRewards, &normalizeRewards)
         try read(.optimizerEpsilon, &optimizerEpsilon)
         try read(.lstmHiddenSize, &lstmHiddenSize)
         try read(.sharedLSTM, &sharedLSTM)

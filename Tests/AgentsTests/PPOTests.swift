@@ -180,6 +180,48 @@ final class PPOTests: XCTestCase {
         XCTAssertEqual(agent.buffer.rewards[agent.buffer.row(environment: 1, step: 0)], 1 + 0.5 * value, accuracy: 1e-6)
     }
 
+    /// VecNormalize's `norm_reward`: each reward is divided by the standard deviation of
+    /// every discounted return seen so far, each copy's return restarting with its episode
+    /// (to within the statistics' starting pseudo-count of 1e-4).
+    func testRewardNormalisationDividesByTheDiscountedReturnsStandardDeviation() throws {
+        var generator = Xoshiro256(seed: 9)
+        let agent = try makeAgent(config(recurrent: false) { $0.gamma = 0.5; $0.normalizeRewards = true }, generator: &generator)
+        func populationDeviation(_ values: [Double]) -> Double {
+            let mean = values.reduce(0, +) / Double(values.count)
+            return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+        }
+        _ = agent.act()
+        agent.recordRewards([1, 2, 4])
+        var deviation = populationDeviation([1, 2, 4])
+        for (copy, reward) in [1.0, 2, 4].enumerated() {
+            XCTAssertEqual(Double(agent.buffer.rewards[agent.buffer.row(environment: copy, step: 0)]), reward / deviation, accuracy: 1e-3)
+        }
+        // Copy 1's episode ended: its return restarts; the others discount theirs by γ = 0.5.
+        agent.setObservations([Float](repeating: 0, count: 6), episodeStarts: [false, true, false])
+        _ = agent.act()
+        agent.recordRewards([1, 1, 1])
+        XCTAssertEqual(agent.discountedReturns, [1.5, 1, 3])
+        deviation = populationDeviation([1, 2, 4, 1.5, 1, 3])
+        for copy in 0..<3 {
+            XCTAssertEqual(Double(agent.buffer.rewards[agent.buffer.row(environment: copy, step: 1)]), 1 / deviation, accuracy: 1e-3)
+        }
+        XCTAssertEqual(agent.state.returnStatistics, agent.returnStatistics)
+        XCTAssertEqual(agent.state.discountedReturns, [1.5, 1, 3])
+    }
+
+    /// A reward many deviations out is clipped to ±10, as VecNormalize's `clip_reward`.
+    func testNormalisedRewardsAreClippedToTen() throws {
+        var generator = Xoshiro256(seed: 10)
+        let copies = 200
+        let agent = try makeAgent(config(recurrent: false) { $0.environmentCount = copies; $0.normalizeRewards = true },
+                                  generator: &generator)
+        _ = agent.act()
+        // One reward of −1 among 199 zeros is 200/√199 ≈ 14 deviations from the mean return.
+        agent.recordRewards([-1] + [Double](repeating: 0, count: copies - 1))
+        XCTAssertEqual(agent.buffer.rewards[agent.buffer.row(environment: 0, step: 0)], -10)
+        XCTAssertEqual(agent.buffer.rewards[agent.buffer.row(environment: 1, step: 0)], 0)
+    }
+
     /// GAE(λ) by hand on one sequence with an episode start inside it.
     func testAdvantagesFollowGAEAndStopAtEpisodeStarts() {
         let buffer = RolloutBuffer(environmentCount: 1, steps: 3, observationSize: 1)

@@ -25,6 +25,7 @@ final class PPORunTests: XCTestCase {
             policy_layers: [8]
             value_layers: [8]
             normalize_observations: true
+            normalize_rewards: true
             eval_episodes: 3
             log_interval: 64
             checkpoint_interval: 96
@@ -36,7 +37,7 @@ final class PPORunTests: XCTestCase {
 
     /// A run stopped between rollouts and resumed writes the same episode log, line
     /// for line, and the same evaluation as a run never stopped (LSTM states,
-    /// observation statistics, running episodes and generator all restored).
+    /// observation and return statistics, running episodes and generator all restored).
     func testStoppedAndResumedRunWritesTheSameEpisodeLog() throws {
         for recurrent in [true, false] {
             let agent = recurrent ? "ppo-lstm" : "ppo"
@@ -143,6 +144,7 @@ final class PPORunTests: XCTestCase {
         XCTAssertEqual(zoo.policyLayers, [64])
         XCTAssertEqual(zoo.valueLayers, [64])
         XCTAssertTrue(zoo.normalizeObservations)
+        XCTAssertTrue(zoo.normalizeRewards)
         XCTAssertEqual(zoo.totalSteps, 100_000)
     }
 }
