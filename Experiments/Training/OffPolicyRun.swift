@@ -152,11 +152,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     public init(resuming url: URL, totalSteps: Int? = nil, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest()) throws {
         let folder = RunFolder(url: url)
-        let data: Data
-        do { data = try Data(contentsOf: folder.configurationURL) } catch {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
-        }
-        var configuration = try JSONDecoder().decode(OffPolicyRunConfiguration<Agent.Config>.self, from: data)
+        var configuration = try folder.readConfiguration(as: OffPolicyRunConfiguration<Agent.Config>.self)
         guard configuration.agent == Agent.algorithmName else {
             throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(configuration.agent) run, not a \(Agent.algorithmName) run")
         }
@@ -165,15 +161,12 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             try folder.writeConfiguration(configuration)
         }
         let store = CheckpointStore(runFolder: url)
-        guard let latest = store.latest() else {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no complete checkpoint in \(store.directory.path)")
-        }
-        let state = try JSONDecoder().decode(OffPolicyTrainingState<Agent.State>.self, from: Data(contentsOf: latest.url.appendingPathComponent("state.json")))
+        let latest = try store.latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
         self.folder = folder
         self.configuration = configuration
         self.registry = registry
         self.stopRequest = stopRequest
-        self.resumeState = (state, latest.url)
+        self.resumeState = latest
         self.store = store
     }
 

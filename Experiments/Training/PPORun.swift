@@ -79,25 +79,18 @@ public final class PPORun {
     public init(resuming url: URL, totalSteps: Int? = nil, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest()) throws {
         let folder = RunFolder(url: url)
-        let data: Data
-        do { data = try Data(contentsOf: folder.configurationURL) } catch {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
-        }
-        var configuration = try JSONDecoder().decode(PPORunConfiguration.self, from: data)
+        var configuration = try folder.readConfiguration(as: PPORunConfiguration.self)
         if let totalSteps, totalSteps != configuration.ppo.totalSteps {
             configuration.ppo.totalSteps = totalSteps
             try folder.writeConfiguration(configuration)
         }
         let store = CheckpointStore(runFolder: url)
-        guard let latest = store.latest() else {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no complete checkpoint in \(store.directory.path)")
-        }
-        let state = try JSONDecoder().decode(PPOTrainingState.self, from: Data(contentsOf: latest.url.appendingPathComponent("state.json")))
+        let latest = try store.latestState(as: PPOTrainingState.self, runPath: url.path)
         self.folder = folder
         self.configuration = configuration
         self.registry = registry
         self.stopRequest = stopRequest
-        resumeState = (state, latest.url)
+        resumeState = latest
         self.store = store
     }
 

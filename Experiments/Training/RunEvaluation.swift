@@ -29,10 +29,6 @@ public enum RunEvaluation {
     /// The agent named in the config.json of the run in `url`.
     static func agentName(runFolder url: URL) throws -> String {
         struct AgentName: Decodable { var agent: String }
-        let data: Data
-        do { data = try Data(contentsOf: RunFolder(url: url).configurationURL) } catch {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
-        }
-        return try JSONDecoder().decode(AgentName.self, from: data).agent
+        return try RunFolder(url: url).readConfiguration(as: AgentName.self).agent
     }
 }

@@ -56,6 +56,30 @@ public struct CheckpointStore: Sendable {
     }
 }
 
+extension RunFolder {
+    /// The run's config.json decoded as `Configuration`, for reopening the run; a
+    /// missing or unreadable file is ``TrainingError/nothingToResume(path:reason:)``.
+    func readConfiguration<Configuration: Decodable>(as type: Configuration.Type) throws -> Configuration {
+        let data: Data
+        do { data = try Data(contentsOf: configurationURL) } catch {
+            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
+        }
+        return try JSONDecoder().decode(type, from: data)
+    }
+}
+
+extension CheckpointStore {
+    /// The newest complete checkpoint's folder and its `state.json` decoded as `State`;
+    /// without a checkpoint, ``TrainingError/nothingToResume(path:reason:)`` naming `runPath`.
+    func latestState<State: Decodable>(as type: State.Type, runPath: String) throws -> (state: State, checkpoint: URL) {
+        guard let latest = latest() else {
+            throw TrainingError.nothingToResume(path: runPath, reason: "no complete checkpoint in \(directory.path)")
+        }
+        let state = try JSONDecoder().decode(type, from: Data(contentsOf: latest.url.appendingPathComponent("state.json")))
+        return (state, latest.url)
+    }
+}
+
 /// What an off-policy checkpoint's `state.json` holds besides tensors and replay:
 /// enough to continue the run exactly where it stopped.
 struct OffPolicyTrainingState<AgentState: Codable>: Codable {
