@@ -250,10 +250,8 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             snapshot.agent = agent.state
             snapshot.wallSeconds = clock.wallSeconds
             snapshot.progressRows = progressLog.rowCount
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             try store.write(step: state.step, model: agent.checkpoint(), replay: agent.serializedReplay(),
-                            state: encoder.encode(snapshot), keep: settings.keepCheckpoints)
+                            state: snapshot, keep: settings.keepCheckpoints)
             lastCheckpointStep = state.step
         }
 

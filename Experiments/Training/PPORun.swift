@@ -187,10 +187,7 @@ public final class PPORun {
             snapshot.agent = agent.state
             snapshot.wallSeconds = clock.wallSeconds
             snapshot.progressRows = progressLog.rowCount
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try store.write(step: state.step, model: agent.checkpoint(), state: encoder.encode(snapshot),
-                            keep: settings.keepCheckpoints)
+            try store.write(step: state.step, model: agent.checkpoint(), state: snapshot, keep: settings.keepCheckpoints)
             lastCheckpointStep = state.step
         }
 

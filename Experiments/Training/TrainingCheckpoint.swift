@@ -36,9 +36,12 @@ public struct CheckpointStore: Sendable {
     /// The newest complete checkpoint.
     public func latest() -> (step: Int, url: URL)? { checkpoints().last }
 
-    /// Writes a checkpoint atomically (`replay.bin` only when `replay` is given)
-    /// and keeps only the newest `keep`.
-    public func write(step: Int, model: Checkpoint, replay: [UInt8]? = nil, state: Data, keep: Int) throws {
+    /// Writes a checkpoint atomically (`replay.bin` only when `replay` is given;
+    /// `state` as `state.json` with sorted keys) and keeps only the newest `keep`.
+    public func write(step: Int, model: Checkpoint, replay: [UInt8]? = nil, state: some Encodable, keep: Int) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let stateJSON = try encoder.encode(state)
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let partial = directory.appendingPathComponent(".partial-step-\(step)")
@@ -46,7 +49,7 @@ public struct CheckpointStore: Sendable {
         try fileManager.createDirectory(at: partial, withIntermediateDirectories: false)
         try model.write(to: partial.appendingPathComponent("model.ckpt"))
         if let replay { try Data(replay).write(to: partial.appendingPathComponent("replay.bin")) }
-        try state.write(to: partial.appendingPathComponent("state.json"))
+        try stateJSON.write(to: partial.appendingPathComponent("state.json"))
         let destination = folder(step: step)
         try? fileManager.removeItem(at: destination)
         try fileManager.moveItem(at: partial, to: destination)
