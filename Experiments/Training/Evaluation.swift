@@ -1,5 +1,6 @@
 import Foundation
 import Environments
+import Agents
 
 /// The outcome of greedy evaluation episodes: what `eval.json` holds.
 public struct EvaluationResult: Codable, Sendable, Equatable {
@@ -74,6 +75,25 @@ enum Evaluation {
         try result.write(to: directory.appendingPathComponent(stem + ".json"))
         return (result, logURL)
     }
+
+    /// Plays `episodes` greedy episodes of `policy` (``Policy/beginEpisode()``
+    /// before each) on `environment`, logging each to a new file at `logURL`
+    /// (replacing one that is there) under `logHeader`.
+    static func play<E: Environment>(
+        _ policy: any Policy, actionOffset: Int, environment: E, episodes: Int, seed: UInt64, logURL: URL,
+        logHeader: EpisodeLogHeader
+    ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
+        var environment = environment
+        try? FileManager.default.removeItem(at: logURL)
+        let log = try EpisodeLogWriter(url: logURL, header: logHeader)
+        return try run(&environment, episodes: episodes, seed: seed, episodeStepCap: episodeStepCap, log: log,
+                       onEpisodeStart: { policy.beginEpisode() }) {
+            policy.action(for: $0) + actionOffset
+        }
+    }
+
+    /// The most steps an evaluation episode may take before it counts as never ending.
+    static let episodeStepCap = 1_000_000
 
     /// Plays `episodes` episodes, choosing actions with `act`; episode `i` is reset
     /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`, and

@@ -19,73 +19,25 @@ public final class GreedyPolicy {
     public let checkpointStep: Int
 
     private let makeEnvironmentCopy: () throws -> any Environment<[Float], Int>
-    private let chooseAction: ([Float]) -> Int
-    private let clearMemory: () -> Void
+    private let policy: any Policy
+    private let actionOffset: Int
 
     /// Loads the newest complete checkpoint of the run in `runFolder`.
     ///
     /// - Throws: ``TrainingError/nothingToResume(path:reason:)`` when the folder
-    ///   has no config.json, was written by another agent (`random`, `astar`), or
-    ///   has no complete checkpoint; ``CheckpointError`` when the weights do not
-    ///   fit the configured networks.
+    ///   has no config.json, was written by an agent that does not learn (`random`,
+    ///   `astar`), or has no complete checkpoint; ``CheckpointError`` when the
+    ///   weights do not fit the configured networks.
     public init(runFolder: URL, registry: EnvironmentRegistry = .standard) throws {
-        let name = try RunEvaluation.agentName(runFolder: runFolder)
-        if name == "ppo" || name == "ppo-lstm" {
-            let run = try PPORun(resuming: runFolder, registry: registry)
-            let (agent, offset, step) = try run.restoredAgent()
-            let memory = agent.makeMemory()
-            self.runFolder = runFolder
-            agentName = run.configuration.agent
-            environmentName = run.configuration.environment
-            evaluationSeed = run.configuration.run.evaluationSeed
-            checkpointStep = step
-            makeEnvironmentCopy = { try run.makeEnvironment() }
-            chooseAction = { agent.greedyAction($0, memory: memory) + offset }
-            clearMemory = { memory.reset() }
-            return
-        }
-        let loaded: LoadedQPolicy
-        switch name {
-        case DRQNAgent.algorithmName: loaded = try Self.loadQPolicy(DRQNAgent.self, runFolder: runFolder, registry: registry)
-        case DQNAgent.algorithmName: loaded = try Self.loadQPolicy(DQNAgent.self, runFolder: runFolder, registry: registry)
-        default:
-            throw TrainingError.nothingToResume(
-                path: runFolder.path, reason: "its agent '\(name)' has no greedy policy (one of \(RunEvaluation.agents.joined(separator: ", ")) has)")
-        }
+        let restored = try Training.restoredPolicy(runFolder: runFolder, registry: registry)
         self.runFolder = runFolder
-        agentName = loaded.agentName
-        environmentName = loaded.environmentName
-        evaluationSeed = loaded.evaluationSeed
-        checkpointStep = loaded.checkpointStep
-        makeEnvironmentCopy = loaded.makeEnvironment
-        chooseAction = loaded.act
-        clearMemory = loaded.startEpisode
-    }
-
-    /// A DQN or DRQN policy restored from a run's newest checkpoint.
-    private struct LoadedQPolicy {
-        var agentName: String
-        var environmentName: String
-        var evaluationSeed: UInt64
-        var checkpointStep: Int
-        var makeEnvironment: () throws -> any Environment<[Float], Int>
-        var act: ([Float]) -> Int
-        var startEpisode: () -> Void
-    }
-
-    private static func loadQPolicy<Agent: OffPolicyAgent>(_: Agent.Type, runFolder: URL, registry: EnvironmentRegistry) throws -> LoadedQPolicy {
-        let run = try OffPolicyRun<Agent>(resuming: runFolder, registry: registry)
-        guard let checkpoint = run.resumedCheckpoint else {
-            throw TrainingError.nothingToResume(path: runFolder.path, reason: "no complete checkpoint")
-        }
-        let environment = try run.makeEnvironment()
-        let (agent, offset) = try run.makeAgent(for: environment)
-        try agent.restoreTensors(from: checkpoint.url.appendingPathComponent("model.ckpt"))
-        return LoadedQPolicy(agentName: run.configuration.agent, environmentName: run.configuration.environment,
-                             evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: checkpoint.step,
-                             makeEnvironment: { try run.makeEnvironment() },
-                             act: { agent.act($0, explore: false) + offset },
-                             startEpisode: { agent.beginEpisode() })
+        agentName = restored.kind.name
+        environmentName = restored.environment
+        evaluationSeed = restored.evaluationSeed
+        checkpointStep = restored.checkpointStep
+        makeEnvironmentCopy = restored.makeEnvironment
+        policy = restored.policy
+        actionOffset = restored.actionOffset
     }
 
     /// A fresh environment as the run configured it.
@@ -96,12 +48,12 @@ public final class GreedyPolicy {
     /// The greedy action for `observation`, as the environment takes it (a
     /// recurrent policy advances its memory by one step).
     public func action(for observation: [Float]) -> Int {
-        chooseAction(observation)
+        policy.action(for: observation) + actionOffset
     }
 
     /// Clears a recurrent policy's memory, as at an episode's start.
     public func startEpisode() {
-        clearMemory()
+        policy.beginEpisode()
     }
 }
 

@@ -87,7 +87,7 @@ public typealias DRQNRunConfiguration = OffPolicyRunConfiguration<DRQNConfig>
 extension OffPolicyRunConfiguration where Config == DQNConfig {
     /// Resolves a DQN preset against the registry.
     public init(preset: Preset<DQNConfig>, registry: EnvironmentRegistry = .standard, startedAt: String) throws {
-        try self.init(agent: DQNAgent.algorithmName, preset: preset, registry: registry, startedAt: startedAt)
+        try self.init(agent: DQNAgent.kind.name, preset: preset, registry: registry, startedAt: startedAt)
     }
 
     /// The DQN hyperparameters.

@@ -31,6 +31,8 @@ import Neural
 public final class PPORun {
     /// The run folder.
     public let folder: RunFolder
+    /// The kind of agent trained (``AgentKind/ppo`` or ``AgentKind/ppoLSTM``).
+    public let kind: AgentKind
     /// The resolved configuration (config.json).
     public let configuration: PPORunConfiguration
     /// Set by signals to stop at the next rollout boundary.
@@ -42,13 +44,7 @@ public final class PPORun {
 
     private let registry: EnvironmentRegistry
     private let resumeState: (state: PPOTrainingState, checkpoint: URL)?
-    private let store: CheckpointStore
 
-    /// The file names in the run folder.
-    public static let progressFile = "progress.csv"
-    public static let evaluationFile = "eval.json"
-    public static let evaluationEpisodesFile = "eval_episodes.jsonl"
-    static let episodeStepCap = 1_000_000
     /// The columns of progress.csv.
     public static let progressHeader =
         "env_steps,episodes,mean_return_100,loss,policy_loss,value_loss,entropy,approx_kl,clip_fraction,learning_rate,clip_range,steps_per_second,wall_seconds"
@@ -66,11 +62,11 @@ public final class PPORun {
                                                     startedAt: RunFolder.utcTimestamp(startedAt))
         try folder.writeConfiguration(configuration)
         self.folder = folder
+        kind = try AgentRegistry.standard.kind(named: configuration.agent)
         self.configuration = configuration
         self.registry = registry
         self.stopRequest = stopRequest
         resumeState = nil
-        store = CheckpointStore(runFolder: folder.url)
     }
 
     /// Reopens the run in `url` to continue from its newest checkpoint.
@@ -87,11 +83,11 @@ public final class PPORun {
         let store = CheckpointStore(runFolder: url)
         let latest = try store.latestState(as: PPOTrainingState.self, runPath: url.path)
         self.folder = folder
+        kind = try Training.kind(ofRun: url)
         self.configuration = configuration
         self.registry = registry
         self.stopRequest = stopRequest
         resumeState = latest
-        self.store = store
     }
 
     /// Makes one copy of the configured environment, with `[Float]` observations and `Int` actions.
@@ -129,7 +125,6 @@ public final class PPORun {
 
     private func train<E: Environment>(first: inout E) throws -> TrainingOutcome where E.Observation == [Float], E.Action == Int {
         let settings = configuration.run
-        let totalSteps = configuration.ppo.totalSteps
         let copies = configuration.ppo.environmentCount
         var environments = [first]
         for _ in 1..<copies {
@@ -137,134 +132,97 @@ public final class PPORun {
             environments.append(copy)
         }
         let (agent, actionOffset) = try makeAgent(for: first)
-        var state = PPOTrainingState(step: 0, episodesFinished: 0, nextSeedIndex: 0, running: [], progressRows: 0,
-                                     recentReturns: [], wallSeconds: 0, agent: agent.state)
-        let log: EpisodeLogWriter
-        let progressLog: ProgressLog
-        let progressURL = folder.url.appendingPathComponent(Self.progressFile)
-        if let resume = resumeState {
-            state = resume.state
-            try agent.restoreTensors(from: resume.checkpoint.appendingPathComponent("model.ckpt"))
-            agent.restore(state.agent)
-            log = try EpisodeLogWriter(resuming: folder.episodesURL, keepingEpisodes: state.episodesFinished)
-            progressLog = try ProgressLog(url: progressURL, header: Self.progressHeader, keepingRows: state.progressRows)
+        let session = try TrainingSession(
+            folder: folder, settings: settings, totalSteps: configuration.ppo.totalSteps,
+            logHeader: EpisodeLogHeader(environment: configuration.environment, options: configuration.options,
+                                        agent: configuration.agent, seed: settings.seed),
+            progressHeader: Self.progressHeader,
+            initial: PPOTrainingState(step: 0, episodesFinished: 0, nextSeedIndex: 0, running: [], progressRows: 0,
+                                      recentReturns: [], wallSeconds: 0, agent: agent.state),
+            resume: resumeState, stopRequest: stopRequest, stopAfterSteps: stopAfterSteps, onProgress: onProgress)
+        func nextEpisodeSeed() -> UInt64 {
+            defer { session.state.nextSeedIndex += 1 }
+            return SeedDerivation.episodeSeed(runSeed: settings.seed, index: session.state.nextSeedIndex)
+        }
+        if try session.restore(agent) != nil {
             // Bring every copy to where the checkpoint left its running episode.
             for copy in 0..<copies {
-                let episode = state.running[copy]
+                let episode = session.state.running[copy]
                 _ = environments[copy].reset(seed: episode.seed)
                 for (index, action) in episode.actions.enumerated() {
                     let step = try environments[copy].step(action + actionOffset)
                     guard step.reward == episode.rewards[index] else {
-                        throw TrainingError.resumeMismatch(episode: state.episodesFinished, step: index)
+                        throw TrainingError.resumeMismatch(episode: session.state.episodesFinished, step: index)
                     }
                 }
             }
         } else {
-            log = try EpisodeLogWriter(url: folder.episodesURL, header: EpisodeLogHeader(
-                environment: configuration.environment, options: configuration.options, agent: configuration.agent, seed: settings.seed))
-            progressLog = try ProgressLog(url: progressURL, header: Self.progressHeader)
             var observations: [Float] = []
             for copy in 0..<copies {
-                let seed = SeedDerivation.episodeSeed(runSeed: settings.seed, index: state.nextSeedIndex)
-                state.nextSeedIndex += 1
-                state.running.append(RunningEpisode(seed: seed, actions: [], rewards: []))
+                let seed = nextEpisodeSeed()
+                session.state.running.append(RunningEpisode(seed: seed, actions: [], rewards: []))
                 observations += environments[copy].reset(seed: seed).observation
             }
             agent.setObservations(observations, episodeStarts: [Bool](repeating: true, count: copies))
         }
-
-        var clock = TrainingClock(secondsBefore: state.wallSeconds, step: state.step)
-        var lastCheckpointStep = store.latest()?.step
-        func currentProgress() -> TrainingProgress {
-            let rate = clock.stepsPerSecond(at: state.step)
-            return TrainingProgress(step: state.step, totalSteps: totalSteps, episodes: state.episodesFinished,
-                                    meanReturn: state.recentReturns.isEmpty ? nil : state.recentReturns.reduce(0, +) / Double(state.recentReturns.count),
-                                    epsilon: 0, loss: agent.lastStatistics.map { Double($0.loss) }, stepsPerSecond: rate,
-                                    wallSeconds: clock.wallSeconds)
-        }
-        func writeCheckpoint() throws {
-            var snapshot = state
-            snapshot.agent = agent.state
-            snapshot.wallSeconds = clock.wallSeconds
-            snapshot.progressRows = progressLog.rowCount
-            try store.write(step: state.step, model: agent.checkpoint(), state: snapshot, keep: settings.keepCheckpoints)
-            lastCheckpointStep = state.step
-        }
+        func latestLoss() -> Double? { agent.lastStatistics.map { Double($0.loss) } }
 
         var observations = [Float](), rewards = [Double](repeating: 0, count: copies)
         var starts = [Bool](repeating: false, count: copies)
         var bootstrap: [(environment: Int, observation: [Float])] = []
-        while state.step < totalSteps || agent.buffer.stepsStored > 0 {
-            if agent.buffer.stepsStored == 0 {
-                if let stopAfterSteps, state.step >= stopAfterSteps { stopRequest.request(signal: SIGINT) }
-                if let signal = stopRequest.signal {
-                    try writeCheckpoint()
-                    return .stopped(signal: signal, step: state.step)
-                }
-            }
+        while session.state.step < session.totalSteps || agent.buffer.stepsStored > 0 {
+            if agent.buffer.stepsStored == 0, let stopped = try session.stopIfRequested(agent) { return stopped }
             let actions = agent.act()
             observations.removeAll(keepingCapacity: true)
             bootstrap.removeAll(keepingCapacity: true)
             for copy in 0..<copies {
                 let step = try environments[copy].step(actions[copy] + actionOffset)
                 guard step.reward.isFinite else {
-                    throw TrainingError.nonFiniteReward(environment: configuration.environment, episode: state.episodesFinished,
-                                                        step: state.running[copy].actions.count, reward: step.reward)
+                    throw TrainingError.nonFiniteReward(environment: configuration.environment, episode: session.state.episodesFinished,
+                                                        step: session.state.running[copy].actions.count, reward: step.reward)
                 }
                 rewards[copy] = step.reward
-                state.running[copy].actions.append(actions[copy])
-                state.running[copy].rewards.append(step.reward)
+                session.state.running[copy].actions.append(actions[copy])
+                session.state.running[copy].rewards.append(step.reward)
                 starts[copy] = step.terminated || step.truncated
                 guard starts[copy] else {
                     observations += step.observation
                     continue
                 }
                 if step.truncated && !step.terminated { bootstrap.append((copy, step.observation)) }
-                let episode = state.running[copy]
-                let record = EpisodeRecord(index: state.episodesFinished, seed: episode.seed,
-                                           actions: episode.actions.map { .integer($0 + actionOffset) },
-                                           rewards: episode.rewards, terminated: step.terminated, truncated: step.truncated)
-                try log.append(record)
-                state.recentReturns.append(record.episodeReturn)
-                if state.recentReturns.count > 100 { state.recentReturns.removeFirst() }
-                state.episodesFinished += 1
-                let seed = SeedDerivation.episodeSeed(runSeed: settings.seed, index: state.nextSeedIndex)
-                state.nextSeedIndex += 1
-                state.running[copy] = RunningEpisode(seed: seed, actions: [], rewards: [])
+                let episode = session.state.running[copy]
+                try session.endEpisode(EpisodeRecord(
+                    index: session.state.episodesFinished, seed: episode.seed, actions: episode.actions.map { .integer($0 + actionOffset) },
+                    rewards: episode.rewards, terminated: step.terminated, truncated: step.truncated))
+                let seed = nextEpisodeSeed()
+                session.state.running[copy] = RunningEpisode(seed: seed, actions: [], rewards: [])
                 observations += environments[copy].reset(seed: seed).observation
             }
             agent.recordRewards(rewards, bootstrapObservations: bootstrap)
             agent.setObservations(observations, episodeStarts: starts)
-            let stepBefore = state.step
-            state.step += copies
+            let stepBefore = session.state.step
+            session.state.step += copies
 
             if agent.buffer.isFull {
                 do {
                     try agent.update()
                 } catch let error as PPOError {
-                    throw TrainingError.ppoDiverged(error, lastCheckpointStep: lastCheckpointStep)
+                    throw TrainingError.ppoDiverged(error, lastCheckpointStep: session.lastCheckpointStep)
                 }
-                if state.step / settings.logInterval > (state.step - configuration.ppo.rolloutSize) / settings.logInterval {
-                    var progress = currentProgress()
-                    progress.isLogRow = true
-                    try progressLog.append(line: progressLine(progress, agent.lastStatistics))
-                    onProgress?(progress)
-                    clock.startInterval(at: state.step)
+                let step = session.state.step
+                if step / settings.logInterval > (step - configuration.ppo.rolloutSize) / settings.logInterval {
+                    try session.writeProgressRow(epsilon: 0, loss: latestLoss()) { self.progressLine($0, agent.lastStatistics) }
                 }
-                let crossedInterval = state.step / settings.checkpointInterval > (lastCheckpointStep ?? 0) / settings.checkpointInterval
-                if crossedInterval || state.step >= totalSteps {
-                    try writeCheckpoint()
+                let crossedInterval = step / settings.checkpointInterval > (session.lastCheckpointStep ?? 0) / settings.checkpointInterval
+                if crossedInterval || step >= session.totalSteps {
+                    try session.writeCheckpoint(agent)
                 }
-            } else if stepBefore / 128 != state.step / 128, let onProgress, clock.takeLiveUpdate() {
-                onProgress(currentProgress())
+            } else if stepBefore / 128 != session.state.step / 128 {
+                session.reportLiveProgress(epsilon: 0, loss: latestLoss())
             }
         }
-
-        guard settings.evaluationEpisodes > 0 else { return .completed(nil) }
-        let result = try evaluate(agent: agent, actionOffset: actionOffset, episodes: settings.evaluationEpisodes,
-                                  seed: settings.evaluationSeed, logURL: folder.url.appendingPathComponent(Self.evaluationEpisodesFile))
-        try result.write(to: folder.url.appendingPathComponent(Self.evaluationFile))
-        return .completed(result)
+        return try session.finish(evaluating: agent.makePolicy(), agentName: configuration.agent, environment: configuration.environment,
+                                  options: configuration.options, makeEnvironment: makeEnvironment, actionOffset: actionOffset)
     }
 
     private func progressLine(_ progress: TrainingProgress, _ statistics: PPOUpdateStatistics?) -> String {
@@ -278,43 +236,16 @@ public final class PPORun {
 
     // MARK: - Evaluation
 
-    /// Greedy episodes (argmax of the policy; the LSTM state carried through each
-    /// episode and cleared between them; observation statistics frozen).
-    private func evaluate(agent: PPOAgent, actionOffset: Int, episodes: Int, seed: UInt64, logURL: URL) throws -> EvaluationResult {
-        var environment = try makeEnvironment()
-        try? FileManager.default.removeItem(at: logURL)
-        let log = try EpisodeLogWriter(url: logURL, header: EpisodeLogHeader(
-            environment: configuration.environment, options: configuration.options, agent: configuration.agent + "-greedy", seed: seed))
-        let memory = agent.makeMemory()
-        return try Evaluation.run(&environment, episodes: episodes, seed: seed, episodeStepCap: Self.episodeStepCap, log: log,
-                                  onEpisodeStart: { memory.reset() }) {
-            agent.greedyAction($0, memory: memory) + actionOffset
-        }
-    }
-
     /// An agent with the newest checkpoint's weights and statistics, its action
     /// offset, and the checkpoint's step (for a run opened with `resuming:`).
     func restoredAgent() throws -> (agent: PPOAgent, actionOffset: Int, step: Int) {
         guard let (state, checkpoint) = resumeState else {
             throw TrainingError.nothingToResume(path: folder.url.path, reason: "no complete checkpoint")
         }
-        let environment = try makeEnvironment()
-        let (agent, offset) = try makeAgent(for: environment)
-        try agent.restoreTensors(from: checkpoint.appendingPathComponent("model.ckpt"))
+        let (agent, offset) = try makeAgent(for: try makeEnvironment())
+        try agent.restoreTensors(checkpointFolder: checkpoint)
         agent.restore(state.agent)
         return (agent, offset, state.step)
-    }
-
-    /// Evaluates the newest checkpoint of the run in `url` greedily and writes the
-    /// episodes to `evaluations/eval-seed<S>-<timestamp>.jsonl` with a `.json` summary beside it.
-    public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
-                                date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
-        let run = try PPORun(resuming: url, registry: registry)
-        let (agent, offset, _) = try run.restoredAgent()
-        let evaluationSeed = seed ?? run.configuration.run.evaluationSeed
-        return try Evaluation.writeStandalone(runFolder: url, seed: evaluationSeed, date: date) { logURL in
-            try run.evaluate(agent: agent, actionOffset: offset, episodes: episodes, seed: evaluationSeed, logURL: logURL)
-        }
     }
 }
 
@@ -326,7 +257,7 @@ struct RunningEpisode: Codable, Equatable {
 }
 
 /// What a PPO checkpoint's `state.json` holds besides tensors.
-struct PPOTrainingState: Codable {
+struct PPOTrainingState: SessionState {
     /// Environment steps taken, over all copies.
     var step: Int
     /// Episodes finished (and logged).
@@ -343,4 +274,12 @@ struct PPOTrainingState: Codable {
     var wallSeconds: Double
     /// The agent's counters, generator, statistics and current observations.
     var agent: PPOAgent.State
+}
+
+extension PPORun: TrainingRun {
+    public var environmentName: String { configuration.environment }
+    public var environmentOptions: [String: InfoValue] { configuration.options }
+    public var seed: UInt64 { configuration.run.seed }
+    public var totalSteps: Int { configuration.ppo.totalSteps }
+    public var environmentCount: Int { configuration.ppo.environmentCount }
 }

@@ -40,13 +40,15 @@ public struct PPORunConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Resolves `preset` against the registry: unknown environments and options are
-    /// errors, and `agent` must match the LSTM setting (`ppo-lstm` needs
-    /// `lstm_hidden_size` > 0, `ppo` needs 0).
+    /// errors, and `agent` must name an on-policy kind whose memory matches the
+    /// LSTM setting (`ppo-lstm` needs `lstm_hidden_size` > 0, `ppo` needs 0).
     public init(preset: PPOPreset, agent: String, registry: EnvironmentRegistry = .standard, startedAt: String) throws {
-        let recurrent = agent == "ppo-lstm"
-        guard agent == "ppo" || recurrent else {
-            throw PresetError.badValue(file: preset.file, key: "agent", value: agent, expected: "ppo or ppo-lstm")
+        let onPolicy = AgentRegistry.standard.kinds.filter { if case .onPolicy = $0.family { true } else { false } }
+        guard let kind = onPolicy.first(where: { $0.name == agent }) else {
+            throw PresetError.badValue(file: preset.file, key: "agent", value: agent,
+                                       expected: "one of \(onPolicy.map(\.name).joined(separator: ", "))")
         }
+        let recurrent = kind.isRecurrent
         guard preset.agentConfig.isRecurrent == recurrent else {
             throw PresetError.badValue(file: preset.file, key: "lstm_hidden_size", value: "\(preset.agentConfig.lstmHiddenSize)",
                                        expected: recurrent ? "a positive size for ppo-lstm" : "0 for ppo (use ppo-lstm for an LSTM)")

@@ -107,20 +107,4 @@ struct OffPolicyTrainingState<AgentState: Codable>: Codable {
     var agent: AgentState
 }
 
-extension OffPolicyAgent {
-    /// The agent's tensors for a checkpoint: both networks (`online.*`, `target.*`)
-    /// and the optimiser's state.
-    func checkpoint(metadata: Data = Data()) -> Checkpoint {
-        Checkpoint(
-            parameters: onlineParameters.map { Checkpoint.Entry(name: "online." + $0.name, tensor: $0.value) }
-                + targetParameters.map { Checkpoint.Entry(name: "target." + $0.name, tensor: $0.value) },
-            optimizerState: optimizer.stateTensors.enumerated().map { Checkpoint.Entry(name: "optimizer.\($0.offset)", tensor: $0.element) },
-            optimizerStep: optimizer.stepCount, metadata: metadata)
-    }
-
-    /// Restores networks and optimiser state from `url` (names and shapes checked first).
-    func restoreTensors(from url: URL) throws {
-        let (step, _) = try Checkpoint.restore(from: url, into: checkpoint())
-        optimizer.stepCount = step
-    }
-}
+extension OffPolicyTrainingState: SessionState {}

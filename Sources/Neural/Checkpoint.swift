@@ -278,8 +278,16 @@ public struct Checkpoint {
     public static func restore(
         from url: URL, into target: Checkpoint, restoringOptimizerState: Bool = true
     ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
-        let stored = try read(from: url)
-        let path = url.path
+        try restore(read(from: url), into: target, restoringOptimizerState: restoringOptimizerState, path: url.path)
+    }
+
+    /// Copies the tensors of `stored` (a checkpoint already read, from `path`)
+    /// into the tensors named in `target`'s sections, returning the optimiser step
+    /// and the metadata. Without `restoringOptimizerState` only the parameters are
+    /// restored. On error no tensor is changed; errors name `path`.
+    public static func restore(
+        _ stored: Checkpoint, into target: Checkpoint, restoringOptimizerState: Bool = true, path: String
+    ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
         var pairs = try match(stored.parameters, into: target.parameters, section: "parameter", path: path)
         if restoringOptimizerState {
             pairs += try match(stored.optimizerState, into: target.optimizerState, section: "optimizer state", path: path)

@@ -33,9 +33,9 @@ struct DQNCommand: ParsableCommand {
 
     @OptionGroup var options: OffPolicyTrainingOptions
 
-    func validate() throws { try options.validate(agent: "dqn") }
+    func validate() throws { try options.validate(agent: AgentKind.dqn.name) }
 
-    func run() throws { try options.train(DQNAgent.self) }
+    func run() throws { try options.train(.dqn) }
 }
 
 /// The options `rlrun dqn` and `rlrun drqn` share.
@@ -55,65 +55,36 @@ struct OffPolicyTrainingOptions: ParsableArguments {
         if !(renderFps > 0 && renderFps <= 240) { throw ValidationError("--render-fps must be in (0, 240], got \(renderFps).") }
     }
 
-    /// Trains (or resumes) a run of `Agent` with a progress display, then prints the evaluation.
-    func train<Agent: OffPolicyAgent>(_: Agent.Type) throws {
-        let agent = Agent.algorithmName
+    /// Trains (or resumes) a run of `kind`, with the live view when `--render` is given.
+    func train(_ kind: AgentKind) throws {
         blas.apply()
-        let stopRequest = StopRequest()
-        let run = try reportingUserErrors { () throws -> OffPolicyRun<Agent> in
-            if let resume = training.resume {
-                return try OffPolicyRun(resuming: URL(fileURLWithPath: resume), totalSteps: training.steps, stopRequest: stopRequest)
-            }
-            let preset: Preset<Agent.Config> = try training.resolvePreset(agent: agent)
-            return try training.startRun(agent: agent, environment: preset.environment) {
-                try OffPolicyRun(preset: preset, folder: $0, stopRequest: stopRequest)
-            }
-        }
-        stopRequest.installSignalHandlers()
-        let configuration = run.configuration
-        let totalSteps = configuration.agentConfig.totalSteps
-        print("\(agent) on \(configuration.environment), seed \(configuration.run.seed), \(totalSteps) steps"
-              + (training.resume != nil ? " (resumed)" : ""))
-        print("  run folder    \(displayPath(run.folder.url))")
-        let liveView = try render ? reportingUserErrors { try openLiveView(for: run, agent: agent) } : nil
-        defer { liveView?.close() }
-        if let liveView {
-            let environment = configuration.environment
-            run.onStep = { step, render in
-                let keepGoing = liveView.observe(headUp: {
-                    HeadUpDisplay(environment: environment, episode: step.episode, step: step.episodeStep, episodeReturn: step.episodeReturn,
-                                  lastAction: String(step.action), note: "training step \(step.step)")
-                }, frame: render)
-                if !keepGoing && stopRequest.signal == nil { stopRequest.request(signal: SIGINT) }
-            }
-        }
-        let display = ProgressDisplay(totalSteps: totalSteps)
-        run.onProgress = { display.show($0) }
-        let outcome = try reportingUserErrors { try run.train() }
-        if let liveView {
-            print("\nlive view: \(liveView.framesShown) frames drawn, costing training " + String(format: "%.3f", liveView.secondsDrawing)
-                  + " CPU seconds")
-        }
-        display.finish()
-        try reportTrainingOutcome(outcome, agent: agent, folder: run.folder)
+        try training.train(kind, liveView: render ? { run, stopRequest in try openLiveView(for: run, stopRequest: stopRequest) } : nil)
     }
-}
 
-extension OffPolicyTrainingOptions {
-    /// Opens the training window, sized from a frame of a fresh copy of the run's environment.
-    func openLiveView<Agent: OffPolicyAgent>(for run: OffPolicyRun<Agent>, agent: String) throws -> LiveView {
+    /// Opens the training window, sized from a frame of a fresh copy of the run's
+    /// environment, and shows the run's steps in it; closing it stops training like Ctrl-C.
+    private func openLiveView(for run: any StepObservableRun, stopRequest: StopRequest) throws -> LiveView {
         if let problem = ViewerWindow.displayProblem() { throw problem }
         func firstFrame<E: Environment>(_ environment: E) -> Frame? {
             var environment = environment
             _ = environment.reset(seed: 0)
             return environment.render()
         }
-        let environment = try EnvironmentRegistry.standard.spec(named: run.configuration.environment).make(run.configuration.options)
+        let name = run.environmentName
+        let environment = try EnvironmentRegistry.standard.spec(named: name).make(run.environmentOptions)
         guard let frame = firstFrame(environment) else {
-            throw fail("environment '\(run.configuration.environment)' does not draw frames; train without --render")
+            throw fail("environment '\(name)' does not draw frames; train without --render")
         }
-        return try LiveView(title: "rlrun \(agent): training on \(run.configuration.environment)",
-                            frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: renderFps)
+        let liveView = try LiveView(title: "rlrun \(run.kind.name): training on \(name)",
+                                    frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: renderFps)
+        run.onStep = { step, render in
+            let keepGoing = liveView.observe(headUp: {
+                HeadUpDisplay(environment: name, episode: step.episode, step: step.episodeStep, episodeReturn: step.episodeReturn,
+                              lastAction: String(step.action), note: "training step \(step.step)")
+            }, frame: render)
+            if !keepGoing && stopRequest.signal == nil { stopRequest.request(signal: SIGINT) }
+        }
+        return liveView
     }
 }
 

@@ -29,7 +29,7 @@ struct DRQNCommand: ParsableCommand {
 
     @OptionGroup var options: OffPolicyTrainingOptions
 
-    func validate() throws { try options.validate(agent: "drqn") }
+    func validate() throws { try options.validate(agent: AgentKind.drqn.name) }
 
-    func run() throws { try options.train(DRQNAgent.self) }
+    func run() throws { try options.train(.drqn) }
 }

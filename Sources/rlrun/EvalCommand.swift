@@ -34,7 +34,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         blas.apply()
         let (result, log) = try reportingUserErrors {
-            try RunEvaluation.evaluate(runFolder: URL(fileURLWithPath: runFolder), episodes: episodes, seed: seed)
+            try Training.evaluate(runFolder: URL(fileURLWithPath: runFolder), episodes: episodes, seed: seed)
         }
         print("evaluation: \(result.summary)")
         print("  episode log   \(displayPath(log))")

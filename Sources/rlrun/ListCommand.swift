@@ -1,3 +1,4 @@
+import Agents
 import ArgumentParser
 import Environments
 import Experiments
@@ -44,6 +45,9 @@ struct ListCommand: ParsableCommand {
         print("")
         print("Agents")
         print("  \(RandomRun.agentName) - uniformly random actions from the action space (rlrun random ENV)")
+        for kind in AgentRegistry.standard.kinds {
+            print("  \(kind.name) - \(kind.summary) (rlrun \(kind.name) ENV)")
+        }
     }
 }
 

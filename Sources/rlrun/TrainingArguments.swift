@@ -3,6 +3,7 @@ import ArgumentParser
 import Environments
 import Experiments
 import Foundation
+import Viewer
 
 /// The arguments every training command takes (`dqn`, `drqn`, `ppo`, `ppo-lstm`), and
 /// what they have in common to do with them.
@@ -42,33 +43,45 @@ extension TrainingArguments {
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps).") }
     }
 
-    /// The preset (bundled for the environment, or `--preset FILE`) with `--steps`,
-    /// `--seed` and `--set` applied, naming a registered environment.
-    func resolvePreset<Config: AgentConfiguration>(agent: String) throws -> Preset<Config> {
-        var preset = try preset.map { try Preset<Config>.load(from: URL(fileURLWithPath: $0), agent: agent) }
-            ?? Preset<Config>.bundled(agent: agent, environment: environment!)
-        if let environment { preset.environment = environment }
+    /// `--preset`, the environment, `--steps`, `--seed` and `--set` as a preset request.
+    var presetRequest: PresetRequest {
         var overrides = settings
         if let steps { overrides.append("total_steps=\(steps)") }
         if let seed { overrides.append("seed=\(seed)") }
-        try preset.apply(settings: overrides)
-        _ = try EnvironmentRegistry.standard.spec(named: preset.environment)
-        return preset
+        return PresetRequest(file: preset.map { URL(fileURLWithPath: $0) }, environment: environment, settings: overrides)
     }
 
-    /// Creates the run folder (`--out DIR`, or a new `runs/<agent>-<env>-<timestamp>/`)
-    /// and starts a run in it with `start`; when `start` refuses the configuration,
-    /// the folder it left empty is removed again, so a typo leaves nothing behind.
-    func startRun<Run>(agent: String, environment: String, _ start: (RunFolder) throws -> Run) throws -> Run {
-        let folder = try createRunFolder(out: out, agent: agent, environment: environment)
-        do {
-            return try start(folder)
-        } catch {
-            if (try? FileManager.default.contentsOfDirectory(atPath: folder.url.path))?.isEmpty == true {
-                try? FileManager.default.removeItem(at: folder.url)
+    /// Trains (or resumes) a run of `kind` with a progress display, then prints the
+    /// evaluation. `liveView` opens a window showing the run's steps (off-policy runs).
+    func train(_ kind: AgentKind, liveView openLiveView: ((any StepObservableRun, StopRequest) throws -> LiveView)? = nil) throws {
+        let stopRequest = StopRequest()
+        let run = try reportingUserErrors { () throws -> any TrainingRun in
+            if let resume {
+                return try Training.resume(URL(fileURLWithPath: resume), expecting: kind, totalSteps: steps, stopRequest: stopRequest)
             }
-            throw error
+            return try Training.start(kind, preset: presetRequest, stopRequest: stopRequest) {
+                try createRunFolder(out: out, agent: kind.name, environment: $0)
+            }
         }
+        stopRequest.installSignalHandlers()
+        let copies = run.environmentCount > 1 ? ", \(run.environmentCount) environments" : ""
+        print("\(kind.name) on \(run.environmentName), seed \(run.seed), \(run.totalSteps) steps\(copies)"
+              + (resume != nil ? " (resumed)" : ""))
+        print("  run folder    \(displayPath(run.folder.url))")
+        var liveView: LiveView?
+        if let openLiveView, let observable = run as? any StepObservableRun {
+            liveView = try reportingUserErrors { try openLiveView(observable, stopRequest) }
+        }
+        defer { liveView?.close() }
+        let display = ProgressDisplay(totalSteps: run.totalSteps, showsEpsilon: run is any StepObservableRun)
+        run.onProgress = { display.show($0) }
+        let outcome = try reportingUserErrors { try run.train() }
+        if let liveView {
+            print("\nlive view: \(liveView.framesShown) frames drawn, costing training " + String(format: "%.3f", liveView.secondsDrawing)
+                  + " CPU seconds")
+        }
+        display.finish()
+        try reportTrainingOutcome(outcome, agent: kind.name, folder: run.folder)
     }
 }
 

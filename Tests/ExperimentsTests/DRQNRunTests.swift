@@ -83,7 +83,7 @@ final class DRQNRunTests: XCTestCase {
         XCTAssertTrue(model.parameters.contains { $0.name == "online.lstm.hiddenWeight" })
         XCTAssertTrue(model.parameters.contains { $0.name == "target.head.weight" })
 
-        let (again, log) = try RunEvaluation.evaluate(runFolder: root, episodes: 3, seed: nil, registry: WalkEnvironment.registry)
+        let (again, log) = try Training.evaluate(runFolder: root, episodes: 3, seed: nil, registry: WalkEnvironment.registry)
         XCTAssertEqual(again, evaluation)
         XCTAssertEqual(try text(log), try text(root.appendingPathComponent("eval_episodes.jsonl")))
     }

@@ -101,7 +101,7 @@ final class PPORunTests: XCTestCase {
             XCTAssertNil(try replay.replay(episode, header: log.header).mismatch, "episode \(episode.index)")
         }
 
-        let (again, _) = try RunEvaluation.evaluate(runFolder: root, episodes: 3, seed: nil, registry: WalkEnvironment.registry)
+        let (again, _) = try Training.evaluate(runFolder: root, episodes: 3, seed: nil, registry: WalkEnvironment.registry)
         XCTAssertEqual(again, evaluation)
     }
 
@@ -117,7 +117,7 @@ final class PPORunTests: XCTestCase {
         XCTAssertEqual(policy.checkpointStep, 480)
         let playback = try PolicyPlayback(policy: policy, episodes: evaluation.episodes)
         while try playback.advance() {}
-        let logged = try EpisodeLogReader.read(from: root.appendingPathComponent(PPORun.evaluationEpisodesFile))
+        let logged = try EpisodeLogReader.read(from: root.appendingPathComponent(TrainingFiles.evaluationEpisodes))
         XCTAssertEqual(playback.finishedReturns, logged.episodes.map { $0.episodeReturn })
     }
 

@@ -139,7 +139,7 @@ final class ViewingSupportTests: XCTestCase {
         let folder = try makeTemporaryFolder()
         try Data(#"{"agent": "random", "environment": "gridworld"}"#.utf8).write(to: RunFolder(url: folder).configurationURL)
         XCTAssertThrowsError(try GreedyPolicy(runFolder: folder)) { error in
-            XCTAssertTrue("\(error)".contains("'random' has no greedy policy"), "\(error)")
+            XCTAssertTrue("\(error)".contains("agent 'random' is not a learning agent"), "\(error)")
         }
     }
 

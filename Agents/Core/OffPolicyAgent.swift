@@ -2,22 +2,19 @@ import Environments
 import Neural
 
 /// A value-based agent trained off-policy from a replay, with an online and a
-/// target network: what the Experiments module's training runner drives.
+/// target network: what the Experiments module's off-policy loop drives.
 /// ``DQNAgent`` and ``DRQNAgent`` conform.
 ///
-/// The runner calls ``act(_:explore:)`` before every environment step and
-/// ``observe(_:)`` after it; ``beginEpisode()`` before each evaluation episode
+/// The loop calls ``act(_:explore:)`` before every environment step and
+/// ``observe(_:)`` after it; ``Policy/beginEpisode()`` before each evaluation episode
 /// (during training the agent sees episode ends in the transitions it observes).
-/// Networks, optimiser, replay and ``state`` together fix the agent's future
+/// Networks, optimiser, replay and ``Learner/state`` together fix the agent's future
 /// exactly, which is what a checkpoint stores.
-public protocol OffPolicyAgent: AnyObject {
-    /// The hyperparameters.
-    associatedtype Config: AgentConfiguration
-    /// Counters, generator and any acting state, for checkpoints.
-    associatedtype State: Codable, Sendable, Equatable
-
-    /// The name of the algorithm, as `rlrun` and run folders spell it (`dqn`, `drqn`).
-    static var algorithmName: String { get }
+public protocol OffPolicyAgent: Learner, Policy {
+    /// The registered kind (``AgentKind/dqn``, ``AgentKind/drqn``).
+    static var kind: AgentKind { get }
+    /// Whether the agent carries memory across the steps of an episode.
+    static var isRecurrent: Bool { get }
 
     /// Builds the networks from `seed` and allocates the replay.
     init(observationSpace: Box, actionCount: Int, config: Config, seed: UInt64) throws
@@ -31,27 +28,44 @@ public protocol OffPolicyAgent: AnyObject {
     /// The optimiser of the online network.
     var optimizer: any Optimizer { get }
 
-    /// Forgets what belongs to the previous episode (a recurrent state); the next
-    /// observation is an episode's first.
-    func beginEpisode()
     /// Chooses an action, ε-greedy when `explore` is true, greedy when false.
     func act(_ observation: [Float], explore: Bool) -> Int
     /// Stores a transition and trains when due; returns the mean loss of the
     /// gradient steps taken, or `nil` when none was due.
     func observe(_ transition: Transition<[Float], Int>) throws -> Float?
 
-    /// The agent's state besides tensors and replay.
-    var state: State { get }
-    /// Restores what ``state`` returned.
-    func restore(_ state: State)
     /// The replay as bytes.
     func serializedReplay() -> [UInt8]
     /// Restores the replay from ``serializedReplay()``'s bytes.
     func restoreReplay(from bytes: [UInt8]) throws
 }
 
+extension OffPolicyAgent {
+    /// Both networks (`online.*`, `target.*`) and the optimiser's state.
+    public func checkpoint() -> Checkpoint {
+        Checkpoint(
+            parameters: onlineParameters.map { Checkpoint.Entry(name: "online." + $0.name, tensor: $0.value) }
+                + targetParameters.map { Checkpoint.Entry(name: "target." + $0.name, tensor: $0.value) },
+            optimizerState: optimizer.stateTensors.enumerated().map { Checkpoint.Entry(name: "optimizer.\($0.offset)", tensor: $0.element) },
+            optimizerStep: optimizer.stepCount)
+    }
+
+    public func restoreTensors(from stored: Checkpoint, path: String) throws {
+        let (step, _) = try Checkpoint.restore(stored, into: checkpoint(), path: path)
+        optimizer.stepCount = step
+    }
+
+    /// The greedy action, as ``act(_:explore:)`` with `explore` false.
+    public func action(for observation: [Float]) -> Int { act(observation, explore: false) }
+
+    /// The agent itself: its greedy acting shares the weights and (DRQN) the acting state.
+    public func makePolicy() -> any Policy { self }
+}
+
 extension DQNAgent: OffPolicyAgent {
-    public static var algorithmName: String { "dqn" }
+    public typealias Config = DQNConfig
+    public static var kind: AgentKind { .dqn }
+    public static var isRecurrent: Bool { false }
     public var onlineParameters: [Parameter] { online.parameters }
     public var targetParameters: [Parameter] { target.parameters }
     /// Nothing to forget: a DQN agent has no memory across steps.
@@ -61,7 +75,9 @@ extension DQNAgent: OffPolicyAgent {
 }
 
 extension DRQNAgent: OffPolicyAgent {
-    public static var algorithmName: String { "drqn" }
+    public typealias Config = DRQNConfig
+    public static var kind: AgentKind { .drqn }
+    public static var isRecurrent: Bool { true }
     public var onlineParameters: [Parameter] { online.parameters }
     public var targetParameters: [Parameter] { target.parameters }
     public func serializedReplay() -> [UInt8] { replayBuffer.serialized() }

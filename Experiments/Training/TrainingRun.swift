@@ -1,0 +1,195 @@
+import Foundation
+import Environments
+import Agents
+
+/// A training run of any agent kind, as a command-line tool drives it:
+/// ``OffPolicyRun`` and ``PPORun`` conform. ``Training`` makes one for an
+/// ``AgentKind``, or reopens one from its folder.
+public protocol TrainingRun: AnyObject {
+    /// The kind of agent trained.
+    var kind: AgentKind { get }
+    /// The run folder.
+    var folder: RunFolder { get }
+    /// The registered name of the environment trained on.
+    var environmentName: String { get }
+    /// Every environment option, resolved (defaults included).
+    var environmentOptions: [String: InfoValue] { get }
+    /// The run seed.
+    var seed: UInt64 { get }
+    /// Environment steps the run takes in all.
+    var totalSteps: Int { get }
+    /// Environment copies stepped together (1 for off-policy runs).
+    var environmentCount: Int { get }
+    /// Called at every progress row and a few times a second in between.
+    var onProgress: ((TrainingProgress) -> Void)? { get set }
+    /// Trains until the step budget is spent or a stop is requested, then (when
+    /// completed) evaluates greedily and writes eval.json.
+    func train() throws -> TrainingOutcome
+}
+
+/// A training run that shows every environment step as it happens (a live view).
+public protocol StepObservableRun: TrainingRun {
+    /// Called after every environment step with the step and a function that
+    /// draws the environment (see ``OffPolicyRun/onStep``).
+    var onStep: ((TrainingStep, _ render: () -> Frame?) -> Void)? { get set }
+}
+
+/// Where a new run's preset comes from: the bundled preset of the agent for an
+/// environment, or a file, with `key=value` overrides.
+public struct PresetRequest: Sendable {
+    /// A preset file to use instead of the bundled one.
+    public var file: URL?
+    /// The environment (names the bundled preset; overrides a file's).
+    public var environment: String?
+    /// `key=value` overrides (`env.NAME=value` for environment options).
+    public var settings: [String]
+
+    /// A request for `environment`'s bundled preset or `file`, with `settings` applied.
+    public init(file: URL? = nil, environment: String? = nil, settings: [String] = []) {
+        self.file = file
+        self.environment = environment
+        self.settings = settings
+    }
+
+    /// The preset for `agent`, overrides applied, naming a registered environment.
+    func resolve<Config: AgentConfiguration>(agent: String, registry: EnvironmentRegistry) throws -> Preset<Config> {
+        var preset: Preset<Config>
+        if let file {
+            preset = try Preset<Config>.load(from: file, agent: agent)
+        } else if let environment {
+            preset = try Preset<Config>.bundled(agent: agent, environment: environment)
+        } else {
+            throw PresetError.badValue(file: "(none)", key: "environment", value: "", expected: "an environment or a preset file")
+        }
+        if let environment { preset.environment = environment }
+        try preset.apply(settings: settings)
+        _ = try registry.spec(named: preset.environment)
+        return preset
+    }
+}
+
+/// Starts, reopens and evaluates training runs by ``AgentKind``: the one place
+/// where the kind's family picks the runner.
+public enum Training {
+    /// Starts a new run of `kind` from `request`, in the folder `createFolder`
+    /// makes for the preset's environment. When the configuration is refused,
+    /// the folder is removed again if it is still empty, so a typo leaves nothing behind.
+    public static func start(
+        _ kind: AgentKind, preset request: PresetRequest, registry: EnvironmentRegistry = .standard,
+        stopRequest: StopRequest = StopRequest(), createFolder: (_ environment: String) throws -> RunFolder
+    ) throws -> any TrainingRun {
+        func inNewFolder<Run>(_ environment: String, _ start: (RunFolder) throws -> Run) throws -> Run {
+            let folder = try createFolder(environment)
+            do {
+                return try start(folder)
+            } catch {
+                if (try? FileManager.default.contentsOfDirectory(atPath: folder.url.path))?.isEmpty == true {
+                    try? FileManager.default.removeItem(at: folder.url)
+                }
+                throw error
+            }
+        }
+        func startOffPolicy<Agent: OffPolicyAgent>(_: Agent.Type) throws -> any TrainingRun {
+            let preset: Preset<Agent.Config> = try request.resolve(agent: kind.name, registry: registry)
+            return try inNewFolder(preset.environment) {
+                try OffPolicyRun<Agent>(preset: preset, folder: $0, registry: registry, stopRequest: stopRequest)
+            }
+        }
+        switch kind.family {
+        case .offPolicy(let agentType):
+            return try startOffPolicy(agentType)
+        case .onPolicy:
+            let preset: PPOPreset = try request.resolve(agent: kind.name, registry: registry)
+            return try inNewFolder(preset.environment) {
+                try PPORun(preset: preset, agent: kind.name, folder: $0, registry: registry, stopRequest: stopRequest)
+            }
+        }
+    }
+
+    /// Reopens the run in `url` to continue from its newest checkpoint, with the
+    /// runner its config.json's agent needs.
+    ///
+    /// - Parameters:
+    ///   - expected: the kind the caller trains; a run of another kind is refused.
+    ///   - totalSteps: a new step budget (the configuration's otherwise).
+    public static func resume(
+        _ url: URL, expecting expected: AgentKind? = nil, totalSteps: Int? = nil, registry: EnvironmentRegistry = .standard,
+        stopRequest: StopRequest = StopRequest()
+    ) throws -> any TrainingRun {
+        let kind = try self.kind(ofRun: url)
+        if let expected, expected.name != kind.name {
+            throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(kind.name) run, not a \(expected.name) run")
+        }
+        func resumeOffPolicy<Agent: OffPolicyAgent>(_: Agent.Type) throws -> any TrainingRun {
+            try OffPolicyRun<Agent>(resuming: url, totalSteps: totalSteps, registry: registry, stopRequest: stopRequest)
+        }
+        switch kind.family {
+        case .offPolicy(let agentType): return try resumeOffPolicy(agentType)
+        case .onPolicy: return try PPORun(resuming: url, totalSteps: totalSteps, registry: registry, stopRequest: stopRequest)
+        }
+    }
+
+    /// Evaluates the newest checkpoint of the run in `url` greedily (its agent read
+    /// from config.json) and writes the episodes to
+    /// `evaluations/eval-seed<S>-<timestamp>.jsonl` with a `.json` summary beside it.
+    public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
+                                date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
+        let restored = try restoredPolicy(runFolder: url, registry: registry)
+        let evaluationSeed = seed ?? restored.evaluationSeed
+        return try Evaluation.writeStandalone(runFolder: url, seed: evaluationSeed, date: date) { logURL in
+            try Evaluation.play(restored.policy, actionOffset: restored.actionOffset, environment: restored.makeEnvironment(),
+                                episodes: episodes, seed: evaluationSeed, logURL: logURL,
+                                logHeader: EpisodeLogHeader(environment: restored.environment, options: restored.options,
+                                                            agent: restored.kind.name + "-greedy", seed: evaluationSeed))
+        }
+    }
+
+    /// The registered kind named in the config.json of the run in `url`.
+    ///
+    /// - Throws: ``TrainingError/nothingToResume(path:reason:)`` when the folder has
+    ///   no readable config.json or its agent is not a registered learner (`random`, `astar`).
+    public static func kind(ofRun url: URL, agents: AgentRegistry = .standard) throws -> AgentKind {
+        struct AgentName: Decodable { var agent: String }
+        let name = try RunFolder(url: url).readConfiguration(as: AgentName.self).agent
+        do {
+            return try agents.kind(named: name)
+        } catch {
+            throw TrainingError.nothingToResume(
+                path: url.path, reason: "its agent '\(name)' is not a learning agent (one of \(agents.names.joined(separator: ", ")) is)")
+        }
+    }
+
+    /// A run's greedy policy as restored from its newest checkpoint, with what playing it needs.
+    struct RestoredPolicy {
+        var kind: AgentKind
+        var environment: String
+        var options: [String: InfoValue]
+        var evaluationSeed: UInt64
+        var checkpointStep: Int
+        var policy: any Policy
+        var actionOffset: Int
+        var makeEnvironment: () throws -> any Environment<[Float], Int>
+    }
+
+    /// The greedy policy of the newest checkpoint of the run in `url`.
+    static func restoredPolicy(runFolder url: URL, registry: EnvironmentRegistry) throws -> RestoredPolicy {
+        let kind = try kind(ofRun: url)
+        func restoreOffPolicy<Agent: OffPolicyAgent>(_: Agent.Type) throws -> RestoredPolicy {
+            let run = try OffPolicyRun<Agent>(resuming: url, registry: registry)
+            let (agent, offset, step) = try run.restoredAgent()
+            return RestoredPolicy(kind: kind, environment: run.configuration.environment, options: run.configuration.options,
+                                  evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: step,
+                                  policy: agent.makePolicy(), actionOffset: offset, makeEnvironment: run.makeEnvironment)
+        }
+        switch kind.family {
+        case .offPolicy(let agentType):
+            return try restoreOffPolicy(agentType)
+        case .onPolicy:
+            let run = try PPORun(resuming: url, registry: registry)
+            let (agent, offset, step) = try run.restoredAgent()
+            return RestoredPolicy(kind: kind, environment: run.configuration.environment, options: run.configuration.options,
+                                  evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: step,
+                                  policy: agent.makePolicy(), actionOffset: offset, makeEnvironment: run.makeEnvironment)
+        }
+    }
+}
