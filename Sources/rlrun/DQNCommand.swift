@@ -8,7 +8,7 @@ import Viewer
 /// `rlrun dqn ENV`: trains a DQN agent with the bundled preset for ENV.
 struct DQNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dqn",
+        commandName: AgentKind.dqn.name,
         abstract: "Train a DQN agent, then evaluate it greedily.",
         discussion: """
             Uses the preset Experiments/Presets/dqn/<env>.yaml (or --preset FILE), with --steps, --seed \

@@ -5,7 +5,7 @@ import Experiments
 /// `rlrun drqn ENV`: trains a recurrent DQN agent with the bundled preset for ENV.
 struct DRQNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "drqn",
+        commandName: AgentKind.drqn.name,
         abstract: "Train a recurrent DQN (DRQN) agent, then evaluate it greedily.",
         discussion: """
             DRQN is DQN with an LSTM between the encoder and the Q head, trained on windows of \

@@ -7,7 +7,7 @@ import Foundation
 /// `rlrun ppo-lstm ENV`: trains a recurrent PPO agent with the bundled preset for ENV.
 struct PPOLSTMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ppo-lstm",
+        commandName: AgentKind.ppoLSTM.name,
         abstract: "Train a recurrent (LSTM) PPO agent, then evaluate it greedily.",
         discussion: PPOTraining.discussion(.ppoLSTM, example: "cartpole-novel")
     )
@@ -26,7 +26,7 @@ struct PPOLSTMCommand: ParsableCommand {
 /// `rlrun ppo ENV`: trains a memoryless PPO agent with the bundled preset for ENV.
 struct PPOCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ppo",
+        commandName: AgentKind.ppo.name,
         abstract: "Train a memoryless PPO agent, then evaluate it greedily.",
         discussion: PPOTraining.discussion(.ppo, example: "cartpole-novel")
     )
