@@ -69,6 +69,19 @@ public struct VectorStep: Sendable {
     /// Each copy's info.
     public var infos: [Info]
 
+    /// The key of the final observation in a copy's info (``AutoresetMode/sameStep``),
+    /// as `.doubles`, the observation's entries in order.
+    public static var finalObservationKey: String { "final_observation" }
+
+    /// The last observation of copy `index`'s episode when this step ended it in
+    /// ``AutoresetMode/sameStep`` mode (its slot in ``observations`` already holds
+    /// the next episode's first one), or `nil` when it did not end here.
+    /// Exact: every `Float` survives the `.doubles` round trip.
+    public func finalObservation(ofCopy index: Int) -> [Float]? {
+        guard case .doubles(let values) = infos[index][Self.finalObservationKey] else { return nil }
+        return values.map(Float.init)
+    }
+
     /// Creates a step result.
     @inlinable
     public init(observations: [Float], rewards: [Double], terminated: [Bool], truncated: [Bool], infos: [Info]) {

@@ -6,9 +6,15 @@ import Foundation
 ///
 /// - Copies: made by one factory, so they share a configuration; they differ
 ///   by seed. ``reset(seed:options:)`` with seed `s` resets copy `i` with seed
-///   `s + i` (Gymnasium's rule); without a seed every copy continues its own
-///   stream. Automatic resets never pass a seed, so one seed fixes every
-///   episode of every copy.
+///   `s + i` (Gymnasium's rule); ``reset(seeds:options:)`` gives each copy its
+///   own seed.
+/// - Episode seeds: without ``nextEpisodeSeed``, a reset without a seed (an
+///   automatic one, or ``reset(seed:options:)`` with `nil`) lets the copy
+///   continue its own random stream, so one seed fixes every episode of every
+///   copy, but an episode can only be replayed from the start of the copy's
+///   stream. With ``nextEpisodeSeed``, every such reset takes its seed from it,
+///   so every episode can be replayed from its own seed (see
+///   ``episodeSeed(ofCopy:)`` and ``restoreCopy(_:seed:actions:options:)``).
 /// - Batches: ``VectorStep/observations`` holds copy 0's observation, then
 ///   copy 1's, and so on (`N × observationSize` floats, row-major `[N, ...]`),
 ///   ready to be a network's input batch. Rewards, flags and infos are arrays
@@ -20,14 +26,15 @@ import Foundation
 ///   ``VectorScheduling/dispatch(_:)`` the copies are split into contiguous
 ///   chunks, one per thread. Every copy's work and every output slot belong to
 ///   exactly one chunk, and copies share nothing, so results are identical for
-///   every thread count (the tests check it).
+///   every thread count (the tests check it). ``nextEpisodeSeed`` is only ever
+///   called on the caller's thread, never from a chunk (see its documentation).
 ///
 /// A class, because it owns threads and its copies are stepped in place from
 /// them; it is not safe to call from two threads at once.
 public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable where Wrapped.Observation == [Float] {
     /// The key of the final observation in a copy's info (``AutoresetMode/sameStep``),
     /// as `.doubles`, the observation's entries in order.
-    public static var finalObservationKey: String { "final_observation" }
+    public static var finalObservationKey: String { VectorStep.finalObservationKey }
 
     /// The number of copies, `N`.
     public let count: Int
@@ -46,14 +53,55 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     public var observationShape: [Int] { [count] + singleObservationSpace.shape }
 
     @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
-    /// Each copy's flags, one 64-byte cache line per copy so that threads
-    /// stepping neighbouring copies never write to the same line (a `[Bool]`
-    /// holds 64 copies' flags in one line, and sharing it measured slower than
-    /// one thread). Byte 0: terminated, 1: truncated, 2: needs a reset (its
-    /// episode ended at the previous step, next-step mode). Copied into the
-    /// `terminated` and `truncated` arrays after the chunks finish.
+    /// Each copy's flags and seeds, one 64-byte cache line per copy so that
+    /// threads stepping neighbouring copies never write to the same line (a
+    /// `[Bool]` holds 64 copies' flags in one line, and sharing it measured
+    /// slower than one thread). See ``CopyLine`` for the layout. The flags are
+    /// copied into the `terminated` and `truncated` arrays after the chunks finish.
     @usableFromInline let copyFlags: UnsafeMutableRawPointer
     @usableFromInline static var flagStride: Int { 64 }
+
+    /// Byte offsets in a copy's line of ``copyFlags``.
+    @usableFromInline enum CopyLine {
+        /// Bool: the copy's last step terminated its episode.
+        @usableFromInline static var terminated: Int { 0 }
+        /// Bool: the copy's last step truncated its episode.
+        @usableFromInline static var truncated: Int { 1 }
+        /// Bool: the episode ended and the copy's next step resets it instead of stepping.
+        @usableFromInline static var needsReset: Int { 2 }
+        /// Bool: the current episode was reset with ``episodeSeed``.
+        @usableFromInline static var hasEpisodeSeed: Int { 3 }
+        /// Bool: the reset at the next step uses ``pendingSeed`` (drawn on the caller's thread).
+        @usableFromInline static var hasPendingSeed: Int { 4 }
+        /// Bool: the episode ended at this step (same-step mode with a seed
+        /// source) and the caller's thread resets the copy after the chunks.
+        @usableFromInline static var awaitsSeededReset: Int { 5 }
+        /// UInt64: the seed of the current episode.
+        @usableFromInline static var episodeSeed: Int { 8 }
+        /// UInt64: the seed for the reset at the next step.
+        @usableFromInline static var pendingSeed: Int { 16 }
+    }
+
+    /// Where resets without an explicit seed take their seed, called with the
+    /// copy's index; `nil` (the default) lets each copy continue its own stream.
+    ///
+    /// Every reset of a copy that has no explicit seed calls it exactly once
+    /// and resets the copy with the returned seed: automatic resets, and
+    /// ``reset(seed:options:)`` with a `nil` seed (copies in ascending order).
+    /// It is called on the caller's thread, never from a worker, in ascending
+    /// copy order within one call of ``step(_:)``, so the same episodes get the
+    /// same seeds for every thread count and scheduling:
+    ///
+    /// - ``AutoresetMode/sameStep``: during the `step` whose action ends a
+    ///   copy's episode, after every copy has stepped; the chunks leave finished
+    ///   copies alone and the caller's thread resets them, in copy order.
+    /// - ``AutoresetMode/nextStep``: during the `step` that resets the copy (the
+    ///   one after the episode's end), before the copies step; the seed is then
+    ///   handed to the chunk that resets the copy.
+    ///
+    /// The closure need not be `Sendable`: it never runs concurrently with
+    /// itself or with the caller. Set it between steps, not during one.
+    public var nextEpisodeSeed: ((_ copy: Int) -> UInt64)?
     @usableFromInline var observations: [Float]
     @usableFromInline var rewards: [Double]
     @usableFromInline var terminated: [Bool]
@@ -72,15 +120,19 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         @usableFromInline var rewards: UnsafeMutablePointer<Double>
         @usableFromInline var infos: UnsafeMutablePointer<Info>
         @usableFromInline var errors: UnsafeMutablePointer<EnvironmentError?>
+        /// Whether ``nextEpisodeSeed`` is set: same-step resets then wait for the caller's thread.
+        @usableFromInline var drawsSeeds: Bool
 
         @inlinable
         init(actions: UnsafePointer<Wrapped.Action>, observations: UnsafeMutablePointer<Float>,
-             rewards: UnsafeMutablePointer<Double>, infos: UnsafeMutablePointer<Info>, errors: UnsafeMutablePointer<EnvironmentError?>) {
+             rewards: UnsafeMutablePointer<Double>, infos: UnsafeMutablePointer<Info>, errors: UnsafeMutablePointer<EnvironmentError?>,
+             drawsSeeds: Bool) {
             self.actions = actions
             self.observations = observations
             self.rewards = rewards
             self.infos = infos
             self.errors = errors
+            self.drawsSeeds = drawsSeeds
         }
     }
     @usableFromInline nonisolated(unsafe) var context: StepContext?
@@ -95,10 +147,12 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     ///   - autoresetMode: when finished copies reset (default next-step, as Gymnasium).
     ///   - scheduling: serial (default) or a number of threads; more threads than
     ///     copies are not used.
+    ///   - nextEpisodeSeed: where resets without an explicit seed take their
+    ///     seed (see ``nextEpisodeSeed``); `nil` lets copies continue their streams.
     ///   - make: makes copy `index`; every copy must have the same observation space.
     /// - Precondition: the observation space is a `Box`.
     public init(count: Int, autoresetMode: AutoresetMode = .nextStep, scheduling: VectorScheduling = .serial,
-                make: (Int) throws -> Wrapped) rethrows {
+                nextEpisodeSeed: ((_ copy: Int) -> UInt64)? = nil, make: (Int) throws -> Wrapped) rethrows {
         precondition(count >= 1, "VectorEnvironment needs at least one copy, got \(count)")
         let first = try make(0)
         let space = boxObservationSpace(of: first, wrapper: "VectorEnvironment")
@@ -107,6 +161,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         singleActionSpace = first.actionSpace
         observationSize = space.low.count
         self.autoresetMode = autoresetMode
+        self.nextEpisodeSeed = nextEpisodeSeed
         environments = UnsafeMutablePointer<Wrapped>.allocate(capacity: count)
         environments.initialize(to: first)
         for index in 1..<max(count, 1) {
@@ -154,19 +209,100 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     }
 
     /// Resets every copy: with a seed, copy `i` gets seed `seed + i`; without,
-    /// each continues its own stream. `options` go to every copy.
+    /// copy `i` takes ``nextEpisodeSeed`` of `i` (copies in ascending order)
+    /// when it is set, or else continues its own stream. `options` go to every copy.
     public func reset(seed: UInt64? = nil, options: Info = [:]) -> VectorReset {
-        let size = observationSize
-        observations.withUnsafeMutableBufferPointer { batch in
-            for index in 0..<count {
-                let reset = environments[index].reset(seed: seed.map { $0 &+ UInt64(index) }, options: options)
-                write(reset.observation, into: batch.baseAddress! + index * size)
-                infos[index] = reset.info
-            }
+        resetEveryCopy(options: options) { index in
+            if let seed { return seed &+ UInt64(index) }
+            return nextEpisodeSeed?(index)
         }
-        for index in 0..<count { (copyFlags + index * Self.flagStride + 2).storeBytes(of: false, as: Bool.self) }
+    }
+
+    /// Resets copy `i` with `seeds[i]`, for a caller that keeps its own episode
+    /// seeds (``nextEpisodeSeed`` is not called). `options` go to every copy.
+    ///
+    /// - Precondition: `seeds.count == count`.
+    public func reset(seeds: [UInt64], options: Info = [:]) -> VectorReset {
+        precondition(seeds.count == count, "VectorEnvironment of \(count) copies given \(seeds.count) seeds")
+        return resetEveryCopy(options: options) { seeds[$0] }
+    }
+
+    private func resetEveryCopy(options: Info, seed: (Int) -> UInt64?) -> VectorReset {
+        for index in 0..<count {
+            infos[index] = resetCopy(index, seed: seed(index), options: options)
+        }
         hasReset = true
         return VectorReset(observations: observations, infos: infos)
+    }
+
+    /// The seed copy `index`'s current episode was reset with, or `nil` when
+    /// that reset continued the copy's stream (or the copy was never reset).
+    ///
+    /// After a step that ended an episode it is already the next episode's seed
+    /// in ``AutoresetMode/sameStep`` mode, and still the ended episode's in
+    /// ``AutoresetMode/nextStep`` mode (the copy resets at its next step).
+    public func episodeSeed(ofCopy index: Int) -> UInt64? {
+        precondition(index >= 0 && index < count, "copy \(index) outside 0..<\(count)")
+        let line = copyFlags + index * Self.flagStride
+        guard line.load(fromByteOffset: CopyLine.hasEpisodeSeed, as: Bool.self) else { return nil }
+        return line.load(fromByteOffset: CopyLine.episodeSeed, as: UInt64.self)
+    }
+
+    /// Brings copy `index` to a saved point of an episode, for an exact resume:
+    /// resets it with `seed`, then steps it with `actions` in order, and returns
+    /// the rewards of those steps so the caller can check them against the
+    /// saved ones. The next ``step(_:)`` continues the copy from there, as if
+    /// the vector had taken those steps itself, and the vector counts as reset
+    /// (restore every copy before stepping, or reset the vector first).
+    ///
+    /// When an action ends the episode, the replay stops there: the result is
+    /// shorter than `actions` (its last reward is the ending step's), and the
+    /// copy's next step resets it, ignoring its action, as in
+    /// ``AutoresetMode/nextStep`` mode. Its observation slot (see
+    /// ``VectorReset/observations``) holds its latest observation either way.
+    ///
+    /// - Throws: what the copy's `step` throws (an invalid action); the copy is
+    ///   then left where that action found it.
+    @discardableResult
+    public func restoreCopy(_ index: Int, seed: UInt64, actions: [Wrapped.Action],
+                            options: Info = [:]) throws(EnvironmentError) -> [Double] {
+        precondition(index >= 0 && index < count, "copy \(index) outside 0..<\(count)")
+        infos[index] = resetCopy(index, seed: seed, options: options)
+        hasReset = true
+        var rewards: [Double] = []
+        rewards.reserveCapacity(actions.count)
+        for action in actions {
+            let step = try environments[index].step(action)
+            rewards.append(step.reward)
+            observations.withUnsafeMutableBufferPointer { batch in
+                write(step.observation, into: batch.baseAddress! + index * observationSize)
+            }
+            infos[index] = step.info
+            if step.isEpisodeOver {
+                (copyFlags + index * Self.flagStride).storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                break
+            }
+        }
+        return rewards
+    }
+
+    /// Resets copy `index` on the caller's thread, writes its observation into
+    /// the batch and clears its flags; returns the reset's info.
+    private func resetCopy(_ index: Int, seed: UInt64?, options: Info) -> Info {
+        let reset = environments[index].reset(seed: seed, options: options)
+        observations.withUnsafeMutableBufferPointer { batch in
+            write(reset.observation, into: batch.baseAddress! + index * observationSize)
+        }
+        let line = copyFlags + index * Self.flagStride
+        line.initializeMemory(as: UInt8.self, repeating: 0, count: Self.flagStride)
+        Self.recordEpisodeSeed(seed, in: line)
+        return reset.info
+    }
+
+    @inlinable
+    static func recordEpisodeSeed(_ seed: UInt64?, in line: UnsafeMutableRawPointer) {
+        line.storeBytes(of: seed != nil, toByteOffset: CopyLine.hasEpisodeSeed, as: Bool.self)
+        line.storeBytes(of: seed ?? 0, toByteOffset: CopyLine.episodeSeed, as: UInt64.self)
     }
 
     /// Steps every copy with its action (`actions[i]` for copy `i`), resetting
@@ -183,6 +319,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         for action in actions where !singleActionSpace.contains(action) {
             throw .invalidAction(environment: name, action: "\(action)", space: singleActionSpace.description)
         }
+        let seedSource = nextEpisodeSeed
+        if let seedSource { drawSeedsForPendingResets(from: seedSource) }
         // Move the buffers into locals so they are uniquely referenced (no copy)
         // when the caller has dropped the previous step's arrays.
         var observations = take(&self.observations), rewards = take(&self.rewards)
@@ -201,7 +339,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                     infos.withUnsafeMutableBufferPointer { infos in
                         context = StepContext(
                             actions: actions.baseAddress!, observations: observations.baseAddress!,
-                            rewards: rewards.baseAddress!, infos: infos.baseAddress!, errors: chunkErrors)
+                            rewards: rewards.baseAddress!, infos: infos.baseAddress!, errors: chunkErrors,
+                            drawsSeeds: seedSource != nil)
                         switch scheduling {
                         case .serial:
                             runChunk(0)
@@ -212,6 +351,9 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                             DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk) }
                         }
                         context = nil
+                        if let seedSource, autoresetMode == .sameStep {
+                            resetFinishedCopies(seedSource: seedSource, observations: observations.baseAddress!)
+                        }
                     }
                 }
             }
@@ -220,8 +362,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         terminated.withUnsafeMutableBufferPointer { terminated in
             truncated.withUnsafeMutableBufferPointer { truncated in
                 for index in 0..<terminated.count {
-                    terminated[index] = flags.load(fromByteOffset: index * stride, as: Bool.self)
-                    truncated[index] = flags.load(fromByteOffset: index * stride + 1, as: Bool.self)
+                    terminated[index] = flags.load(fromByteOffset: index * stride + CopyLine.terminated, as: Bool.self)
+                    truncated[index] = flags.load(fromByteOffset: index * stride + CopyLine.truncated, as: Bool.self)
                 }
             }
         }
@@ -243,6 +385,34 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// A short name for messages, such as `VectorEnvironment<TimeLimit<CartPole>>[8]`.
     public var name: String { "VectorEnvironment<\(environments[0].name)>[\(count)]" }
 
+    // MARK: - Seeded resets on the caller's thread
+
+    /// Next-step mode (or a restored copy whose episode ended): draws the seeds
+    /// of the resets this step's chunks will make, in copy order.
+    @inlinable
+    func drawSeedsForPendingResets(from seedSource: (Int) -> UInt64) {
+        for index in 0..<count {
+            let line = copyFlags + index * Self.flagStride
+            guard line.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) else { continue }
+            line.storeBytes(of: seedSource(index), toByteOffset: CopyLine.pendingSeed, as: UInt64.self)
+            line.storeBytes(of: true, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
+        }
+    }
+
+    /// Same-step mode: resets the copies whose episode ended at this step, in
+    /// copy order, each with a seed from `seedSource`, after the chunks are done.
+    @inlinable
+    func resetFinishedCopies(seedSource: (Int) -> UInt64, observations: UnsafeMutablePointer<Float>) {
+        for index in 0..<count {
+            let line = copyFlags + index * Self.flagStride
+            guard line.load(fromByteOffset: CopyLine.awaitsSeededReset, as: Bool.self) else { continue }
+            line.storeBytes(of: false, toByteOffset: CopyLine.awaitsSeededReset, as: Bool.self)
+            let seed = seedSource(index)
+            write(environments[index].reset(seed: seed, options: [:]).observation, into: observations + index * observationSize)
+            Self.recordEpisodeSeed(seed, in: line)
+        }
+    }
+
     // MARK: - Chunks
 
     /// Steps copies `chunkStarts[chunk]..<chunkStarts[chunk + 1]`; runs on any thread.
@@ -254,13 +424,17 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         for index in chunkStarts[chunk]..<chunkStarts[chunk + 1] {
             let slot = context.observations + index * size
             let flags = copyFlags + index * Self.flagStride
-            if flags.load(fromByteOffset: 2, as: Bool.self) {
-                let reset = environments[index].reset(seed: nil, options: [:])
+            if flags.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) {
+                let hasSeed = flags.load(fromByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
+                let seed = hasSeed ? flags.load(fromByteOffset: CopyLine.pendingSeed, as: UInt64.self) : nil
+                let reset = environments[index].reset(seed: seed, options: [:])
                 write(reset.observation, into: slot)
                 context.rewards[index] = 0
-                flags.storeBytes(of: false, toByteOffset: 0, as: Bool.self)
-                flags.storeBytes(of: false, toByteOffset: 1, as: Bool.self)
-                flags.storeBytes(of: false, toByteOffset: 2, as: Bool.self)
+                flags.storeBytes(of: false, toByteOffset: CopyLine.terminated, as: Bool.self)
+                flags.storeBytes(of: false, toByteOffset: CopyLine.truncated, as: Bool.self)
+                flags.storeBytes(of: false, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                flags.storeBytes(of: false, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
+                Self.recordEpisodeSeed(seed, in: flags)
                 context.infos[index] = reset.info
                 continue
             }
@@ -272,19 +446,25 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 continue
             }
             context.rewards[index] = step.reward
-            flags.storeBytes(of: step.terminated, toByteOffset: 0, as: Bool.self)
-            flags.storeBytes(of: step.truncated, toByteOffset: 1, as: Bool.self)
+            flags.storeBytes(of: step.terminated, toByteOffset: CopyLine.terminated, as: Bool.self)
+            flags.storeBytes(of: step.truncated, toByteOffset: CopyLine.truncated, as: Bool.self)
             let ended = step.terminated || step.truncated
             if ended && sameStep {
                 var info = step.info
                 info[Self.finalObservationKey] = .doubles(step.observation.map(Double.init))
-                let reset = environments[index].reset(seed: nil, options: [:])
-                write(reset.observation, into: slot)
                 context.infos[index] = info
+                if context.drawsSeeds {
+                    // The seed must be drawn on the caller's thread in copy order;
+                    // ``resetFinishedCopies`` resets the copy after the chunks.
+                    flags.storeBytes(of: true, toByteOffset: CopyLine.awaitsSeededReset, as: Bool.self)
+                } else {
+                    write(environments[index].reset(seed: nil, options: [:]).observation, into: slot)
+                    Self.recordEpisodeSeed(nil, in: flags)
+                }
             } else {
                 write(step.observation, into: slot)
                 context.infos[index] = step.info
-                flags.storeBytes(of: ended, toByteOffset: 2, as: Bool.self)
+                flags.storeBytes(of: ended, toByteOffset: CopyLine.needsReset, as: Bool.self)
             }
         }
     }
