@@ -4,8 +4,10 @@ import Agents
 import Neural
 
 /// A PPO training run (`ppo` or `ppo-lstm`) in a run folder: `n_envs`
-/// environment copies stepped together, with episode log, progress.csv,
-/// checkpoints, exact resume and a final greedy evaluation.
+/// environment copies stepped together as one `VectorEnvironment` (same-step
+/// autoreset, each new episode's seed from the run's seed derivation), with
+/// episode log, progress.csv, checkpoints, exact resume and a final greedy
+/// evaluation, on a ``TrainingSession``.
 ///
 /// The run folder holds what a ``DQNRun`` folder holds: `config.json`,
 /// `episodes.jsonl`, `progress.csv` (one row after each update that crosses a
@@ -23,7 +25,8 @@ import Neural
 /// at most `n_envs · n_steps` steps later. A checkpoint holds the networks, the
 /// optimiser, the copies' LSTM states, the observation statistics, the
 /// generator, and each copy's running episode (seed, actions, rewards); a
-/// resume restores the copies by replaying those actions from their seeds.
+/// resume restores the copies by replaying those actions from their seeds
+/// (`VectorEnvironment.restoreCopy`).
 ///
 /// Determinism: with one BLAS thread, the same configuration writes the same
 /// `episodes.jsonl`, and a run stopped and resumed writes the same lines as one
@@ -126,11 +129,6 @@ public final class PPORun {
     private func train<E: Environment>(first: inout E) throws -> TrainingOutcome where E.Observation == [Float], E.Action == Int {
         let settings = configuration.run
         let copies = configuration.ppo.environmentCount
-        var environments = [first]
-        for _ in 1..<copies {
-            guard let copy = try makeEnvironment() as? E else { preconditionFailure("the environment factory returned another type") }
-            environments.append(copy)
-        }
         let (agent, actionOffset) = try makeAgent(for: first)
         let session = try TrainingSession(
             folder: folder, settings: settings, totalSteps: configuration.ppo.totalSteps,
@@ -140,66 +138,57 @@ public final class PPORun {
             initial: PPOTrainingState(step: 0, episodesFinished: 0, nextSeedIndex: 0, running: [], progressRows: 0,
                                       recentReturns: [], wallSeconds: 0, agent: agent.state),
             resume: resumeState, stopRequest: stopRequest, stopAfterSteps: stopAfterSteps, onProgress: onProgress)
-        func nextEpisodeSeed() -> UInt64 {
+        // Every episode of every copy takes the next seed index, in the order episodes start (see episodeScheme).
+        let environments = try VectorEnvironment(count: copies, autoresetMode: .sameStep, nextEpisodeSeed: { _ in
             defer { session.state.nextSeedIndex += 1 }
             return SeedDerivation.episodeSeed(runSeed: settings.seed, index: session.state.nextSeedIndex)
+        }) { copy in
+            guard copy > 0 else { return first }
+            guard let environment = try makeEnvironment() as? E else { preconditionFailure("the environment factory returned another type") }
+            return environment
         }
         if try session.restore(agent) != nil {
             // Bring every copy to where the checkpoint left its running episode.
-            for copy in 0..<copies {
-                let episode = session.state.running[copy]
-                _ = environments[copy].reset(seed: episode.seed)
-                for (index, action) in episode.actions.enumerated() {
-                    let step = try environments[copy].step(action + actionOffset)
-                    guard step.reward == episode.rewards[index] else {
-                        throw TrainingError.resumeMismatch(episode: session.state.episodesFinished, step: index)
-                    }
+            for (copy, episode) in session.state.running.enumerated() {
+                let rewards = try environments.restoreCopy(copy, seed: episode.seed, actions: episode.actions.map { $0 + actionOffset })
+                if let step = episode.rewards.indices.first(where: { $0 >= rewards.count || rewards[$0] != episode.rewards[$0] }) {
+                    throw TrainingError.resumeMismatch(episode: session.state.episodesFinished, step: step)
                 }
             }
         } else {
-            var observations: [Float] = []
-            for copy in 0..<copies {
-                let seed = nextEpisodeSeed()
-                session.state.running.append(RunningEpisode(seed: seed, actions: [], rewards: []))
-                observations += environments[copy].reset(seed: seed).observation
-            }
-            agent.setObservations(observations, episodeStarts: [Bool](repeating: true, count: copies))
+            let reset = environments.reset()
+            session.state.running = (0..<copies).map { RunningEpisode(seed: environments.episodeSeed(ofCopy: $0)!, actions: [], rewards: []) }
+            agent.setObservations(reset.observations, episodeStarts: [Bool](repeating: true, count: copies))
         }
         func latestLoss() -> Double? { agent.lastStatistics.map { Double($0.loss) } }
 
-        var observations = [Float](), rewards = [Double](repeating: 0, count: copies)
         var starts = [Bool](repeating: false, count: copies)
         var bootstrap: [(environment: Int, observation: [Float])] = []
         while session.state.step < session.totalSteps || agent.buffer.stepsStored > 0 {
             if agent.buffer.stepsStored == 0, let stopped = try session.stopIfRequested(agent) { return stopped }
             let actions = agent.act()
-            observations.removeAll(keepingCapacity: true)
+            let step = try environments.step(actions.map { $0 + actionOffset })
             bootstrap.removeAll(keepingCapacity: true)
             for copy in 0..<copies {
-                let step = try environments[copy].step(actions[copy] + actionOffset)
-                guard step.reward.isFinite else {
+                let reward = step.rewards[copy]
+                guard reward.isFinite else {
                     throw TrainingError.nonFiniteReward(environment: configuration.environment, episode: session.state.episodesFinished,
-                                                        step: session.state.running[copy].actions.count, reward: step.reward)
+                                                        step: session.state.running[copy].actions.count, reward: reward)
                 }
-                rewards[copy] = step.reward
                 session.state.running[copy].actions.append(actions[copy])
-                session.state.running[copy].rewards.append(step.reward)
-                starts[copy] = step.terminated || step.truncated
-                guard starts[copy] else {
-                    observations += step.observation
-                    continue
-                }
-                if step.truncated && !step.terminated { bootstrap.append((copy, step.observation)) }
+                session.state.running[copy].rewards.append(reward)
+                let terminated = step.terminated[copy], truncated = step.truncated[copy]
+                starts[copy] = terminated || truncated
+                guard starts[copy] else { continue }
+                if truncated && !terminated, let final = step.finalObservation(ofCopy: copy) { bootstrap.append((copy, final)) }
                 let episode = session.state.running[copy]
                 try session.endEpisode(EpisodeRecord(
                     index: session.state.episodesFinished, seed: episode.seed, actions: episode.actions.map { .integer($0 + actionOffset) },
-                    rewards: episode.rewards, terminated: step.terminated, truncated: step.truncated))
-                let seed = nextEpisodeSeed()
-                session.state.running[copy] = RunningEpisode(seed: seed, actions: [], rewards: [])
-                observations += environments[copy].reset(seed: seed).observation
+                    rewards: episode.rewards, terminated: terminated, truncated: truncated))
+                session.state.running[copy] = RunningEpisode(seed: environments.episodeSeed(ofCopy: copy)!, actions: [], rewards: [])
             }
-            agent.recordRewards(rewards, bootstrapObservations: bootstrap)
-            agent.setObservations(observations, episodeStarts: starts)
+            agent.recordRewards(step.rewards, bootstrapObservations: bootstrap)
+            agent.setObservations(step.observations, episodeStarts: starts)
             let stepBefore = session.state.step
             session.state.step += copies
 
