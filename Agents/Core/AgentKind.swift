@@ -29,6 +29,12 @@ public struct AgentKind: @unchecked Sendable, CustomStringConvertible {
 
     public var description: String { name }
 
+    /// Whether the agent learns from a replay and explores ε-greedily.
+    public var isOffPolicy: Bool {
+        if case .offPolicy = family { return true }
+        return false
+    }
+
     /// Whether the agent carries memory across the steps of an episode.
     public var isRecurrent: Bool {
         switch family {

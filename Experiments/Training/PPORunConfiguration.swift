@@ -43,7 +43,7 @@ public struct PPORunConfiguration: Codable, Sendable, Equatable {
     /// errors, and `agent` must name an on-policy kind whose memory matches the
     /// LSTM setting (`ppo-lstm` needs `lstm_hidden_size` > 0, `ppo` needs 0).
     public init(preset: PPOPreset, agent: String, registry: EnvironmentRegistry = .standard, startedAt: String) throws {
-        let onPolicy = AgentRegistry.standard.kinds.filter { if case .onPolicy = $0.family { true } else { false } }
+        let onPolicy = AgentRegistry.standard.kinds.filter { !$0.isOffPolicy }
         guard let kind = onPolicy.first(where: { $0.name == agent }) else {
             throw PresetError.badValue(file: preset.file, key: "agent", value: agent,
                                        expected: "one of \(onPolicy.map(\.name).joined(separator: ", "))")

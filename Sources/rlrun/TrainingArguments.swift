@@ -73,7 +73,7 @@ extension TrainingArguments {
             liveView = try reportingUserErrors { try openLiveView(observable, stopRequest) }
         }
         defer { liveView?.close() }
-        let display = ProgressDisplay(totalSteps: run.totalSteps, showsEpsilon: run is any StepObservableRun)
+        let display = ProgressDisplay(totalSteps: run.totalSteps, showsEpsilon: kind.isOffPolicy)
         run.onProgress = { display.show($0) }
         let outcome = try reportingUserErrors { try run.train() }
         if let liveView {

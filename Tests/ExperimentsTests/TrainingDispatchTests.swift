@@ -69,7 +69,7 @@ final class TrainingDispatchTests: XCTestCase {
             XCTAssertEqual(run.kind.name, kind.name)
             XCTAssertEqual(run.environmentName, "walk")
             XCTAssertEqual(run.totalSteps, 64)
-            XCTAssertEqual(run is any StepObservableRun, !(kind.name.hasPrefix("ppo")))
+            XCTAssertEqual(run is any StepObservableRun, kind.isOffPolicy)
             guard case .completed = try run.train() else { return XCTFail("\(kind) run did not complete") }
 
             let reopened = try Training.resume(run.folder.url, expecting: kind, totalSteps: 128, registry: WalkEnvironment.registry)
