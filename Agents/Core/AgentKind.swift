@@ -19,12 +19,16 @@ public struct AgentKind: @unchecked Sendable, CustomStringConvertible {
     public let summary: String
     /// How the agent is trained.
     public let family: Family
+    /// The key under which a run's `config.json` holds the hyperparameters (the
+    /// name, except that both PPO kinds share `ppo`).
+    public let configurationKey: String
 
     /// Creates a kind; register it in an ``AgentRegistry`` to make it known by name.
-    public init(name: String, summary: String, family: Family) {
+    public init(name: String, summary: String, family: Family, configurationKey: String? = nil) {
         self.name = name
         self.summary = summary
         self.family = family
+        self.configurationKey = configurationKey ?? name
     }
 
     public var description: String { name }
@@ -58,7 +62,7 @@ public struct AgentKind: @unchecked Sendable, CustomStringConvertible {
     /// Recurrent PPO: actor and critic each with an LSTM.
     public static let ppoLSTM = AgentKind(
         name: "ppo-lstm", summary: "recurrent PPO: actor and critic each with an LSTM, trained on rollout sequences",
-        family: .onPolicy(recurrent: true))
+        family: .onPolicy(recurrent: true), configurationKey: "ppo")
 }
 
 /// The agent kinds known by name: what `rlrun` trains and what run folders may hold.

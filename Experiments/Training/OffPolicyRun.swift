@@ -42,7 +42,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     /// Starts a new run of `preset` in `folder`, writing its config.json.
     public init(preset: Preset<Agent.Config>, folder: RunFolder, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
-        let configuration = try OffPolicyRunConfiguration(agent: Agent.kind.name, preset: preset, registry: registry,
+        let configuration = try OffPolicyRunConfiguration(kind: Agent.kind, preset: preset, registry: registry,
                                                           startedAt: RunFolder.utcTimestamp(startedAt))
         try folder.writeConfiguration(configuration)
         self.folder = folder
