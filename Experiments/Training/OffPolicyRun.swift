@@ -58,40 +58,21 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     ///   changing it changes the ε schedule from the resume point on.
     public init(resuming url: URL, totalSteps: Int? = nil, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest()) throws {
-        let folder = RunFolder(url: url)
-        var configuration = try folder.readConfiguration(as: OffPolicyRunConfiguration<Agent.Config>.self)
-        guard configuration.agent == Agent.kind.name else {
-            throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(configuration.agent) run, not a \(Agent.kind.name) run")
-        }
-        if let totalSteps, totalSteps != configuration.agentConfig.totalSteps {
-            configuration.agentConfig.totalSteps = totalSteps
-            try folder.writeConfiguration(configuration)
-        }
-        let store = CheckpointStore(runFolder: url)
-        let latest = try store.latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
-        self.folder = folder
-        self.configuration = configuration
+        folder = RunFolder(url: url)
+        configuration = try OffPolicyRunConfiguration.reopen(url, as: Agent.kind, totalSteps: totalSteps)
+        resumeState = try CheckpointStore(runFolder: url).latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
         self.registry = registry
         self.stopRequest = stopRequest
-        self.resumeState = latest
     }
 
     /// Makes the configured environment as one with `[Float]` observations and `Int` actions.
     func makeEnvironment() throws -> any Environment<[Float], Int> {
-        let environment = try registry.spec(named: configuration.environment).make(configuration.options)
-        guard let typed = environment as? any Environment<[Float], Int> else {
-            throw TrainingError.unsupportedSpaces(environment: configuration.environment,
-                                                  observation: "\(environment.observationSpace)", action: "\(environment.actionSpace)")
-        }
-        return typed
+        try configuration.makeEnvironment(registry: registry)
     }
 
     /// Makes an agent with the run's networks and seed (weights as initialised).
     func makeAgent<E: Environment>(for environment: E) throws -> (agent: Agent, actionOffset: Int) {
-        guard let box = environment.observationSpace as? Box, let discrete = environment.actionSpace as? Discrete else {
-            throw TrainingError.unsupportedSpaces(environment: configuration.environment,
-                                                  observation: "\(environment.observationSpace)", action: "\(environment.actionSpace)")
-        }
+        let (box, discrete) = try configuration.agentSpaces(of: environment)
         let agent = try Agent(observationSpace: box, actionCount: discrete.n, config: configuration.agentConfig, seed: configuration.agentSeed)
         return (agent, discrete.start)
     }

@@ -77,41 +77,22 @@ public final class PPORun {
     /// - Parameter totalSteps: a new step budget; the linear schedules follow it from the resume point on.
     public init(resuming url: URL, totalSteps: Int? = nil, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest()) throws {
-        let folder = RunFolder(url: url)
-        var configuration = try folder.readConfiguration(as: PPORunConfiguration.self)
-        if let totalSteps, totalSteps != configuration.ppo.totalSteps {
-            configuration.ppo.totalSteps = totalSteps
-            try folder.writeConfiguration(configuration)
-        }
-        let store = CheckpointStore(runFolder: url)
-        let latest = try store.latestState(as: PPOTrainingState.self, runPath: url.path)
-        self.folder = folder
+        folder = RunFolder(url: url)
         kind = try Training.kind(ofRun: url)
-        self.configuration = configuration
+        configuration = try PPORunConfiguration.reopen(url, as: kind, totalSteps: totalSteps)
+        resumeState = try CheckpointStore(runFolder: url).latestState(as: PPOTrainingState.self, runPath: url.path)
         self.registry = registry
         self.stopRequest = stopRequest
-        resumeState = latest
     }
 
     /// Makes one copy of the configured environment, with `[Float]` observations and `Int` actions.
     func makeEnvironment() throws -> any Environment<[Float], Int> {
-        let environment = try registry.spec(named: configuration.environment).make(configuration.options)
-        guard let typed = environment as? any Environment<[Float], Int> else {
-            throw unsupported(environment)
-        }
-        return typed
-    }
-
-    private func unsupported(_ environment: any Environment) -> TrainingError {
-        .unsupportedSpaces(environment: configuration.environment,
-                           observation: "\(environment.observationSpace)", action: "\(environment.actionSpace)")
+        try configuration.makeEnvironment(registry: registry)
     }
 
     /// Makes an agent with the run's networks and seed (weights as initialised).
     func makeAgent<E: Environment>(for environment: E) throws -> (agent: PPOAgent, actionOffset: Int) {
-        guard let box = environment.observationSpace as? Box, let discrete = environment.actionSpace as? Discrete else {
-            throw unsupported(environment)
-        }
+        let (box, discrete) = try configuration.agentSpaces(of: environment)
         let agent = try PPOAgent(observationShape: box.shape, actionCount: discrete.n, config: configuration.ppo,
                                  seed: configuration.agentSeed)
         return (agent, discrete.start)

@@ -1,3 +1,4 @@
+import Foundation
 import Environments
 import Agents
 
@@ -44,6 +45,43 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
         agentSeed = SeedDerivation.agentSeed(runSeed: preset.run.seed)
         episodeScheme = kind.isOffPolicy ? nil : PPORun.episodeScheme
         self.startedAt = startedAt
+    }
+
+    /// Reads the configuration of the run in `url` for reopening it; with
+    /// `totalSteps` (a new step budget) the file is rewritten with it.
+    ///
+    /// - Parameter kind: the kind the caller trains; a run of another kind is refused.
+    static func reopen(_ url: URL, as kind: AgentKind, totalSteps: Int?) throws -> TrainingConfiguration {
+        let folder = RunFolder(url: url)
+        var configuration = try folder.readConfiguration(as: TrainingConfiguration.self)
+        guard configuration.agent == kind.name else {
+            throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(configuration.agent) run, not a \(kind.name) run")
+        }
+        if let totalSteps, totalSteps != configuration.agentConfig.totalSteps {
+            configuration.agentConfig.totalSteps = totalSteps
+            try folder.writeConfiguration(configuration)
+        }
+        return configuration
+    }
+
+    /// Makes the configured environment as one with `[Float]` observations and `Int` actions.
+    func makeEnvironment(registry: EnvironmentRegistry) throws -> any Environment<[Float], Int> {
+        let made = try registry.spec(named: environment).make(options)
+        guard let typed = made as? any Environment<[Float], Int> else {
+            throw TrainingError.unsupportedSpaces(environment: environment, observation: "\(made.observationSpace)",
+                                                  action: "\(made.actionSpace)")
+        }
+        return typed
+    }
+
+    /// The `Box` observation space and `Discrete` action space the agents need, or
+    /// ``TrainingError/unsupportedSpaces(environment:observation:action:)``.
+    func agentSpaces<E: Environment>(of made: E) throws -> (observation: Box, action: Discrete) {
+        guard let box = made.observationSpace as? Box, let discrete = made.actionSpace as? Discrete else {
+            throw TrainingError.unsupportedSpaces(environment: environment, observation: "\(made.observationSpace)",
+                                                  action: "\(made.actionSpace)")
+        }
+        return (box, discrete)
     }
 
     private struct Key: CodingKey {

@@ -71,7 +71,7 @@ public enum TrainingError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unsupportedSpaces(let environment, let observation, let action):
-            return "dqn and drqn need a Box observation space and Discrete actions; '\(environment)' has \(observation) and \(action)"
+            return "the learning agents need a Box observation space and Discrete actions; '\(environment)' has \(observation) and \(action)"
         case .diverged(let error, let step):
             let kept = step.map { "the last good checkpoint (step \($0)) is kept" } ?? "no checkpoint was written before it"
             return "training stopped: \(error); \(kept)"
