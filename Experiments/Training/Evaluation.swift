@@ -50,6 +50,15 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
         return text
     }
 
+    /// The result as TensorBoard scalars (`eval/...`); undefined ones are left out.
+    var scalars: [(tag: String, value: Double)] {
+        var scalars = [("eval/mean_return", meanReturn), ("eval/std_return", stdReturn), ("eval/mean_length", meanLength)]
+        if let successRate { scalars.append(("eval/success_rate", successRate)) }
+        if let meanPathEfficiency { scalars.append(("eval/path_efficiency", meanPathEfficiency)) }
+        if let successWeightedByPathLength { scalars.append(("eval/spl", successWeightedByPathLength)) }
+        return scalars
+    }
+
     /// Writes the result as indented JSON, atomically.
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()

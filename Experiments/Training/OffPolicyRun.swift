@@ -157,7 +157,8 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             }
 
             if session.state.step % settings.logInterval == 0 {
-                try session.writeProgressRow(epsilon: agent.epsilon, loss: session.state.recentLoss)
+                try session.writeProgressRow(epsilon: agent.epsilon, loss: session.state.recentLoss,
+                                             scalars: [("train/epsilon", agent.epsilon)])
             } else if session.state.step & 127 == 0 {
                 session.reportLiveProgress(epsilon: agent.epsilon, loss: session.state.recentLoss)
             }

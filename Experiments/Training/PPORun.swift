@@ -181,7 +181,9 @@ public final class PPORun {
                 }
                 let step = session.state.step
                 if step / settings.logInterval > (step - configuration.ppo.rolloutSize) / settings.logInterval {
-                    try session.writeProgressRow(epsilon: 0, loss: latestLoss()) { self.progressLine($0, agent.lastStatistics) }
+                    try session.writeProgressRow(epsilon: 0, loss: latestLoss(), scalars: Self.scalars(agent.lastStatistics)) {
+                        self.progressLine($0, agent.lastStatistics)
+                    }
                 }
                 let crossedInterval = step / settings.checkpointInterval > (session.lastCheckpointStep ?? 0) / settings.checkpointInterval
                 if crossedInterval || step >= session.totalSteps {
@@ -193,6 +195,14 @@ public final class PPORun {
         }
         return try session.finish(evaluating: agent.makePolicy(), agentName: configuration.agent, environment: configuration.environment,
                                   options: configuration.options, makeEnvironment: makeEnvironment, actionOffset: actionOffset)
+    }
+
+    /// An update's statistics as TensorBoard scalars (`train/...`).
+    private static func scalars(_ statistics: PPOUpdateStatistics?) -> [(tag: String, value: Double)] {
+        guard let s = statistics else { return [] }
+        return [("train/policy_loss", s.policyLoss), ("train/value_loss", s.valueLoss), ("train/entropy", s.entropy),
+                ("train/approx_kl", s.approximateKL), ("train/clip_fraction", s.clipFraction),
+                ("train/learning_rate", s.learningRate), ("train/clip_range", s.clipRange)]
     }
 
     private func progressLine(_ progress: TrainingProgress, _ statistics: PPOUpdateStatistics?) -> String {

@@ -127,6 +127,7 @@ final class TrainingSession<State: SessionState> {
     let log: EpisodeLogWriter
 
     private let progressLog: ProgressLog
+    private let events: TensorBoardWriter
     private let store: CheckpointStore
     private let stopRequest: StopRequest
     private let stopAfterSteps: Int?
@@ -150,6 +151,7 @@ final class TrainingSession<State: SessionState> {
             log = try EpisodeLogWriter(url: folder.episodesURL, header: logHeader)
             progressLog = try ProgressLog(url: progressURL, header: progressHeader)
         }
+        events = try TensorBoardWriter(directory: folder.url.appendingPathComponent(TrainingFiles.tensorBoard))
         self.folder = folder
         self.settings = settings
         self.totalSteps = totalSteps
@@ -202,9 +204,11 @@ final class TrainingSession<State: SessionState> {
 
     // MARK: - Episodes and progress
 
-    /// Logs a finished episode and counts it.
+    /// Logs a finished episode (episode log and TensorBoard) and counts it.
     func endEpisode(_ record: EpisodeRecord) throws {
         try log.append(record)
+        try events.addScalars([("rollout/episode_return", record.episodeReturn), ("rollout/episode_length", Double(record.length))],
+                              step: state.step)
         state.recentReturns.append(record.episodeReturn)
         if state.recentReturns.count > 100 { state.recentReturns.removeFirst() }
         state.episodesFinished += 1
@@ -220,13 +224,18 @@ final class TrainingSession<State: SessionState> {
     }
 
     /// Appends a progress.csv row (the standard columns, or `line` for a loop's
-    /// own) and reports it.
-    func writeProgressRow(epsilon: Double, loss: Double?, line: ((TrainingProgress) -> String)? = nil) throws {
+    /// own), writes it with the loop's own `scalars` to TensorBoard, and reports it.
+    func writeProgressRow(epsilon: Double, loss: Double?, scalars: [(tag: String, value: Double)] = [],
+                          line: ((TrainingProgress) -> String)? = nil) throws {
         var progress = progress(epsilon: epsilon, loss: loss)
         progress.isLogRow = true
         try progressLog.append(line: line?(progress) ?? ProgressRow(
             steps: progress.step, episodes: progress.episodes, meanReturn: progress.meanReturn, loss: progress.loss,
             epsilon: progress.epsilon, stepsPerSecond: progress.stepsPerSecond, wallSeconds: progress.wallSeconds).csvLine)
+        var rowScalars = scalars + [("time/steps_per_second", progress.stepsPerSecond)]
+        if let loss { rowScalars.append(("train/loss", loss)) }
+        if let meanReturn = progress.meanReturn { rowScalars.append(("rollout/mean_return_100", meanReturn)) }
+        try events.addScalars(rowScalars, step: progress.step)
         onProgress?(progress)
         clock.startInterval(at: state.step)
     }
@@ -250,6 +259,7 @@ final class TrainingSession<State: SessionState> {
             logHeader: EpisodeLogHeader(environment: environment, options: options, agent: agentName + "-greedy",
                                         seed: settings.evaluationSeed))
         try result.write(to: folder.url.appendingPathComponent(TrainingFiles.evaluation))
+        try events.addScalars(result.scalars, step: state.step)
         return .completed(result)
     }
 }
@@ -262,6 +272,8 @@ public enum TrainingFiles {
     public static let evaluation = "eval.json"
     /// The final greedy evaluation's episodes.
     public static let evaluationEpisodes = "eval_episodes.jsonl"
+    /// The folder of TensorBoard event files (one per session: a resumed run adds one).
+    public static let tensorBoard = "tb"
 }
 
 extension Learner {
