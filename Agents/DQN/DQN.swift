@@ -165,6 +165,7 @@ public final class DQNAgent {
         for row in 0..<batchSize {
             valueGradient[row * actionCount + batch.actions[row]] = loss.gradient[row]
         }
+        optimizer.zeroGradients()
         _ = online.backward(valueGradient)
         _ = clipGradientNorm(online.parameters, maxNorm: Float(config.maxGradNorm))
         optimizer.step()

@@ -159,6 +159,7 @@ public final class DRQNAgent {
             let action = batch.actions[step.window * batch.window + step.position]
             valueGradient[(step.window * positions + step.position) * actionCount + action] = loss.gradient[index]
         }
+        optimizer.zeroGradients()
         online.backward(valueGradient)
         _ = clipGradientNorm(online.parameters, maxNorm: Float(config.dqn.maxGradNorm))
         optimizer.step()

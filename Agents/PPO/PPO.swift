@@ -499,6 +499,7 @@ public final class PPOAgent {
     /// leaving every parameter's gradient set (not yet clipped or applied).
     func computeGradients(minibatch: PPOMinibatch, clip: Float) -> PPOUpdateStatistics {
         let statistics = forwardLoss(minibatch: minibatch, clip: clip, computeGradient: true)
+        optimizer.zeroGradients()
         backward()
         return statistics
     }
@@ -540,18 +541,14 @@ public final class PPOAgent {
             for (index, row) in minibatchRows.enumerated() { minibatchStarts[index] = buffer.episodeStarts[row] ? 1 : 0 }
             gatherStates(environments, from: rolloutActorHidden, into: batchActorHidden)
             gatherStates(environments, from: rolloutActorCell, into: batchActorCell)
-            actorLSTM.initialHidden = batchActorHidden
-            actorLSTM.initialCell = batchActorCell
-            actorLSTM.episodeStarts = minibatchStarts
-            policyInput = actorLSTM.forward(sequenceInput)
+            policyInput = actorLSTM.forward(sequenceInput, initialHidden: batchActorHidden, initialCell: batchActorCell,
+                                            episodeStarts: minibatchStarts)
             valueInput = policyInput
             if let criticLSTM {
                 gatherStates(environments, from: rolloutCriticHidden, into: batchCriticHidden)
                 gatherStates(environments, from: rolloutCriticCell, into: batchCriticCell)
-                criticLSTM.initialHidden = batchCriticHidden
-                criticLSTM.initialCell = batchCriticCell
-                criticLSTM.episodeStarts = minibatchStarts
-                valueInput = criticLSTM.forward(sequenceInput)
+                valueInput = criticLSTM.forward(sequenceInput, initialHidden: batchCriticHidden, initialCell: batchCriticCell,
+                                                episodeStarts: minibatchStarts)
             }
         }
         let logits = policyHead.forward(policyInput)

@@ -136,12 +136,12 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
         }
         let db = bias.gradient.pointer
         for channel in 0..<outputChannels {
-            db[channel] = vectorSum(permuted + channel * n * positions, count: n * positions)
+            db[channel] += vectorSum(permuted + channel * n * positions, count: n * positions)
         }
-        // dW = dY · columnsᵀ
+        // dW += dY · columnsᵀ
         BLAS.gemm(
             transposeB: true, m: outputChannels, n: rows, k: n * positions,
-            a: permuted, b: columns.pointer, c: weight.gradient.pointer)
+            a: permuted, b: columns.pointer, beta: 1, c: weight.gradient.pointer)
         inputGradient.resize(like: input)
         if computesInputGradient {
             columnsGradient.resize(rows, n * positions)

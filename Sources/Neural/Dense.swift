@@ -72,13 +72,12 @@ public final class Dense: InputGradientOptional, CustomStringConvertible {
         precondition(outputGradient.count == output.count, "Dense.backward: gradient shape \(outputGradient.shape), output \(output.shape)")
         let rows = input.count / inputSize
         let dy = outputGradient.pointer
-        // dW = xᵀ · dy
+        // dW += xᵀ · dy
         BLAS.gemm(
             transposeA: true, m: inputSize, n: outputSize, k: rows,
-            a: input.pointer, b: dy, c: weight.gradient.pointer)
-        // db = column sums of dy
+            a: input.pointer, b: dy, beta: 1, c: weight.gradient.pointer)
+        // db += column sums of dy
         let db = bias.gradient.pointer
-        db.update(repeating: 0, count: outputSize)
         for r in 0..<rows {
             let row = dy + r * outputSize
             for j in 0..<outputSize { db[j] += row[j] }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The logistic function `1 / (1 + e^{−x})`, elementwise.
 ///
 /// - Input: any shape. Output: the same shape.
@@ -23,7 +17,7 @@ public final class Sigmoid: Layer, CustomStringConvertible {
     public func forward(_ input: Tensor) -> Tensor {
         output.resize(like: input)
         let x = input.pointer, y = output.pointer
-        for i in 0..<input.count { y[i] = 1 / (1 + expf(-x[i])) }
+        for i in 0..<input.count { y[i] = sigmoid(x[i]) }
         return output
     }
 

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The hyperbolic tangent, elementwise.
 ///
 /// - Input: any shape. Output: the same shape.
@@ -25,7 +19,7 @@ public final class Tanh: Layer, CustomStringConvertible {
     public func forward(_ input: Tensor) -> Tensor {
         output.resize(like: input)
         let x = input.pointer, y = output.pointer
-        for i in 0..<input.count { y[i] = 1 - 2 / (expf(2 * x[i]) + 1) }
+        for i in 0..<input.count { y[i] = hyperbolicTangent(x[i]) }
         return output
     }
 

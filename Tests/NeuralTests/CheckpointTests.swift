@@ -216,6 +216,7 @@ final class CheckpointTests: XCTestCase {
         let loss = MSELoss()
         func update(_ dense: Dense, _ adam: Adam) {
             loss.compute(prediction: dense.forward(input), target: target)
+            adam.zeroGradients()
             _ = dense.backward(loss.gradient)
             adam.step()
         }

@@ -50,6 +50,7 @@ final class SequentialTests: XCTestCase {
         XCTAssertEqual((model.layers[0] as? Conv2D)?.computesInputGradient, false)
         let input = randomTensor([2, 2, 4, 4], &generator)
         _ = model.forward(input)
+        model.zeroGradients()
         _ = model.backward(randomTensor([2, 3], &generator))
         let withoutInputGradient = model.parameters.map { $0.gradient.scalars }
         model.computesInputGradient = true
@@ -57,6 +58,7 @@ final class SequentialTests: XCTestCase {
         var generatorAgain = SplitMix64(seed: 74)
         _ = smallCNN(&generatorAgain)
         _ = randomTensor([2, 2, 4, 4], &generatorAgain)
+        model.zeroGradients()
         _ = model.backward(randomTensor([2, 3], &generatorAgain))
         XCTAssertEqual(model.parameters.map { $0.gradient.scalars }, withoutInputGradient)
     }
