@@ -151,20 +151,12 @@ public final class DQNAgent {
         let batchSize = config.batchSize
 
         computeTargets(for: batch)
-        let predicted = online.forward(batch.observations)
-        selectedValues.resize(to: [batchSize])
-        for row in 0..<batchSize {
-            selectedValues[row] = predicted[row * actionCount + batch.actions[row]]
-        }
+        online.forward(batch.observations).gather(columns: batch.actions, into: selectedValues)
         let lossValue = loss.compute(prediction: selectedValues, target: targetValues)
         guard lossValue.isFinite else {
             throw DQNError.nonFiniteLoss(gradientStep: gradientSteps + 1, loss: lossValue)
         }
-        valueGradient.resize(to: [batchSize, actionCount])
-        valueGradient.fill(0)
-        for row in 0..<batchSize {
-            valueGradient[row * actionCount + batch.actions[row]] = loss.gradient[row]
-        }
+        valueGradient.scatter(loss.gradient, columns: batch.actions, rowCount: batchSize, width: actionCount)
         optimizer.zeroGradients()
         _ = online.backward(valueGradient)
         _ = clipGradientNorm(online.parameters, maxNorm: Float(config.maxGradNorm))

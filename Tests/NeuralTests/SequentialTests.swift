@@ -84,3 +84,53 @@ final class SequentialTests: XCTestCase {
         XCTAssertEqual(model.description, expected)
     }
 }
+
+final class GradientAccumulationTests: XCTestCase {
+    /// Two backward passes before a step add up: the gradients after backward(a)
+    /// then backward(b) equal those of one backward(a + b), and zeroGradients()
+    /// starts a new sum.
+    func testTwoBackwardPassesSum() {
+        var generator = SplitMix64(seed: 75)
+        let model = Sequential([
+            Dense(inputSize: 3, outputSize: 4, generator: &generator), Tanh(),
+            Dense(inputSize: 4, outputSize: 2, generator: &generator),
+        ])
+        let input = randomTensor([5, 3], &generator)
+        let first = randomTensor([5, 2], &generator), second = randomTensor([5, 2], &generator)
+        let both = first.copy()
+        both.add(second)
+        _ = model.forward(input)
+        model.zeroGradients()
+        _ = model.backward(both)
+        let expected = model.parameters.map { $0.gradient.scalars }
+        model.zeroGradients()
+        XCTAssertTrue(model.parameters.allSatisfy { $0.gradient.scalars.allSatisfy { $0 == 0 } })
+        _ = model.backward(first)
+        _ = model.backward(second)
+        for (parameter, sum) in zip(model.parameters, expected) {
+            for (actual, wanted) in zip(parameter.gradient.scalars, sum) {
+                XCTAssertEqual(actual, wanted, accuracy: 1e-5, parameter.name)
+            }
+        }
+    }
+
+    func testLSTMAndConvolutionGradientsAccumulate() {
+        var generator = SplitMix64(seed: 76)
+        let lstm = LSTM(inputSize: 2, hiddenSize: 3, generator: &generator)
+        let convolution = Conv2D(inputChannels: 1, outputChannels: 2, kernelSize: 2, generator: &generator)
+        for (layer, input) in [(lstm as Layer, randomTensor([2, 3, 2], &generator)),
+                               (convolution, randomTensor([1, 1, 3, 3], &generator))] {
+            let output = layer.forward(input)
+            let outputGradient = randomTensor(output.shape, &generator)
+            layer.zeroGradients()
+            _ = layer.backward(outputGradient)
+            let once = layer.parameters.map { $0.gradient.scalars }
+            _ = layer.backward(outputGradient)
+            for (parameter, single) in zip(layer.parameters, once) {
+                for (actual, wanted) in zip(parameter.gradient.scalars, single) {
+                    XCTAssertEqual(actual, 2 * wanted, accuracy: 1e-5, "\(layer.name) \(parameter.name)")
+                }
+            }
+        }
+    }
+}
