@@ -1,3 +1,4 @@
+import Foundation
 import Environments
 import Neural
 
@@ -48,6 +49,25 @@ public protocol OffPolicyAgent: AnyObject {
     func serializedReplay() -> [UInt8]
     /// Restores the replay from ``serializedReplay()``'s bytes.
     func restoreReplay(from bytes: [UInt8]) throws
+}
+
+extension OffPolicyAgent {
+    /// The agent's tensors for a checkpoint: both networks (`online.*`, `target.*`)
+    /// and the optimiser's state.
+    public func checkpoint(metadata: Data = Data()) -> Checkpoint {
+        Checkpoint(
+            parameters: onlineParameters.map { Checkpoint.Entry(name: "online." + $0.name, tensor: $0.value) }
+                + targetParameters.map { Checkpoint.Entry(name: "target." + $0.name, tensor: $0.value) },
+            optimizerState: optimizer.stateTensors.enumerated().map { Checkpoint.Entry(name: "optimizer.\($0.offset)", tensor: $0.element) },
+            optimizerStep: optimizer.stepCount, metadata: metadata)
+    }
+
+    /// Restores networks and optimiser state from a decoded `checkpoint` (every
+    /// name and shape is checked first; on error nothing changes).
+    public func restoreTensors(from checkpoint: Checkpoint) throws {
+        let (step, _) = try checkpoint.restore(into: self.checkpoint())
+        optimizer.stepCount = step
+    }
 }
 
 extension DQNAgent: OffPolicyAgent {

@@ -780,9 +780,10 @@ public final class PPOAgent {
             optimizerStep: optimizer.stepCount, metadata: metadata)
     }
 
-    /// Restores parameters, LSTM states and optimiser from `url` (names and shapes checked first).
-    public func restoreTensors(from url: URL) throws {
-        let (step, _) = try Checkpoint.restore(from: url, into: checkpoint())
+    /// Restores parameters, LSTM states and optimiser from a decoded `checkpoint`
+    /// (every name and shape is checked first; on error nothing changes).
+    public func restoreTensors(from checkpoint: Checkpoint) throws {
+        let (step, _) = try checkpoint.restore(into: self.checkpoint())
         optimizer.stepCount = step
     }
 }

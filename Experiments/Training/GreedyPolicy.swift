@@ -80,7 +80,7 @@ public final class GreedyPolicy {
         }
         let environment = try run.makeEnvironment()
         let (agent, offset) = try run.makeAgent(for: environment)
-        try agent.restoreTensors(from: checkpoint.url.appendingPathComponent("model.ckpt"))
+        try agent.restoreTensors(from: CheckpointFile.read(from: checkpoint.url.appendingPathComponent("model.ckpt")))
         return LoadedQPolicy(agentName: run.configuration.agent, environmentName: run.configuration.environment,
                              evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: checkpoint.step,
                              makeEnvironment: { try run.makeEnvironment() },

@@ -214,7 +214,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         let progressLog: ProgressLog
         if let resume = resumeState {
             state = resume.state
-            try agent.restoreTensors(from: resume.checkpoint.appendingPathComponent("model.ckpt"))
+            try agent.restoreTensors(from: CheckpointFile.read(from: resume.checkpoint.appendingPathComponent("model.ckpt")))
             try agent.restoreReplay(from: [UInt8](Data(contentsOf: resume.checkpoint.appendingPathComponent("replay.bin"))))
             agent.restore(state.agent)
             log = try EpisodeLogWriter(resuming: folder.episodesURL, keepingEpisodes: state.episodesFinished)
@@ -349,7 +349,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         }
         let environment = try run.makeEnvironment()
         let (agent, offset) = try run.makeAgent(for: environment)
-        try agent.restoreTensors(from: checkpoint.appendingPathComponent("model.ckpt"))
+        try agent.restoreTensors(from: CheckpointFile.read(from: checkpoint.appendingPathComponent("model.ckpt")))
         let evaluationSeed = seed ?? run.configuration.run.evaluationSeed
         return try Evaluation.writeStandalone(runFolder: url, seed: evaluationSeed, date: date) { logURL in
             try run.evaluate(agent: agent, actionOffset: offset, episodes: episodes, seed: evaluationSeed, logURL: logURL)

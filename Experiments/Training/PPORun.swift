@@ -144,7 +144,7 @@ public final class PPORun {
         let progressURL = folder.url.appendingPathComponent(Self.progressFile)
         if let resume = resumeState {
             state = resume.state
-            try agent.restoreTensors(from: resume.checkpoint.appendingPathComponent("model.ckpt"))
+            try agent.restoreTensors(from: CheckpointFile.read(from: resume.checkpoint.appendingPathComponent("model.ckpt")))
             agent.restore(state.agent)
             log = try EpisodeLogWriter(resuming: folder.episodesURL, keepingEpisodes: state.episodesFinished)
             progressLog = try ProgressLog(url: progressURL, header: Self.progressHeader, keepingRows: state.progressRows)
@@ -300,7 +300,7 @@ public final class PPORun {
         }
         let environment = try makeEnvironment()
         let (agent, offset) = try makeAgent(for: environment)
-        try agent.restoreTensors(from: checkpoint.appendingPathComponent("model.ckpt"))
+        try agent.restoreTensors(from: CheckpointFile.read(from: checkpoint.appendingPathComponent("model.ckpt")))
         agent.restore(state.agent)
         return (agent, offset, state.step)
     }

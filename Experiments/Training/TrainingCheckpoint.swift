@@ -47,7 +47,7 @@ public struct CheckpointStore: Sendable {
         let partial = directory.appendingPathComponent(".partial-step-\(step)")
         try? fileManager.removeItem(at: partial)
         try fileManager.createDirectory(at: partial, withIntermediateDirectories: false)
-        try model.write(to: partial.appendingPathComponent("model.ckpt"))
+        try CheckpointFile.write(model, to: partial.appendingPathComponent("model.ckpt"))
         if let replay { try Data(replay).write(to: partial.appendingPathComponent("replay.bin")) }
         try stateJSON.write(to: partial.appendingPathComponent("state.json"))
         let destination = folder(step: step)
@@ -105,22 +105,4 @@ struct OffPolicyTrainingState<AgentState: Codable>: Codable {
     var wallSeconds: Double
     /// The agent's counters, generator and acting state.
     var agent: AgentState
-}
-
-extension OffPolicyAgent {
-    /// The agent's tensors for a checkpoint: both networks (`online.*`, `target.*`)
-    /// and the optimiser's state.
-    func checkpoint(metadata: Data = Data()) -> Checkpoint {
-        Checkpoint(
-            parameters: onlineParameters.map { Checkpoint.Entry(name: "online." + $0.name, tensor: $0.value) }
-                + targetParameters.map { Checkpoint.Entry(name: "target." + $0.name, tensor: $0.value) },
-            optimizerState: optimizer.stateTensors.enumerated().map { Checkpoint.Entry(name: "optimizer.\($0.offset)", tensor: $0.element) },
-            optimizerStep: optimizer.stepCount, metadata: metadata)
-    }
-
-    /// Restores networks and optimiser state from `url` (names and shapes checked first).
-    func restoreTensors(from url: URL) throws {
-        let (step, _) = try Checkpoint.restore(from: url, into: checkpoint())
-        optimizer.stepCount = step
-    }
 }
