@@ -6,12 +6,12 @@ import Neural
 /// policy, recurrent (an LSTM between encoder and heads, as sb3-contrib's
 /// RecurrentPPO) or memoryless (`lstm_hidden_size: 0`, as SB3's PPO).
 ///
-/// Network (``PPOActorCritic``, one forward path for acting, value estimates and
-/// training): an encoder chosen by the observation's shape (convolutions and a
+/// Network (`PPOActorCritic.swift`, one forward path for acting, value estimates
+/// and training): an encoder chosen by the observation's shape (convolutions and a
 /// dense layer for `[C, H, W]`, nothing for vectors) → optional LSTM, one shared
 /// by both heads or one for each (`shared_lstm`) → a policy head (one logit per
-/// action) and a value head. The loss and its hand gradient are in ``PPOLoss``,
-/// observation and reward normalisation in ``PPONormalization``.
+/// action) and a value head. The loss and its hand gradient are in `PPOLoss.swift`,
+/// observation and reward normalisation in `PPONormalization.swift`.
 ///
 /// The runner drives it with environment copies of its own:
 ///
@@ -25,7 +25,8 @@ import Neural
 /// Recurrent state: acting carries each copy's LSTM state from step to step and
 /// zeroes it before an episode's first observation. Training replays whole
 /// environment sequences from the state each copy had when the rollout began,
-/// with episode-start flags zeroing the LSTM state where the rollout did, so the training forward pass sees exactly the states acting saw.
+/// with episode-start flags zeroing the LSTM state where the rollout did, so the
+/// training forward pass sees exactly the states acting saw.
 ///
 /// Time limits: where an episode is truncated rather than terminated, the value
 /// of its final observation, discounted once, is added to the last reward (as
