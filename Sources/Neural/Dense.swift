@@ -23,6 +23,7 @@ public final class Dense: InputGradientOptional, CustomStringConvertible {
 
     private var input: Tensor?
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     /// Creates a layer with weights drawn from `generator`.
@@ -53,8 +54,17 @@ public final class Dense: InputGradientOptional, CustomStringConvertible {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        precondition(input.shape.last == inputSize, "Dense(\(inputSize) → \(outputSize)) got input shape \(input.shape)")
         self.input = input
+        return apply(input, into: output)
+    }
+
+    /// Bit for bit the output of ``forward(_:)``.
+    public func inference(_ input: Tensor) -> Tensor {
+        apply(input, into: inferenceOutput)
+    }
+
+    private func apply(_ input: Tensor, into output: Tensor) -> Tensor {
+        precondition(input.shape.last == inputSize, "Dense(\(inputSize) → \(outputSize)) got input shape \(input.shape)")
         let rows = input.count / inputSize
         output.resize(shape: input.shape, replacingLast: outputSize)
         let y = output.pointer, b = bias.value.pointer

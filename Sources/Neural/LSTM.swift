@@ -77,6 +77,11 @@ public final class LSTM: Layer, CustomStringConvertible {
     /// Pre-activations for ``step(input:hidden:cell:)``, `[batch, 4H]`.
     private let stepGates = Tensor(shape: [0, 0])
     private let stepCellTanh = Tensor(shape: [0, 0])
+    // Inference's own buffers: the state it carries, one step's input, its output.
+    private let inferenceHidden = Tensor(shape: [0, 0])
+    private let inferenceCell = Tensor(shape: [0, 0])
+    private let inferenceStepInput = Tensor(shape: [0, 0])
+    private let inferenceOutput = Tensor(shape: [0, 0, 0])
 
     /// Creates a layer with PyTorch's initialisation drawn from `generator`.
     public init(
@@ -375,6 +380,37 @@ public final class LSTM: Layer, CustomStringConvertible {
         } else {
             carry.update(repeating: 0, count: count)
         }
+    }
+
+    // MARK: - Inference
+
+    /// Runs the whole sequence from a zero state with no episode starts, like
+    /// ``forward(_:)``, one ``step(input:hidden:cell:)`` at a time on buffers of its
+    /// own: equal to the forward pass up to rounding (a batch of one takes a
+    /// matrix-vector path), and leaving everything the backward pass needs intact.
+    public func inference(_ input: Tensor) -> Tensor {
+        let shape = input.shape
+        precondition(shape.count == 3 && shape[2] == inputSize,
+                     "LSTM(\(inputSize)→\(hiddenSize)) takes [batch, time, \(inputSize)], got \(shape)")
+        let batch = shape[0], time = shape[1], hidden = hiddenSize
+        inferenceHidden.resize(batch, hidden)
+        inferenceHidden.fill(0)
+        inferenceCell.resize(batch, hidden)
+        inferenceCell.fill(0)
+        inferenceStepInput.resize(batch, inputSize)
+        inferenceOutput.resize(batch, time, hidden)
+        for t in 0..<time {
+            for b in 0..<batch {
+                (inferenceStepInput.pointer + b * inputSize)
+                    .update(from: input.pointer + (b * time + t) * inputSize, count: inputSize)
+            }
+            step(input: inferenceStepInput, hidden: inferenceHidden, cell: inferenceCell)
+            for b in 0..<batch {
+                (inferenceOutput.pointer + (b * time + t) * hidden)
+                    .update(from: inferenceHidden.pointer + b * hidden, count: hidden)
+            }
+        }
+        return inferenceOutput
     }
 
     // MARK: - Single step

@@ -56,6 +56,12 @@ public protocol Layer: AnyObject {
     func outputShape(for inputShape: [Int]) -> [Int]
     /// Computes the output for `input`, remembering what ``backward(_:)`` needs.
     func forward(_ input: Tensor) -> Tensor
+    /// Computes the same output as ``forward(_:)`` (bit for bit where the layer's
+    /// documentation says so) without touching what ``backward(_:)`` needs, so it
+    /// may run between a forward pass and its backward pass: targets, acting and
+    /// evaluation need no ordering. The result has storage of its own, owned by the
+    /// layer and overwritten by the next inference.
+    func inference(_ input: Tensor) -> Tensor
     /// Back-propagates `outputGradient` through the last ``forward(_:)``.
     func backward(_ outputGradient: Tensor) -> Tensor
 }

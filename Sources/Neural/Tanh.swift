@@ -7,6 +7,7 @@
 public final class Tanh: Layer, CustomStringConvertible {
     public var name: String
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     /// Creates the layer.
@@ -17,6 +18,14 @@ public final class Tanh: Layer, CustomStringConvertible {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
+        apply(input, into: output)
+    }
+
+    public func inference(_ input: Tensor) -> Tensor {
+        apply(input, into: inferenceOutput)
+    }
+
+    private func apply(_ input: Tensor, into output: Tensor) -> Tensor {
         output.resize(like: input)
         let x = input.pointer, y = output.pointer
         for i in 0..<input.count { y[i] = hyperbolicTangent(x[i]) }

@@ -134,3 +134,44 @@ final class GradientAccumulationTests: XCTestCase {
         }
     }
 }
+
+final class InferenceTests: XCTestCase {
+    /// Every layer's inference gives its forward output (bit for bit, the LSTM to
+    /// rounding) and, run between a forward pass and its backward pass on another
+    /// input, changes nothing the backward pass computes.
+    func testInferenceMatchesForwardAndLeavesBackwardIntact() {
+        var generator = SplitMix64(seed: 77)
+        let cases: [(Layer, [Int])] = [
+            (Dense(inputSize: 3, outputSize: 4, generator: &generator), [5, 3]),
+            (Conv2D(inputChannels: 2, outputChannels: 3, kernelSize: 2, padding: 1, generator: &generator), [2, 2, 4, 4]),
+            (MaxPool2D(kernelSize: 2), [2, 2, 4, 4]),
+            (Flatten(), [2, 2, 3]),
+            (ReLU(), [4, 3]), (Tanh(), [4, 3]), (Sigmoid(), [4, 3]), (Softmax(), [4, 3]), (LogSoftmax(), [4, 3]),
+            (LSTM(inputSize: 3, hiddenSize: 4, generator: &generator), [2, 5, 3]),
+            (Sequential([
+                Conv2D(inputChannels: 1, outputChannels: 2, kernelSize: 3, generator: &generator), ReLU(),
+                MaxPool2D(kernelSize: 2), Flatten(), Dense(inputSize: 2, outputSize: 3, generator: &generator),
+            ]), [3, 1, 4, 4]),
+        ]
+        for (layer, shape) in cases {
+            let input = randomTensor(shape, &generator), other = randomTensor(shape, &generator)
+            let output = layer.forward(input).copy()
+            let outputGradient = randomTensor(output.shape, &generator)
+            layer.zeroGradients()
+            let inputGradient = layer.backward(outputGradient).copy()
+            let parameterGradients = layer.parameters.map(\.gradient.scalars)
+
+            _ = layer.forward(input)
+            let inferred = layer.inference(input).scalars
+            if layer is LSTM {
+                for (a, b) in zip(inferred, output.scalars) { XCTAssertEqual(a, b, accuracy: 1e-6, layer.name) }
+            } else {
+                XCTAssertEqual(inferred, output.scalars, layer.name)
+            }
+            _ = layer.inference(other)
+            layer.zeroGradients()
+            XCTAssertEqual(layer.backward(outputGradient).scalars, inputGradient.scalars, layer.name)
+            XCTAssertEqual(layer.parameters.map(\.gradient.scalars), parameterGradients, layer.name)
+        }
+    }
+}
