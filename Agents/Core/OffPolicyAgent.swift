@@ -1,3 +1,4 @@
+import Foundation
 import Environments
 import Neural
 
@@ -50,8 +51,10 @@ extension OffPolicyAgent {
             optimizerStep: optimizer.stepCount)
     }
 
-    public func restoreTensors(from stored: Checkpoint, path: String) throws {
-        let (step, _) = try Checkpoint.restore(stored, into: checkpoint(), path: path)
+    /// Restores networks and optimiser state from a decoded `checkpoint` (every
+    /// name and shape is checked first; on error nothing changes).
+    public func restoreTensors(from checkpoint: Checkpoint) throws {
+        let (step, _) = try checkpoint.restore(into: self.checkpoint())
         optimizer.stepCount = step
     }
 

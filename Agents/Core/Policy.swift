@@ -28,9 +28,9 @@ public protocol Learner: AnyObject {
     /// The tensors that, with ``state`` (and an off-policy agent's replay), fix
     /// the agent's future: networks, optimiser state, running statistics.
     func checkpoint() -> Checkpoint
-    /// Restores the tensors of ``checkpoint()`` from `stored`, read from `path`
-    /// (named in errors); names and shapes are checked before anything changes.
-    func restoreTensors(from stored: Checkpoint, path: String) throws
+    /// Restores the tensors of ``checkpoint()`` from a decoded checkpoint; names
+    /// and shapes are checked before anything changes.
+    func restoreTensors(from checkpoint: Checkpoint) throws
     /// The agent's state besides tensors (and replay).
     var state: State { get }
     /// Restores what ``state`` returned.

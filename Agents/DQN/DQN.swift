@@ -90,14 +90,14 @@ public final class DQNAgent {
     /// The action with the highest Q-value (the first one on ties).
     public func greedyAction(_ observation: [Float]) -> Int {
         actingInput.assign(observation)
-        let values = online.forward(actingInput)
+        let values = online.inference(actingInput)
         return argmax(values.pointer, count: actionCount)
     }
 
     /// The online network's Q-values for one observation.
     public func qValues(_ observation: [Float]) -> [Float] {
         actingInput.assign(observation)
-        return online.forward(actingInput).scalars
+        return online.inference(actingInput).scalars
     }
 
     /// Stores one transition and, when due, updates the target network and trains.
@@ -151,20 +151,13 @@ public final class DQNAgent {
         let batchSize = config.batchSize
 
         computeTargets(for: batch)
-        let predicted = online.forward(batch.observations)
-        selectedValues.resize(to: [batchSize])
-        for row in 0..<batchSize {
-            selectedValues[row] = predicted[row * actionCount + batch.actions[row]]
-        }
+        online.forward(batch.observations).gather(columns: batch.actions, into: selectedValues)
         let lossValue = loss.compute(prediction: selectedValues, target: targetValues)
         guard lossValue.isFinite else {
             throw DQNError.nonFiniteLoss(gradientStep: gradientSteps + 1, loss: lossValue)
         }
-        valueGradient.resize(to: [batchSize, actionCount])
-        valueGradient.fill(0)
-        for row in 0..<batchSize {
-            valueGradient[row * actionCount + batch.actions[row]] = loss.gradient[row]
-        }
+        valueGradient.scatter(loss.gradient, columns: batch.actions, rowCount: batchSize, width: actionCount)
+        optimizer.zeroGradients()
         _ = online.backward(valueGradient)
         _ = clipGradientNorm(online.parameters, maxNorm: Float(config.maxGradNorm))
         optimizer.step()
@@ -176,18 +169,18 @@ public final class DQNAgent {
     /// Fills ``targetValues`` with `r + discount · (1 − terminated) · Q_target(s′, a′)`,
     /// where `a′` is the online network's choice (double DQN) or the target's own.
     ///
-    /// The online forward on next observations must come before the forward whose
-    /// activations the backward pass uses, so targets are computed first.
+    /// Both networks run as inference, so this may come before or after the online
+    /// forward pass whose activations the backward pass uses.
     func computeTargets(for batch: ReplayBatch) {
         let batchSize = batch.actions.count
         nextActions.removeAll(keepingCapacity: true)
         if config.doubleDQN {
-            let onlineNext = online.forward(batch.nextObservations)
+            let onlineNext = online.inference(batch.nextObservations)
             for row in 0..<batchSize {
                 nextActions.append(argmax(onlineNext.pointer + row * actionCount, count: actionCount))
             }
         }
-        let targetNext = target.forward(batch.nextObservations)
+        let targetNext = target.inference(batch.nextObservations)
         targetValues.resize(to: [batchSize])
         for row in 0..<batchSize {
             let values = targetNext.pointer + row * actionCount

@@ -62,6 +62,8 @@ public final class DRQNAgent {
     private let valueGradient = Tensor(shape: [0, 0])
     /// The `(window, position)` of each trained step in the last batch, in loss order.
     private var trainedSteps: [(window: Int, position: Int)] = []
+    /// For each trained step, its row in the online Q-values and its action.
+    private var trainedRows: [Int] = [], trainedActions: [Int] = []
     private var targetNext: [Float] = []
 
     /// Builds the networks from `seed` and allocates the replay.
@@ -142,23 +144,21 @@ public final class DRQNAgent {
         optimizer.learningRate = Float(config.dqn.learningRate(atStep: environmentSteps))
         replayBuffer.sample(batchSize: config.dqn.batchSize, using: &generator, into: batch)
         let predicted = computeTargets(for: batch)
-        let count = trainedSteps.count
         let positions = batch.window + 1
-        selectedValues.resize(to: [count])
-        for (index, step) in trainedSteps.enumerated() {
-            let action = batch.actions[step.window * batch.window + step.position]
-            selectedValues[index] = predicted[(step.window * positions + step.position) * actionCount + action]
+        trainedRows.removeAll(keepingCapacity: true)
+        trainedActions.removeAll(keepingCapacity: true)
+        for step in trainedSteps {
+            trainedRows.append(step.window * positions + step.position)
+            trainedActions.append(batch.actions[step.window * batch.window + step.position])
         }
+        predicted.gather(columns: trainedActions, rows: trainedRows, into: selectedValues)
         let lossValue = loss.compute(prediction: selectedValues, target: targetValues)
         guard lossValue.isFinite else {
             throw DQNError.nonFiniteLoss(gradientStep: gradientSteps + 1, loss: lossValue)
         }
-        valueGradient.resize(batch.batchSize * positions, actionCount)
-        valueGradient.fill(0)
-        for (index, step) in trainedSteps.enumerated() {
-            let action = batch.actions[step.window * batch.window + step.position]
-            valueGradient[(step.window * positions + step.position) * actionCount + action] = loss.gradient[index]
-        }
+        valueGradient.scatter(loss.gradient, columns: trainedActions, rows: trainedRows,
+                              rowCount: batch.batchSize * positions, width: actionCount)
+        optimizer.zeroGradients()
         online.backward(valueGradient)
         _ = clipGradientNorm(online.parameters, maxNorm: Float(config.dqn.maxGradNorm))
         optimizer.step()

@@ -16,6 +16,7 @@ public final class DuelingHead: Layer {
     public let actionCount: Int
 
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let valueGradient = Tensor(shape: [0])
     private let advantageGradient = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
@@ -33,9 +34,17 @@ public final class DuelingHead: Layer {
     public func outputShape(for inputShape: [Int]) -> [Int] { [inputShape[0], actionCount] }
 
     public func forward(_ input: Tensor) -> Tensor {
-        let values = value.forward(input)
-        let advantages = advantage.forward(input)
-        let rows = input.shape[0]
+        combine(values: value.forward(input), advantages: advantage.forward(input), rows: input.shape[0], into: output)
+    }
+
+    /// Bit for bit the output of ``forward(_:)``, leaving the backward pass's state intact.
+    public func inference(_ input: Tensor) -> Tensor {
+        combine(values: value.inference(input), advantages: advantage.inference(input), rows: input.shape[0],
+                into: inferenceOutput)
+    }
+
+    /// `Q = V + A − mean(A)`, row by row.
+    private func combine(values: Tensor, advantages: Tensor, rows: Int, into output: Tensor) -> Tensor {
         output.resize(to: [rows, actionCount])
         for row in 0..<rows {
             let base = advantages.pointer + row * actionCount

@@ -60,17 +60,14 @@ public final class RecurrentQNetwork {
         let features = encoder.forward(observations)
         sequenceFeatures.resize(batch, time, featureSize)
         sequenceFeatures.pointer.update(from: features.pointer, count: batch * time * featureSize)
-        lstm.initialHidden = nil
-        lstm.initialCell = nil
-        lstm.episodeStarts = episodeStarts
-        let hidden = lstm.forward(sequenceFeatures)
+        let hidden = lstm.forward(sequenceFeatures, initialHidden: nil, initialCell: nil, episodeStarts: episodeStarts)
         flatHidden.resize(batch * time, hiddenSize)
         flatHidden.pointer.update(from: hidden.pointer, count: hidden.count)
         return head.forward(flatHidden)
     }
 
     /// Back-propagates `gradient` (`[batch · time, actionCount]`) through the last
-    /// ``forward(_:batch:time:episodeStarts:)``, setting every parameter's gradient.
+    /// ``forward(_:batch:time:episodeStarts:)``, adding to every parameter's gradient.
     public func backward(_ gradient: Tensor) {
         let fromHead = head.backward(gradient)
         hiddenGradient.resize(batch, time, hiddenSize)

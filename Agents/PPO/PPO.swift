@@ -6,11 +6,12 @@ import Neural
 /// policy, recurrent (an LSTM between encoder and heads, as sb3-contrib's
 /// RecurrentPPO) or memoryless (`lstm_hidden_size: 0`, as SB3's PPO).
 ///
-/// Network: an encoder chosen by the observation's shape (convolutions and a
-/// dense layer for `[C, H, W]`, nothing for vectors, which go to the next part
-/// as they are) → optional LSTM, one shared by both heads or one for each
-/// (`shared_lstm`) → a policy head (hidden layers, then one logit per action)
-/// and a value head (hidden layers, then one value).
+/// Network (`PPOActorCritic.swift`, one forward path for acting, value estimates
+/// and training): an encoder chosen by the observation's shape (convolutions and a
+/// dense layer for `[C, H, W]`, nothing for vectors) → optional LSTM, one shared
+/// by both heads or one for each (`shared_lstm`) → a policy head (one logit per
+/// action) and a value head. The loss and its hand gradient are in `PPOLoss.swift`,
+/// observation and reward normalisation in `PPONormalization.swift`.
 ///
 /// The runner drives it with environment copies of its own:
 ///
@@ -24,8 +25,8 @@ import Neural
 /// Recurrent state: acting carries each copy's LSTM state from step to step and
 /// zeroes it before an episode's first observation. Training replays whole
 /// environment sequences from the state each copy had when the rollout began,
-/// with the LSTM's ``LSTM/episodeStarts`` flags zeroing the state where the
-/// rollout did, so the training forward pass sees exactly the states acting saw.
+/// with episode-start flags zeroing the LSTM state where the rollout did, so the
+/// training forward pass sees exactly the states acting saw.
 ///
 /// Time limits: where an episode is truncated rather than terminated, the value
 /// of its final observation, discounted once, is added to the last reward (as
@@ -41,33 +42,12 @@ public final class PPOAgent {
     public let actionCount: Int
     /// Environment copies acting together (`n_envs`).
     public let environmentCount: Int
-    /// The encoder of `[C, H, W]` observations; nil for vectors.
-    public let encoder: Sequential?
-    /// The LSTM of the policy (and of the value when shared); nil when memoryless.
-    public let actorLSTM: LSTM?
-    /// The value's own LSTM; nil when shared or memoryless.
-    public let criticLSTM: LSTM?
-    /// Hidden layers and logits.
-    public let policyHead: Sequential
-    /// Hidden layers and the value.
-    public let valueHead: Sequential
-    /// Every trainable parameter, in checkpoint order.
-    public let parameters: [Parameter]
-    /// Each parameter's checkpoint name (`encoder.0.weight`, `actor_lstm.bias`, ...).
-    public let parameterNames: [String]
     /// The optimiser.
     public let optimizer: Adam
     /// The rollout being collected.
     public let buffer: RolloutBuffer
     /// Sampling and minibatch shuffling draw from this; its state is part of a checkpoint.
     public var generator: Xoshiro256
-    /// Running observation statistics when `normalize_observations` is on.
-    public var observationStatistics: RunningMeanStd?
-    /// Running statistics of the copies' discounted returns when `normalize_rewards` is on.
-    public var returnStatistics: RunningMeanStd?
-    /// Each copy's discounted sum of raw rewards since its episode began (what
-    /// ``returnStatistics`` measures).
-    public private(set) var discountedReturns: [Double]
     /// Environment steps taken, over all copies.
     public private(set) var environmentSteps = 0
     /// Updates (rollouts trained on) so far.
@@ -84,22 +64,21 @@ public final class PPOAgent {
     /// Whether each copy's current observation starts an episode.
     public private(set) var currentEpisodeStarts: [Bool]
 
+    let network: PPOActorCritic
+    private let lossFunction: PPOLoss
+    private var normalization: PPONormalization
     private let actingInput: Tensor
     private let singleInput: Tensor
     private let singleHidden: Tensor, singleCell: Tensor
     private let scratchHidden: Tensor, scratchCell: Tensor
     // Minibatch buffers.
+    private var minibatchRows: [Int] = []
     private let batchObservations = Tensor(shape: [0])
-    private let sequenceInput = Tensor(shape: [0, 0, 0])
     private let batchActorHidden = Tensor(shape: [0, 0]), batchActorCell = Tensor(shape: [0, 0])
     private let batchCriticHidden = Tensor(shape: [0, 0]), batchCriticCell = Tensor(shape: [0, 0])
+    private let minibatchStarts = Tensor(shape: [0, 0])
     private let logitGradient = Tensor(shape: [0])
     private let valueGradient = Tensor(shape: [0])
-    private let summedGradient = Tensor(shape: [0])
-    private let featureGradient = Tensor(shape: [0])
-    private var minibatchRows: [Int] = []
-    private let minibatchStarts = Tensor(shape: [0, 0])
-    private var normalized: [Float]
 
     /// Builds the networks from `seed`.
     ///
@@ -114,85 +93,12 @@ public final class PPOAgent {
         environmentCount = config.environmentCount
         generator = Xoshiro256(seed: seed)
         var initGenerator = Xoshiro256(seed: seed ^ 0x5EED_0F_99_0)
-        let relu = config.activation == "relu"
-        let hiddenInit: WeightInitializer = config.orthogonalInit ? .orthogonal(gain: Float(2).squareRoot()) : .pytorchDefault
-
-        var names: [String] = [], parameters: [Parameter] = []
-        func collect(_ prefix: String, _ list: [Parameter]) {
-            for parameter in list {
-                names.append(prefix + "." + parameter.name)
-                parameters.append(parameter)
-            }
-        }
-        var features = observationSize
-        if observationShape.count == 3 && config.useCNN {
-            var layers: [any Layer] = []
-            var channels = observationShape[0], height = observationShape[1], width = observationShape[2]
-            for outputChannels in config.convolutionChannels {
-                layers.append(Conv2D(inputChannels: channels, outputChannels: outputChannels, kernelSize: config.convolutionKernel,
-                                     stride: config.convolutionStride, padding: config.convolutionPadding,
-                                     weightInitializer: hiddenInit, generator: &initGenerator))
-                layers.append(ReLU())
-                channels = outputChannels
-                height = (height + 2 * config.convolutionPadding - config.convolutionKernel) / config.convolutionStride + 1
-                width = (width + 2 * config.convolutionPadding - config.convolutionKernel) / config.convolutionStride + 1
-            }
-            layers.append(Flatten())
-            features = channels * height * width
-            if config.encoderFeatures > 0 {
-                layers.append(Dense(inputSize: features, outputSize: config.encoderFeatures, weightInitializer: hiddenInit,
-                                    generator: &initGenerator))
-                layers.append(ReLU())
-                features = config.encoderFeatures
-            }
-            let network = Sequential(layers)
-            network.computesInputGradient = false
-            encoder = network
-            collect("encoder", network.parameters)
-        } else {
-            encoder = nil
-        }
-        var headInput = features
-        if config.isRecurrent {
-            let actor = LSTM(inputSize: features, hiddenSize: config.lstmHiddenSize, generator: &initGenerator)
-            actorLSTM = actor
-            collect("actor_lstm", actor.parameters)
-            if config.sharedLSTM {
-                criticLSTM = nil
-            } else {
-                let critic = LSTM(inputSize: features, hiddenSize: config.lstmHiddenSize, generator: &initGenerator)
-                criticLSTM = critic
-                collect("critic_lstm", critic.parameters)
-            }
-            headInput = config.lstmHiddenSize
-        } else {
-            actorLSTM = nil
-            criticLSTM = nil
-        }
-        func head(_ hidden: [Int], outputs: Int, outputGain: Float) -> Sequential {
-            var layers: [any Layer] = []
-            var width = headInput
-            for size in hidden {
-                layers.append(Dense(inputSize: width, outputSize: size, weightInitializer: hiddenInit, generator: &initGenerator))
-                layers.append(relu ? ReLU() as any Layer : Tanh())
-                width = size
-            }
-            layers.append(Dense(inputSize: width, outputSize: outputs,
-                                weightInitializer: config.orthogonalInit ? .orthogonal(gain: outputGain) : .pytorchDefault,
-                                generator: &initGenerator))
-            return Sequential(layers)
-        }
-        policyHead = head(config.policyLayers, outputs: actionCount, outputGain: 0.01)
-        valueHead = head(config.valueLayers, outputs: 1, outputGain: 1)
-        // The heads' input gradient feeds an LSTM or an encoder; raw observations need none.
-        let headsNeedInputGradient = config.isRecurrent || encoder != nil
-        policyHead.computesInputGradient = headsNeedInputGradient
-        valueHead.computesInputGradient = headsNeedInputGradient
-        collect("policy", policyHead.parameters)
-        collect("value", valueHead.parameters)
-        self.parameters = parameters
-        parameterNames = names
-        optimizer = Adam(parameters: parameters, learningRate: Float(config.learningRate), epsilon: Float(config.optimizerEpsilon))
+        network = PPOActorCritic(observationShape: observationShape, actionCount: actionCount, config: config,
+                                 generator: &initGenerator)
+        optimizer = Adam(parameters: network.parameters, learningRate: Float(config.learningRate),
+                         epsilon: Float(config.optimizerEpsilon))
+        lossFunction = PPOLoss(config: config)
+        normalization = PPONormalization(observationSize: observationSize, environmentCount: environmentCount, config: config)
 
         buffer = RolloutBuffer(environmentCount: environmentCount, steps: config.rolloutSteps, observationSize: observationSize)
         let stateShape = [environmentCount, max(config.lstmHiddenSize, 1)]
@@ -208,33 +114,62 @@ public final class PPOAgent {
         scratchCell = Tensor(shape: stateShape)
         singleHidden = Tensor(shape: [1, stateShape[1]])
         singleCell = Tensor(shape: [1, stateShape[1]])
-        let inputShape = encoder != nil ? observationShape : [observationSize]
+        let inputShape = network.encoder != nil ? observationShape : [observationSize]
         actingInput = Tensor(shape: [environmentCount] + inputShape)
         singleInput = Tensor(shape: [1] + inputShape)
-        observationStatistics = config.normalizeObservations ? RunningMeanStd(size: observationSize) : nil
-        returnStatistics = config.normalizeRewards ? RunningMeanStd(size: 1) : nil
-        discountedReturns = [Double](repeating: 0, count: environmentCount)
         currentObservations = [Float](repeating: 0, count: environmentCount * observationSize)
         currentEpisodeStarts = [Bool](repeating: true, count: environmentCount)
-        normalized = [Float](repeating: 0, count: observationSize)
     }
+
+    /// The encoder of `[C, H, W]` observations; nil for vectors.
+    public var encoder: Sequential? { network.encoder }
+    /// The LSTM of the policy (and of the value when shared); nil when memoryless.
+    public var actorLSTM: LSTM? { network.actorLSTM }
+    /// The value's own LSTM; nil when shared or memoryless.
+    public var criticLSTM: LSTM? { network.criticLSTM }
+    /// Hidden layers and logits.
+    public var policyHead: Sequential { network.policyHead }
+    /// Hidden layers and the value.
+    public var valueHead: Sequential { network.valueHead }
+    /// Every trainable parameter, in checkpoint order.
+    public var parameters: [Parameter] { network.parameters }
+    /// Each parameter's checkpoint name (`encoder.0.weight`, `actor_lstm.bias`, ...).
+    public var parameterNames: [String] { network.parameterNames }
+    /// Whether the policy has an LSTM.
+    public var isRecurrent: Bool { network.isRecurrent }
 
     /// The shape of one network input: `[C, H, W]` for the CNN, else one flat vector.
     private var inputShape: [Int] {
-        encoder != nil ? observationShape : [observationSize]
+        network.encoder != nil ? observationShape : [observationSize]
     }
 
-    /// Whether the policy has an LSTM.
-    public var isRecurrent: Bool { actorLSTM != nil }
+    /// The acting states, advanced in place by a step.
+    private var actingMemory: PPOActorCritic.Memory {
+        isRecurrent ? .step(actor: (actorHidden, actorCell), critic: (criticHidden, criticCell)) : .none
+    }
 
-    // MARK: - Observations
+    // MARK: - Observations and rewards
 
     /// The clip of normalised observations (SB3's VecNormalize `clip_obs`).
-    public static let observationClip: Float = 10
+    public static let observationClip = PPONormalization.observationClip
     /// Added to the variance before the square root (VecNormalize's ε).
-    public static let varianceEpsilon = 1e-8
+    public static let varianceEpsilon = PPONormalization.varianceEpsilon
     /// The clip of normalised rewards (SB3's VecNormalize `clip_reward`).
-    public static let rewardClip = 10.0
+    public static let rewardClip = PPONormalization.rewardClip
+
+    /// Running observation statistics when `normalize_observations` is on.
+    public var observationStatistics: RunningMeanStd? {
+        get { normalization.observationStatistics }
+        set { normalization.observationStatistics = newValue }
+    }
+    /// Running statistics of the copies' discounted returns when `normalize_rewards` is on.
+    public var returnStatistics: RunningMeanStd? {
+        get { normalization.returnStatistics }
+        set { normalization.returnStatistics = newValue }
+    }
+    /// Each copy's discounted sum of raw rewards since its episode began (what
+    /// ``returnStatistics`` measures).
+    public var discountedReturns: [Double] { normalization.discountedReturns }
 
     /// Takes the observations the copies show now (`n_envs · observationSize`
     /// floats, copy by copy) and whether each starts an episode. With
@@ -244,33 +179,12 @@ public final class PPOAgent {
         precondition(observations.count == environmentCount * observationSize && episodeStarts.count == environmentCount,
                      "PPO expects \(environmentCount) observations of \(observationSize) floats")
         currentEpisodeStarts = episodeStarts
-        guard observationStatistics != nil else {
-            currentObservations = observations
-            return
-        }
-        observationStatistics!.update(batch: observations, batchCount: environmentCount)
-        for environment in 0..<environmentCount {
-            let range = environment * observationSize..<(environment + 1) * observationSize
-            normalize(Array(observations[range]))
-            currentObservations.replaceSubrange(range, with: normalized)
-        }
+        currentObservations = normalization.updateAndNormalize(observations, count: environmentCount)
     }
 
     /// `observation` as the policy sees it, leaving the statistics unchanged.
     public func normalizedObservation(_ observation: [Float]) -> [Float] {
-        guard observationStatistics != nil else { return observation }
-        normalize(observation)
-        return normalized
-    }
-
-    private func normalize(_ observation: [Float]) {
-        guard let statistics = observationStatistics else { return }
-        let clip = Self.observationClip
-        for index in 0..<observationSize {
-            let scaled = (Double(observation[index]) - statistics.mean[index])
-                / (statistics.variance[index] + Self.varianceEpsilon).squareRoot()
-            normalized[index] = min(max(Float(scaled), -clip), clip)
-        }
+        normalization.normalized(observation)
     }
 
     // MARK: - Acting
@@ -294,16 +208,17 @@ public final class PPOAgent {
             }
         }
         actingInput.assign(currentObservations)
-        let (logits, values) = evaluateActing(actingInput, actorHidden: actorHidden, actorCell: actorCell,
-                                              criticHidden: criticHidden, criticCell: criticCell)
+        let (logits, values) = network.forward(actingInput, memory: actingMemory, heads: .both)
+        var policy = Categorical(count: actionCount)
         var actions = [Int](repeating: 0, count: environmentCount)
         for environment in 0..<environmentCount {
             let row = buffer.row(environment: environment, step: step)
-            let (action, logProbability) = sample(logits.pointer + environment * actionCount)
+            policy.setLogits(logits!.pointer + environment * actionCount)
+            let action = policy.sample(uniform: generator.nextUnitDouble())
             actions[environment] = action
             buffer.actions[row] = action
-            buffer.logProbabilities[row] = logProbability
-            buffer.values[row] = values[environment]
+            buffer.logProbabilities[row] = Float(policy.logProbabilities[action])
+            buffer.values[row] = values![environment]
             buffer.episodeStarts[row] = currentEpisodeStarts[environment]
             let offset = environment * observationSize
             for index in 0..<observationSize {
@@ -313,48 +228,11 @@ public final class PPOAgent {
         return actions
     }
 
-    /// Runs the networks one step on `input` (`[batch, ...]`), advancing the given
-    /// LSTM states in place; returns the logits `[batch, actions]` and the values.
-    private func evaluateActing(_ input: Tensor, actorHidden: Tensor, actorCell: Tensor,
-                                criticHidden: Tensor, criticCell: Tensor) -> (logits: Tensor, values: [Float]) {
-        let features = encoder?.forward(input) ?? input
-        var policyInput = features, valueInput = features
-        if let actorLSTM {
-            actorLSTM.step(input: features, hidden: actorHidden, cell: actorCell)
-            policyInput = actorHidden
-            valueInput = actorHidden
-            if let criticLSTM {
-                criticLSTM.step(input: features, hidden: criticHidden, cell: criticCell)
-                valueInput = criticHidden
-            }
-        }
-        // The value first: the policy's logits must survive until the caller reads them.
-        let values = valueHead.forward(valueInput).scalars
-        let logits = policyHead.forward(policyInput)
-        return (logits, values)
-    }
-
     private func zeroRow(_ row: Int, of tensors: Tensor...) {
         for tensor in tensors {
             let width = tensor.count / max(tensor.batchSize, 1)
             (tensor.pointer + row * width).update(repeating: 0, count: width)
         }
-    }
-
-    /// Draws an action from the softmax of `logits`; returns it with its log-probability.
-    private func sample(_ logits: UnsafeMutablePointer<Float>) -> (Int, Float) {
-        var largest = logits[0]
-        for index in 1..<actionCount { largest = max(largest, logits[index]) }
-        var total = 0.0
-        for index in 0..<actionCount { total += exp(Double(logits[index] - largest)) }
-        let logTotal = log(total)
-        var draw = generator.nextUnitDouble() * total
-        var chosen = actionCount - 1
-        for index in 0..<actionCount {
-            draw -= exp(Double(logits[index] - largest))
-            if draw < 0 { chosen = index; break }
-        }
-        return (chosen, Float(Double(logits[chosen] - largest) - logTotal))
     }
 
     /// Stores the rewards of the step just taken (one per copy) and completes the
@@ -366,7 +244,7 @@ public final class PPOAgent {
     public func recordRewards(_ rewards: [Double], bootstrapObservations: [(environment: Int, observation: [Float])] = []) {
         precondition(rewards.count == environmentCount, "PPO expects \(environmentCount) rewards")
         let step = buffer.stepsStored
-        let scaled = normalizedRewards(rewards)
+        let scaled = normalization.scaled(rewards, episodeStarts: currentEpisodeStarts)
         for environment in 0..<environmentCount {
             buffer.rewards[buffer.row(environment: environment, step: step)] = Float(scaled[environment])
         }
@@ -378,40 +256,26 @@ public final class PPOAgent {
         environmentSteps += environmentCount
     }
 
-    /// `rewards` scaled as VecNormalize does: each copy's discounted return (restarted
-    /// where its current episode began) takes the reward in, the statistics take
-    /// every copy's return in, then each reward is divided by the returns' standard
-    /// deviation and clipped. Unchanged when `normalize_rewards` is off.
-    private func normalizedRewards(_ rewards: [Double]) -> [Double] {
-        guard returnStatistics != nil else { return rewards }
-        for environment in 0..<environmentCount {
-            if currentEpisodeStarts[environment] { discountedReturns[environment] = 0 }
-            discountedReturns[environment] = discountedReturns[environment] * config.gamma + rewards[environment]
-        }
-        returnStatistics!.update(batch: discountedReturns.map(Float.init), batchCount: environmentCount)
-        let deviation = (returnStatistics!.variance[0] + Self.varianceEpsilon).squareRoot()
-        return rewards.map { min(max($0 / deviation, -Self.rewardClip), Self.rewardClip) }
-    }
-
     /// The value of a final observation of copy `environment`, continuing from that
-    /// copy's state after the step (the acting state is left unchanged).
+    /// copy's state after the step (on a copy: the acting state is left unchanged).
     private func finalValue(_ observation: [Float], environment: Int) -> Float {
         singleInput.assign(normalizedObservation(observation))
-        let features = encoder?.forward(singleInput) ?? singleInput
-        guard let actorLSTM else { return valueHead.forward(features)[0] }
-        let lstm = criticLSTM ?? actorLSTM
-        let (hidden, cell) = criticLSTM != nil ? (criticHidden, criticCell) : (actorHidden, actorCell)
-        let width = config.lstmHiddenSize
-        singleHidden.pointer.update(from: hidden.pointer + environment * width, count: width)
-        singleCell.pointer.update(from: cell.pointer + environment * width, count: width)
-        lstm.step(input: features, hidden: singleHidden, cell: singleCell)
-        return valueHead.forward(singleHidden)[0]
+        var memory = PPOActorCritic.Memory.none
+        if isRecurrent {
+            let (hidden, cell) = criticLSTM != nil ? (criticHidden, criticCell) : (actorHidden, actorCell)
+            let width = config.lstmHiddenSize
+            singleHidden.pointer.update(from: hidden.pointer + environment * width, count: width)
+            singleCell.pointer.update(from: cell.pointer + environment * width, count: width)
+            memory = .step(actor: (singleHidden, singleCell), critic: (singleHidden, singleCell))
+        }
+        return network.forward(singleInput, memory: memory, heads: .value).values![0]
     }
 
     /// The values of the current observations, continuing every copy's state
-    /// (zeroed where an episode starts) without changing it.
+    /// (zeroed where an episode starts) on a copy, leaving it unchanged.
     private func currentValues() -> [Float] {
         actingInput.assign(currentObservations)
+        var memory = PPOActorCritic.Memory.none
         if isRecurrent {
             let useCritic = criticLSTM != nil
             scratchHidden.assign(useCritic ? criticHidden : actorHidden)
@@ -419,19 +283,17 @@ public final class PPOAgent {
             for environment in 0..<environmentCount where currentEpisodeStarts[environment] {
                 zeroRow(environment, of: scratchHidden, scratchCell)
             }
-            let features = encoder?.forward(actingInput) ?? actingInput
-            (criticLSTM ?? actorLSTM!).step(input: features, hidden: scratchHidden, cell: scratchCell)
-            return valueHead.forward(scratchHidden).scalars
+            memory = .step(actor: (scratchHidden, scratchCell), critic: (scratchHidden, scratchCell))
         }
-        let features = encoder?.forward(actingInput) ?? actingInput
-        return valueHead.forward(features).scalars
+        return network.forward(actingInput, memory: memory, heads: .value).values!.scalars
     }
 
     // MARK: - Learning
 
     /// Trains on the full rollout: GAE(λ) advantages bootstrapped from the current
     /// observations, then `n_epochs` passes over shuffled minibatches (whole
-    /// environment sequences when recurrent), then empties the buffer.
+    /// environment sequences when recurrent), each a forward pass, the loss,
+    /// a backward pass, gradient-norm clipping and an Adam step; then empties the buffer.
     ///
     /// - Throws: ``PPOError/nonFiniteLoss(update:loss:)`` when a loss is NaN or infinite.
     @discardableResult
@@ -496,19 +358,30 @@ public final class PPOAgent {
     }
 
     /// Runs the minibatch forward, computes the PPO loss and back-propagates it,
-    /// leaving every parameter's gradient set (not yet clipped or applied).
+    /// leaving every parameter's gradient set to this minibatch's (not yet clipped
+    /// or applied).
     func computeGradients(minibatch: PPOMinibatch, clip: Float) -> PPOUpdateStatistics {
-        let statistics = forwardLoss(minibatch: minibatch, clip: clip, computeGradient: true)
-        backward()
+        let (logits, values) = forward(minibatch)
+        let statistics = lossFunction.evaluate(
+            logits: logits, values: values, rows: minibatchRows, buffer: buffer, clip: clip,
+            logitGradient: logitGradient, valueGradient: valueGradient)
+        optimizer.zeroGradients()
+        network.backward(logitGradient: logitGradient, valueGradient: valueGradient, rows: minibatchRows.count)
         return statistics
     }
 
     /// The PPO loss of a minibatch with the current parameters (no gradients).
     func loss(minibatch: PPOMinibatch, clip: Float) -> Double {
-        Double(forwardLoss(minibatch: minibatch, clip: clip, computeGradient: false).loss)
+        let (logits, values) = forward(minibatch)
+        return Double(lossFunction.evaluate(
+            logits: logits, values: values, rows: minibatchRows, buffer: buffer, clip: clip,
+            logitGradient: nil, valueGradient: nil).loss)
     }
 
-    private func gatherRows(_ minibatch: PPOMinibatch) {
+    /// Gathers the minibatch's rows (observations; for sequences also their initial
+    /// states and episode starts) into ``minibatchRows`` and the batch buffers, and
+    /// runs the network on them.
+    private func forward(_ minibatch: PPOMinibatch) -> (logits: Tensor, values: Tensor) {
         minibatchRows.removeAll(keepingCapacity: true)
         switch minibatch {
         case .rows(let rows):
@@ -518,10 +391,6 @@ public final class PPOAgent {
                 for step in 0..<config.rolloutSteps { minibatchRows.append(buffer.row(environment: environment, step: step)) }
             }
         }
-    }
-
-    private func forwardLoss(minibatch: PPOMinibatch, clip: Float, computeGradient: Bool) -> PPOUpdateStatistics {
-        gatherRows(minibatch)
         let rows = minibatchRows.count
         batchObservations.resize(to: [rows] + inputShape)
         buffer.observations.withUnsafeBufferPointer { source in
@@ -530,33 +399,22 @@ public final class PPOAgent {
                     .update(from: source.baseAddress! + row * observationSize, count: observationSize)
             }
         }
-        let features = encoder?.forward(batchObservations) ?? batchObservations
-        var policyInput = features, valueInput = features
-        if let actorLSTM, case .sequences(let environments) = minibatch {
-            let sequences = environments.count, time = config.rolloutSteps, width = features.itemCount
-            sequenceInput.resize(sequences, time, width)
-            sequenceInput.pointer.update(from: features.pointer, count: rows * width)
-            minibatchStarts.resize(sequences, time)
+        var memory = PPOActorCritic.Memory.none
+        if isRecurrent, case .sequences(let environments) = minibatch {
+            minibatchStarts.resize(environments.count, config.rolloutSteps)
             for (index, row) in minibatchRows.enumerated() { minibatchStarts[index] = buffer.episodeStarts[row] ? 1 : 0 }
             gatherStates(environments, from: rolloutActorHidden, into: batchActorHidden)
             gatherStates(environments, from: rolloutActorCell, into: batchActorCell)
-            actorLSTM.initialHidden = batchActorHidden
-            actorLSTM.initialCell = batchActorCell
-            actorLSTM.episodeStarts = minibatchStarts
-            policyInput = actorLSTM.forward(sequenceInput)
-            valueInput = policyInput
-            if let criticLSTM {
+            if criticLSTM != nil {
                 gatherStates(environments, from: rolloutCriticHidden, into: batchCriticHidden)
                 gatherStates(environments, from: rolloutCriticCell, into: batchCriticCell)
-                criticLSTM.initialHidden = batchCriticHidden
-                criticLSTM.initialCell = batchCriticCell
-                criticLSTM.episodeStarts = minibatchStarts
-                valueInput = criticLSTM.forward(sequenceInput)
             }
+            memory = .sequences(count: environments.count, time: config.rolloutSteps,
+                                actor: (batchActorHidden, batchActorCell), critic: (batchCriticHidden, batchCriticCell),
+                                episodeStarts: minibatchStarts)
         }
-        let logits = policyHead.forward(policyInput)
-        let values = valueHead.forward(valueInput)
-        return lossAndGradients(logits: logits, values: values, clip: clip, computeGradient: computeGradient)
+        let (logits, values) = network.forward(batchObservations, memory: memory, heads: .both)
+        return (logits!, values!)
     }
 
     private func gatherStates(_ environments: [Int], from source: Tensor, into target: Tensor) {
@@ -565,130 +423,6 @@ public final class PPOAgent {
         for (index, environment) in environments.enumerated() {
             (target.pointer + index * width).update(from: source.pointer + environment * width, count: width)
         }
-    }
-
-    /// The clipped-surrogate, value and entropy losses of the minibatch in
-    /// ``minibatchRows``, and (when asked) their gradients with respect to the
-    /// logits and values in ``logitGradient`` and ``valueGradient``:
-    ///
-    ///     L = −mean(min(ρ·Â, clip(ρ, 1−ε, 1+ε)·Â)) + c_v · mean((R − V′)²) − c_e · mean(H)
-    ///
-    /// with ρ the probability ratio, Â the advantages (normalised in the minibatch
-    /// when asked), and V′ the value, clipped to `clip_range_vf` around the
-    /// rollout's value when set (SB3's rule).
-    private func lossAndGradients(logits: Tensor, values: Tensor, clip: Float, computeGradient: Bool) -> PPOUpdateStatistics {
-        let rows = minibatchRows.count, actions = actionCount
-        var advantageMean = 0.0, advantageStd = 1.0
-        if config.normalizeAdvantage && rows > 1 {
-            var sum = 0.0
-            for row in minibatchRows { sum += Double(buffer.advantages[row]) }
-            advantageMean = sum / Double(rows)
-            var squares = 0.0
-            for row in minibatchRows {
-                let deviation = Double(buffer.advantages[row]) - advantageMean
-                squares += deviation * deviation
-            }
-            // torch.std is the unbiased estimate; SB3 adds 1e-8.
-            advantageStd = (squares / Double(rows - 1)).squareRoot() + 1e-8
-        }
-        if computeGradient {
-            logitGradient.resize(like: logits)
-            valueGradient.resize(like: values)
-        }
-        let scale = 1 / Double(rows)
-        let entropyCoefficient = config.entropyCoefficient, valueCoefficient = config.valueCoefficient
-        var policyLoss = 0.0, valueLoss = 0.0, entropySum = 0.0, approximateKL = 0.0, clipped = 0
-        var probabilities = [Double](repeating: 0, count: actions), logProbabilities = [Double](repeating: 0, count: actions)
-        for (index, row) in minibatchRows.enumerated() {
-            let logitRow = logits.pointer + index * actions
-            var largest = logitRow[0]
-            for action in 1..<actions { largest = max(largest, logitRow[action]) }
-            var total = 0.0
-            for action in 0..<actions { total += exp(Double(logitRow[action] - largest)) }
-            let logTotal = log(total)
-            var entropy = 0.0
-            for action in 0..<actions {
-                logProbabilities[action] = Double(logitRow[action] - largest) - logTotal
-                probabilities[action] = exp(logProbabilities[action])
-                entropy -= probabilities[action] * logProbabilities[action]
-            }
-            let taken = buffer.actions[row]
-            let logRatio = logProbabilities[taken] - Double(buffer.logProbabilities[row])
-            let ratio = exp(logRatio)
-            let advantage = (Double(buffer.advantages[row]) - advantageMean) / advantageStd
-            let unclipped = ratio * advantage
-            let clippedRatio = min(max(ratio, 1 - Double(clip)), 1 + Double(clip))
-            let surrogate = min(unclipped, clippedRatio * advantage)
-            policyLoss -= surrogate
-            entropySum += entropy
-            approximateKL += (ratio - 1) - logRatio
-            if abs(ratio - 1) > Double(clip) { clipped += 1 }
-
-            let value = Double(values[index]), oldValue = Double(buffer.values[row])
-            var predicted = value, valueSlope = 1.0
-            if let range = config.valueClipRange {
-                let change = value - oldValue
-                if change > range { predicted = oldValue + range; valueSlope = 0 }
-                if change < -range { predicted = oldValue - range; valueSlope = 0 }
-            }
-            let error = predicted - Double(buffer.returns[row])
-            valueLoss += error * error
-
-            guard computeGradient else { continue }
-            // d(−surrogate)/d log π(a): −ρ·Â where the unclipped term is the minimum, else 0.
-            let surrogateSlope = unclipped <= clippedRatio * advantage ? -ratio * advantage : 0
-            let gradientRow = logitGradient.pointer + index * actions
-            for action in 0..<actions {
-                let p = probabilities[action]
-                let indicator = action == taken ? 1.0 : 0.0
-                // d(−c_e·H)/dz_j = c_e · p_j · (log p_j + H)
-                let gradient = surrogateSlope * (indicator - p) + entropyCoefficient * p * (logProbabilities[action] + entropy)
-                gradientRow[action] = Float(gradient * scale)
-            }
-            valueGradient[index] = Float(valueCoefficient * 2 * error * valueSlope * scale)
-        }
-        var statistics = PPOUpdateStatistics()
-        statistics.policyLoss = policyLoss * scale
-        statistics.valueLoss = valueLoss * scale
-        statistics.entropy = entropySum * scale
-        statistics.approximateKL = approximateKL * scale
-        statistics.clipFraction = Double(clipped) * scale
-        statistics.loss = Float(statistics.policyLoss + valueCoefficient * statistics.valueLoss - entropyCoefficient * statistics.entropy)
-        return statistics
-    }
-
-    /// Back-propagates ``logitGradient`` and ``valueGradient`` through the last forward pass.
-    private func backward() {
-        let policyInputGradient = policyHead.backward(logitGradient)
-        let valueInputGradient = valueHead.backward(valueGradient)
-        guard isRecurrent || encoder != nil else { return }
-        var featureGradients: [Tensor] = []
-        if let actorLSTM {
-            if let criticLSTM {
-                featureGradients.append(actorLSTM.backward(policyInputGradient))
-                featureGradients.append(criticLSTM.backward(valueInputGradient))
-            } else {
-                summedGradient.resize(like: policyInputGradient)
-                add(policyInputGradient, valueInputGradient, into: summedGradient)
-                featureGradients.append(actorLSTM.backward(summedGradient))
-            }
-        } else {
-            featureGradients = [policyInputGradient, valueInputGradient]
-        }
-        guard let encoder else { return }
-        let first = featureGradients[0]
-        featureGradient.resize(to: [minibatchRows.count, first.count / minibatchRows.count])
-        if featureGradients.count == 2 {
-            add(featureGradients[0], featureGradients[1], into: featureGradient)
-        } else {
-            featureGradient.pointer.update(from: first.pointer, count: first.count)
-        }
-        _ = encoder.backward(featureGradient)
-    }
-
-    private func add(_ a: Tensor, _ b: Tensor, into result: Tensor) {
-        precondition(a.count == b.count && a.count == result.count, "gradient sizes differ")
-        for index in 0..<a.count { result[index] = a[index] + b[index] }
     }
 
     // MARK: - Greedy play
@@ -702,30 +436,10 @@ public final class PPOAgent {
     /// it; normalised with frozen statistics), advancing `memory` by one step.
     public func greedyAction(_ observation: [Float], memory: PPOMemory) -> Int {
         singleInput.assign(normalizedObservation(observation))
-        let features = encoder?.forward(singleInput) ?? singleInput
-        var policyInput = features
-        if let actorLSTM {
-            actorLSTM.step(input: features, hidden: memory.hidden, cell: memory.cell)
-            policyInput = memory.hidden
-        }
-        let logits = policyHead.forward(policyInput)
+        let state = (memory.hidden, memory.cell)
+        let logits = network.forward(singleInput, memory: isRecurrent ? .step(actor: state, critic: state) : .none,
+                                     heads: .policy).logits!
         return argmax(logits.pointer, count: actionCount)
-    }
-
-    /// The policy's action probabilities for `observation` with `memory` (advanced one step).
-    public func actionProbabilities(_ observation: [Float], memory: PPOMemory) -> [Double] {
-        singleInput.assign(normalizedObservation(observation))
-        let features = encoder?.forward(singleInput) ?? singleInput
-        var policyInput = features
-        if let actorLSTM {
-            actorLSTM.step(input: features, hidden: memory.hidden, cell: memory.cell)
-            policyInput = memory.hidden
-        }
-        let logits = policyHead.forward(policyInput).scalars.map(Double.init)
-        let largest = logits.max() ?? 0
-        let weights = logits.map { exp($0 - largest) }
-        let total = weights.reduce(0, +)
-        return weights.map { $0 / total }
     }
 
     // MARK: - Checkpoints
@@ -759,9 +473,9 @@ public final class PPOAgent {
         environmentSteps = state.environmentSteps
         updates = state.updates
         generator = state.generator
-        observationStatistics = state.observationStatistics
-        returnStatistics = state.returnStatistics
-        discountedReturns = state.discountedReturns ?? [Double](repeating: 0, count: environmentCount)
+        normalization.observationStatistics = state.observationStatistics
+        normalization.returnStatistics = state.returnStatistics
+        normalization.discountedReturns = state.discountedReturns ?? [Double](repeating: 0, count: environmentCount)
         currentObservations = state.currentObservations
         currentEpisodeStarts = state.currentEpisodeStarts
         lastStatistics = state.lastStatistics
@@ -783,9 +497,10 @@ public final class PPOAgent {
             optimizerStep: optimizer.stepCount, metadata: metadata)
     }
 
-    /// Restores parameters, LSTM states and optimiser from `url` (names and shapes checked first).
-    public func restoreTensors(from url: URL) throws {
-        let (step, _) = try Checkpoint.restore(from: url, into: checkpoint())
+    /// Restores parameters, LSTM states and optimiser from a decoded `checkpoint`
+    /// (every name and shape is checked first; on error nothing changes).
+    public func restoreTensors(from checkpoint: Checkpoint) throws {
+        let (step, _) = try checkpoint.restore(into: self.checkpoint())
         optimizer.stepCount = step
     }
 }
@@ -812,51 +527,6 @@ public final class PPOMemory {
     public func reset() {
         hidden.fill(0)
         cell.fill(0)
-    }
-}
-
-/// Means over the minibatches of one update.
-public struct PPOUpdateStatistics: Codable, Sendable, Equatable {
-    /// The total loss.
-    public var loss: Float = 0
-    /// The clipped-surrogate loss.
-    public var policyLoss = 0.0
-    /// The value loss (before `vf_coef`).
-    public var valueLoss = 0.0
-    /// The policy's mean entropy.
-    public var entropy = 0.0
-    /// `mean((ρ − 1) − log ρ)`, an estimate of KL(old ‖ new).
-    public var approximateKL = 0.0
-    /// The fraction of samples whose ratio left the clip range.
-    public var clipFraction = 0.0
-    /// The global gradient norm before clipping.
-    public var gradientNorm = 0.0
-    /// The learning rate of the update.
-    public var learningRate = 0.0
-    /// The clip range of the update.
-    public var clipRange = 0.0
-
-    /// Zero.
-    public init() {}
-
-    mutating func add(_ other: PPOUpdateStatistics) {
-        loss += other.loss
-        policyLoss += other.policyLoss
-        valueLoss += other.valueLoss
-        entropy += other.entropy
-        approximateKL += other.approximateKL
-        clipFraction += other.clipFraction
-    }
-
-    mutating func divide(by count: Int) {
-        let n = Double(max(count, 1))
-        loss /= Float(n)
-        policyLoss /= n
-        valueLoss /= n
-        entropy /= n
-        approximateKL /= n
-        clipFraction /= n
-        gradientNorm /= n
     }
 }
 

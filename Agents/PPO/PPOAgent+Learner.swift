@@ -7,11 +7,6 @@ extension PPOAgent: Learner {
     /// The agent's tensors (see ``checkpoint(metadata:)``).
     public func checkpoint() -> Checkpoint { checkpoint(metadata: Data()) }
 
-    public func restoreTensors(from stored: Checkpoint, path: String) throws {
-        let (step, _) = try Checkpoint.restore(stored, into: checkpoint(), path: path)
-        optimizer.stepCount = step
-    }
-
     /// The most probable action, with a recurrent memory of the policy's own
     /// (cleared by ``Policy/beginEpisode()``).
     public func makePolicy() -> any Policy { PPOGreedyPolicy(agent: self) }

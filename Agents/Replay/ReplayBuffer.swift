@@ -319,33 +319,18 @@ struct ByteWriter {
     }
 }
 
-/// Reads what ``ByteWriter`` wrote, refusing short or inconsistent input.
-struct ByteReader {
-    let bytes: [UInt8]
-    var offset = 0
-
-    var isAtEnd: Bool { offset == bytes.count }
-
+extension ByteReader {
+    /// The next UInt64 of what ``ByteWriter`` wrote; short input is ``ReplayBufferError/corrupt(_:)``.
     mutating func readUInt64() throws(ReplayBufferError) -> UInt64 {
-        guard offset + 8 <= bytes.count else { throw .corrupt("truncated at byte \(offset)") }
-        var value: UInt64 = 0
-        for index in 0..<8 { value |= UInt64(bytes[offset + index]) << (8 * UInt64(index)) }
-        offset += 8
+        guard let value = read(UInt64.self) else { throw .corrupt("truncated at byte \(offset)") }
         return value
     }
 
+    /// The next array ``ByteWriter/append(array:)`` wrote, which must hold `expected` values.
     mutating func readArray<T: BitwiseCopyable>(count expected: Int) throws(ReplayBufferError) -> [T] {
         let stored = Int(try readUInt64())
         guard stored == expected else { throw .corrupt("array of \(stored) values where \(expected) were expected") }
-        let length = stored * MemoryLayout<T>.stride
-        guard offset + length <= bytes.count else { throw .corrupt("truncated at byte \(offset)") }
-        let values = [T](unsafeUninitializedCapacity: stored) { buffer, initialized in
-            bytes.withUnsafeBytes { raw in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]))
-            }
-            initialized = stored
-        }
-        offset += length
+        guard let values = readArray(of: T.self, count: stored) else { throw .corrupt("truncated at byte \(offset)") }
         return values
     }
 }

@@ -256,6 +256,7 @@ private final class DQNUpdate {
         loss.compute(prediction: chosen, target: targets)
         qGradient.fill(0)
         for i in 0..<batch { qGradient[i * width + actions[i]] = loss.gradient[i] }
+        optimizer.zeroGradients()
         _ = online.backward(qGradient)
         optimizer.step()
     }
@@ -355,6 +356,7 @@ private final class LSTMUpdate {
 
     func update() {
         loss.compute(prediction: lstm.forward(input), target: target)
+        adam.zeroGradients()
         _ = lstm.backward(loss.gradient)
         adam.step()
     }

@@ -47,7 +47,7 @@ public struct CheckpointStore: Sendable {
         let partial = directory.appendingPathComponent(".partial-step-\(step)")
         try? fileManager.removeItem(at: partial)
         try fileManager.createDirectory(at: partial, withIntermediateDirectories: false)
-        try model.write(to: partial.appendingPathComponent("model.ckpt"))
+        try CheckpointFile.write(model, to: partial.appendingPathComponent("model.ckpt"))
         if let replay { try Data(replay).write(to: partial.appendingPathComponent("replay.bin")) }
         try stateJSON.write(to: partial.appendingPathComponent("state.json"))
         let destination = folder(step: step)

@@ -279,7 +279,6 @@ public enum TrainingFiles {
 extension Learner {
     /// Restores the tensors saved in `model.ckpt` of the checkpoint folder `folder`.
     func restoreTensors(checkpointFolder folder: URL) throws {
-        let url = folder.appendingPathComponent("model.ckpt")
-        try restoreTensors(from: Checkpoint.read(from: url), path: url.path)
+        try restoreTensors(from: CheckpointFile.read(from: folder.appendingPathComponent("model.ckpt")))
     }
 }

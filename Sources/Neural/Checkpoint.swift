@@ -1,12 +1,12 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// A model's parameters, its optimiser's state and caller-defined metadata, as
-/// saved in a checkpoint file.
+/// A model's parameters, its optimiser's state and caller-defined metadata, and
+/// their encoding as checkpoint bytes (``encoded()``, ``decode(_:path:)``).
+///
+/// Neural only encodes and decodes: writing the bytes to a file (atomically) and
+/// reading them back is the caller's business, so that this module does no file
+/// I/O. Restoring copies a decoded checkpoint's tensors into a model after
+/// checking every name and shape.
 ///
 /// ## File format, version 1 (all integers little-endian)
 ///
@@ -49,6 +49,9 @@ public struct Checkpoint {
     public var optimizerStep: Int
     /// Bytes the caller owns, such as JSON with run counters and generator state.
     public var metadata: Data
+    /// Where the bytes came from (the `path` given to ``decode(_:path:)``), named
+    /// by restoring errors; empty for a checkpoint built in memory.
+    public var source = ""
 
     /// The format version this code writes; it reads exactly this version.
     public static let formatVersion: UInt32 = 1
@@ -58,7 +61,7 @@ public struct Checkpoint {
     static let prefixLength = 8 + 4 + 4 + 8 + 8
     static let checksumLength = 8
 
-    /// Collects what a checkpoint holds. Tensors are referenced, not copied, until ``write(to:)``.
+    /// Collects what a checkpoint holds. Tensors are referenced, not copied, until ``encoded()``.
     public init(parameters: [Entry], optimizerState: [Entry] = [], optimizerStep: Int = 0, metadata: Data = Data()) {
         self.parameters = parameters
         self.optimizerState = optimizerState
@@ -121,61 +124,11 @@ public struct Checkpoint {
         return bytes
     }
 
-    /// Writes the checkpoint to `url` atomically: to a temporary file in the same
-    /// directory, flushed to disk, then renamed over `url`. A crash leaves either
-    /// the old file or the new one, never a mixture.
-    public func write(to url: URL) throws(CheckpointError) {
-        let bytes = try encoded()
-        let path = url.path
-        let directory = url.deletingLastPathComponent().path
-        let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else { throw .writeFailed(path: path, reason: lastError("cannot create \(temporary)")) }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let result = systemWrite(descriptor, raw.baseAddress! + written, raw.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = lastError("write failed")
-                    return
-                }
-                written += result
-            }
-        }
-        if failure == nil && fsync(descriptor) != 0 { failure = lastError("fsync failed") }
-        if close(descriptor) != 0 && failure == nil { failure = lastError("close failed") }
-        if failure == nil && rename(temporary, path) != 0 { failure = lastError("rename to \(path) failed") }
-        if let failure {
-            unlink(temporary)
-            throw .writeFailed(path: path, reason: failure)
-        }
-        // Make the rename itself durable.
-        let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY)
-        if directoryDescriptor >= 0 {
-            fsync(directoryDescriptor)
-            close(directoryDescriptor)
-        }
-    }
-
     // MARK: - Reading
 
-    /// Reads and verifies a checkpoint file (magic, version, length, checksum),
-    /// returning copies of its tensors.
-    public static func read(from url: URL) throws(CheckpointError) -> Checkpoint {
-        let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { throw .fileMissing(path: path) }
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: url)
-        } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
-        }
-        return try decode(bytes, path: path)
-    }
-
-    /// Decodes file contents; `path` names the file in errors.
+    /// Decodes and verifies what ``encoded()`` produced (magic, version, length,
+    /// checksum), returning copies of its tensors; `path` names the bytes' origin
+    /// in errors and becomes ``source``.
     public static func decode(_ data: Data, path: String) throws(CheckpointError) -> Checkpoint {
         let bytes = [UInt8](data)
         let magicCount = min(bytes.count, magic.count)
@@ -186,12 +139,13 @@ public struct Checkpoint {
             throw .truncated(path: path, expectedBytes: prefixLength, actualBytes: bytes.count)
         }
         var reader = ByteReader(bytes: bytes, offset: magic.count)
-        let version: UInt32 = reader.unchecked()
+        // The prefix length was checked above, so these reads cannot fail.
+        let version = reader.read(UInt32.self)!
         guard version == formatVersion else {
             throw .unsupportedVersion(path: path, found: Int(version), supported: Int(formatVersion))
         }
-        _ = reader.unchecked() as UInt32
-        let declaredLength = Int(clamping: reader.unchecked() as UInt64)
+        _ = reader.read(UInt32.self)!
+        let declaredLength = Int(clamping: reader.read(UInt64.self)!)
         guard bytes.count >= declaredLength else {
             throw .truncated(path: path, expectedBytes: declaredLength, actualBytes: bytes.count)
         }
@@ -200,7 +154,7 @@ public struct Checkpoint {
         }
         let checksumOffset = declaredLength - checksumLength
         var checksumReader = ByteReader(bytes: bytes, offset: checksumOffset)
-        let storedChecksum: UInt64 = checksumReader.unchecked()
+        let storedChecksum = checksumReader.read(UInt64.self)!
         let computedChecksum = data.withUnsafeBytes { fnv1a64(UnsafeRawBufferPointer(rebasing: $0[0..<checksumOffset])) }
         guard storedChecksum == computedChecksum else {
             throw .checksumMismatch(path: path, stored: storedChecksum, computed: computedChecksum)
@@ -246,15 +200,17 @@ public struct Checkpoint {
             entries.append(Entry(name: header.name, tensor: tensor))
         }
         guard reader.remaining == 0 else { throw malformed("\(reader.remaining) unexpected bytes after the tensors") }
-        return Checkpoint(
+        var checkpoint = Checkpoint(
             parameters: Array(entries[0..<Int(parameterCount)]),
             optimizerState: Array(entries[Int(parameterCount)...]),
             optimizerStep: Int(clamping: step), metadata: Data(metadata))
+        checkpoint.source = path
+        return checkpoint
     }
 
     // MARK: - Restoring into a model
 
-    /// Reads `url` and copies its tensors into `parameters` and `optimizerState`
+    /// Copies this checkpoint's tensors into `parameters` and `optimizerState`
     /// (matched by name; optimiser state as `optimizer.0`, `optimizer.1`, ... in
     /// order, as the `[Parameter]` initialiser names it), returning the optimiser
     /// step and the metadata.
@@ -263,47 +219,35 @@ public struct Checkpoint {
     /// otherwise the optimiser state must match exactly, like the parameters.
     /// Every name and shape is checked before any value is written, so on error
     /// the model is unchanged.
-    public static func restore(
-        from url: URL, parameters: [Parameter], optimizerState: [Tensor]? = nil
+    public func restore(
+        parameters: [Parameter], optimizerState: [Tensor]? = nil
     ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
         let target = Checkpoint(parameters: parameters, optimizerState: optimizerState ?? [])
-        return try restore(from: url, into: target, restoringOptimizerState: optimizerState != nil)
+        return try restore(into: target, restoringOptimizerState: optimizerState != nil)
     }
 
-    /// Reads `url` and copies its tensors into the tensors named in `target`'s
+    /// Copies this checkpoint's tensors into the tensors named in `target`'s
     /// sections (for models whose tensors are named by the caller, such as an
     /// online and a target network saved together), returning the optimiser step
     /// and the metadata. Without `restoringOptimizerState` only the parameters are
     /// restored. On error no tensor is changed.
-    public static func restore(
-        from url: URL, into target: Checkpoint, restoringOptimizerState: Bool = true
+    public func restore(
+        into target: Checkpoint, restoringOptimizerState: Bool = true
     ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
-        try restore(read(from: url), into: target, restoringOptimizerState: restoringOptimizerState, path: url.path)
-    }
-
-    /// Copies the tensors of `stored` (a checkpoint already read, from `path`)
-    /// into the tensors named in `target`'s sections, returning the optimiser step
-    /// and the metadata. Without `restoringOptimizerState` only the parameters are
-    /// restored. On error no tensor is changed; errors name `path`.
-    public static func restore(
-        _ stored: Checkpoint, into target: Checkpoint, restoringOptimizerState: Bool = true, path: String
-    ) throws(CheckpointError) -> (optimizerStep: Int, metadata: Data) {
-        var pairs = try match(stored.parameters, into: target.parameters, section: "parameter", path: path)
+        var pairs = try Self.match(parameters, into: target.parameters, section: "parameter", path: source)
         if restoringOptimizerState {
-            pairs += try match(stored.optimizerState, into: target.optimizerState, section: "optimizer state", path: path)
+            pairs += try Self.match(optimizerState, into: target.optimizerState, section: "optimizer state", path: source)
         }
-        for (source, destination) in pairs {
-            destination.pointer.update(from: source.pointer, count: source.count)
+        for (stored, destination) in pairs {
+            destination.pointer.update(from: stored.pointer, count: stored.count)
         }
-        return (stored.optimizerStep, stored.metadata)
+        return (optimizerStep, metadata)
     }
 
     /// Restores `parameters` and `optimizer` (state tensors and step count) from
-    /// `url`, returning the metadata; on error neither is changed.
-    public static func restore(
-        from url: URL, parameters: [Parameter], optimizer: some Optimizer
-    ) throws(CheckpointError) -> Data {
-        let (step, metadata) = try restore(from: url, parameters: parameters, optimizerState: optimizer.stateTensors)
+    /// this checkpoint, returning the metadata; on error neither is changed.
+    public func restore(parameters: [Parameter], optimizer: some Optimizer) throws(CheckpointError) -> Data {
+        let (step, metadata) = try restore(parameters: parameters, optimizerState: optimizer.stateTensors)
         optimizer.stepCount = step
         return metadata
     }
@@ -331,7 +275,9 @@ public struct Checkpoint {
 }
 
 /// Why a checkpoint could not be written, read or restored. Each description
-/// names the file and what is wrong.
+/// names the file and what is wrong. Decoding and restoring raise the format
+/// cases; ``fileMissing(path:)``, ``unreadable(path:reason:)`` and
+/// ``writeFailed(path:reason:)`` are for the code that stores the bytes in files.
 public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     /// No file at `path`.
     case fileMissing(path: String)
@@ -395,16 +341,6 @@ private func hex(_ value: UInt64) -> String {
     return "0x" + String(repeating: "0", count: 16 - digits.count) + digits
 }
 
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#else
-private let systemWrite = Darwin.write
-#endif
-
-private func lastError(_ context: String) -> String {
-    "\(context): \(String(cString: strerror(errno)))"
-}
-
 /// FNV-1a, 64-bit: a simple checksum that catches flipped bytes and truncation.
 func fnv1a64(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -429,53 +365,5 @@ extension Data {
         #else
         for index in 0..<count { appendLittleEndian(pointer[index].bitPattern) }
         #endif
-    }
-}
-
-/// Reads little-endian values from a byte array, refusing to read past `limit`.
-private struct ByteReader {
-    let bytes: [UInt8]
-    var offset: Int
-    var limit: Int
-
-    init(bytes: [UInt8], offset: Int) {
-        self.bytes = bytes
-        self.offset = offset
-        limit = bytes.count
-    }
-
-    var remaining: Int { limit - offset }
-
-    mutating func read<Value: FixedWidthInteger>(_: Value.Type) -> Value? {
-        let size = MemoryLayout<Value>.size
-        guard remaining >= size else { return nil }
-        var value = Value.zero
-        for index in 0..<size { value |= Value(bytes[offset + index]) << (8 * index) }
-        offset += size
-        return value
-    }
-
-    /// Reads a value the caller has already checked is present.
-    mutating func unchecked<Value: FixedWidthInteger>() -> Value {
-        read(Value.self)!
-    }
-
-    mutating func readBytes(_ count: Int) -> [UInt8]? {
-        guard count >= 0, remaining >= count else { return nil }
-        defer { offset += count }
-        return Array(bytes[offset..<(offset + count)])
-    }
-
-    mutating func readFloats(into pointer: UnsafeMutablePointer<Float>, count: Int) {
-        bytes.withUnsafeBytes { raw in
-            #if _endian(little)
-            UnsafeMutableRawPointer(pointer).copyMemory(from: raw.baseAddress! + offset, byteCount: count * 4)
-            #else
-            for index in 0..<count {
-                pointer[index] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: offset + 4 * index, as: UInt32.self))
-            }
-            #endif
-        }
-        offset += count * 4
     }
 }

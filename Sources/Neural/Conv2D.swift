@@ -41,6 +41,11 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
     private let product = Tensor(shape: [0])
     /// The gradient of the unfolded input, `[C_in·k², N·P]`.
     private let columnsGradient = Tensor(shape: [0])
+    // Inference's own buffers, so that it leaves `columns` (which the weight
+    // gradient reads) and `output` as the last forward pass left them.
+    private let inferenceColumns = Tensor(shape: [0])
+    private let inferenceProduct = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
 
     /// Creates a layer with weights drawn from `generator`.
     public init(
@@ -93,8 +98,17 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        checkInputShape(input.shape)
         self.input = input
+        return apply(input, columns: columns, product: product, output: output)
+    }
+
+    /// Bit for bit the output of ``forward(_:)``.
+    public func inference(_ input: Tensor) -> Tensor {
+        apply(input, columns: inferenceColumns, product: inferenceProduct, output: inferenceOutput)
+    }
+
+    private func apply(_ input: Tensor, columns: Tensor, product: Tensor, output: Tensor) -> Tensor {
+        checkInputShape(input.shape)
         let n = input.shape[0], height = input.shape[2], width = input.shape[3]
         let outHeight = outputSize(height), outWidth = outputSize(width)
         let positions = outHeight * outWidth
@@ -102,7 +116,7 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
         columns.resize(rows, n * positions)
         product.resize(outputChannels, n * positions)
         output.resize(n, outputChannels, outHeight, outWidth)
-        unfold(input.pointer, n: n, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+        unfold(input.pointer, into: columns.pointer, n: n, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
         BLAS.gemm(
             m: outputChannels, n: n * positions, k: rows,
             a: weight.value.pointer, b: columns.pointer, c: product.pointer)
@@ -136,12 +150,12 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
         }
         let db = bias.gradient.pointer
         for channel in 0..<outputChannels {
-            db[channel] = vectorSum(permuted + channel * n * positions, count: n * positions)
+            db[channel] += vectorSum(permuted + channel * n * positions, count: n * positions)
         }
-        // dW = dY · columnsᵀ
+        // dW += dY · columnsᵀ
         BLAS.gemm(
             transposeB: true, m: outputChannels, n: rows, k: n * positions,
-            a: permuted, b: columns.pointer, c: weight.gradient.pointer)
+            a: permuted, b: columns.pointer, beta: 1, c: weight.gradient.pointer)
         inputGradient.resize(like: input)
         if computesInputGradient {
             columnsGradient.resize(rows, n * positions)
@@ -166,11 +180,13 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
 
     /// im2col: row `(c·k + ki)·k + kj` of ``columns`` holds, for every sample and
     /// output position, the input pixel under filter tap `(c, ki, kj)` (zero in the padding).
-    private func unfold(_ x: UnsafeMutablePointer<Float>, n: Int, height: Int, width: Int, outHeight: Int, outWidth: Int) {
+    private func unfold(
+        _ x: UnsafeMutablePointer<Float>, into cols: UnsafeMutablePointer<Float>,
+        n: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
+    ) {
         let positions = outHeight * outWidth
         let k = kernelSize, s = stride, pad = padding
         let rowLength = n * positions
-        let cols = columns.pointer
         for channel in 0..<inputChannels {
             for ki in 0..<k {
                 for kj in 0..<k {

@@ -23,6 +23,7 @@ public final class Dense: InputGradientOptional, CustomStringConvertible {
 
     private var input: Tensor?
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     /// Creates a layer with weights drawn from `generator`.
@@ -53,8 +54,17 @@ public final class Dense: InputGradientOptional, CustomStringConvertible {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        precondition(input.shape.last == inputSize, "Dense(\(inputSize) → \(outputSize)) got input shape \(input.shape)")
         self.input = input
+        return apply(input, into: output)
+    }
+
+    /// Bit for bit the output of ``forward(_:)``.
+    public func inference(_ input: Tensor) -> Tensor {
+        apply(input, into: inferenceOutput)
+    }
+
+    private func apply(_ input: Tensor, into output: Tensor) -> Tensor {
+        precondition(input.shape.last == inputSize, "Dense(\(inputSize) → \(outputSize)) got input shape \(input.shape)")
         let rows = input.count / inputSize
         output.resize(shape: input.shape, replacingLast: outputSize)
         let y = output.pointer, b = bias.value.pointer
@@ -72,13 +82,12 @@ public final class Dense: InputGradientOptional, CustomStringConvertible {
         precondition(outputGradient.count == output.count, "Dense.backward: gradient shape \(outputGradient.shape), output \(output.shape)")
         let rows = input.count / inputSize
         let dy = outputGradient.pointer
-        // dW = xᵀ · dy
+        // dW += xᵀ · dy
         BLAS.gemm(
             transposeA: true, m: inputSize, n: outputSize, k: rows,
-            a: input.pointer, b: dy, c: weight.gradient.pointer)
-        // db = column sums of dy
+            a: input.pointer, b: dy, beta: 1, c: weight.gradient.pointer)
+        // db += column sums of dy
         let db = bias.gradient.pointer
-        db.update(repeating: 0, count: outputSize)
         for r in 0..<rows {
             let row = dy + r * outputSize
             for j in 0..<outputSize { db[j] += row[j] }

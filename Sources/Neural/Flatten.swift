@@ -6,6 +6,7 @@ public final class Flatten: Layer, CustomStringConvertible {
     public var name: String
     private var inputShape: [Int] = []
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     /// Creates the layer.
@@ -25,6 +26,13 @@ public final class Flatten: Layer, CustomStringConvertible {
         output.resize(input.batchSize, input.itemCount)
         output.pointer.update(from: input.pointer, count: input.count)
         return output
+    }
+
+    public func inference(_ input: Tensor) -> Tensor {
+        precondition(!input.shape.isEmpty, "Flatten needs a batch dimension")
+        inferenceOutput.resize(input.batchSize, input.itemCount)
+        inferenceOutput.pointer.update(from: input.pointer, count: input.count)
+        return inferenceOutput
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {

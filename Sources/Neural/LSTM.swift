@@ -18,12 +18,13 @@ import Foundation
 ///   PyTorch, then the forget-gate bias set to 1 so that memory is kept early in
 ///   training.
 ///
-/// The state before the first step is ``initialHidden``/``initialCell``
-/// (zero when nil); after ``forward(_:)`` the state after the last step is in
-/// ``finalHidden``/``finalCell``. ``backward(_:finalHiddenGradient:finalCellGradient:)``
-/// also takes the gradient arriving at the final state from outside (truncated
-/// BPTT across windows) and leaves the gradient with respect to the initial state
-/// in ``initialHiddenGradient``/``initialCellGradient``.
+/// ``forward(_:initialHidden:initialCell:episodeStarts:)`` takes the state before
+/// the first step (zero when nil) and where episodes begin as arguments; the state
+/// after the last step is then in ``finalHidden``/``finalCell``.
+/// ``backward(_:finalHiddenGradient:finalCellGradient:)`` also takes the gradient
+/// arriving at the final state from outside (truncated BPTT across windows) and
+/// leaves the gradient with respect to the initial state in
+/// ``initialHiddenGradient``/``initialCellGradient``.
 ///
 /// For acting one step at a time, ``step(input:hidden:cell:)`` advances a batch
 /// of states in place without allocating.
@@ -46,18 +47,6 @@ public final class LSTM: Layer, CustomStringConvertible {
 
     public var description: String { "LSTM(\(inputSize) → \(hiddenSize))" }
 
-    /// The hidden state before the first step, `[batch, hiddenSize]`; nil means zeros.
-    /// Read (and copied) by ``forward(_:)``.
-    public var initialHidden: Tensor?
-    /// The cell state before the first step, `[batch, hiddenSize]`; nil means zeros.
-    /// Kept by reference: ``backward(_:)`` reads it again, so leave it unchanged in between.
-    public var initialCell: Tensor?
-    /// Where episodes begin inside the sequence, `[batch, time]`; nil means nowhere.
-    /// A nonzero entry at `(b, t)` resets row `b`'s state to zero before step `t`
-    /// (as recurrent agents do at episode boundaries), so neither the state nor
-    /// its gradient crosses that boundary. Kept by reference for ``backward(_:)``.
-    public var episodeStarts: Tensor?
-
     /// The hidden state after the last step of the last ``forward(_:)``, `[batch, hiddenSize]`.
     public let finalHidden = Tensor(shape: [0, 0])
     /// The cell state after the last step of the last ``forward(_:)``, `[batch, hiddenSize]`.
@@ -67,8 +56,12 @@ public final class LSTM: Layer, CustomStringConvertible {
     /// The gradient with respect to the initial cell state, set by the last backward pass.
     public let initialCellGradient = Tensor(shape: [0, 0])
 
-    // Buffers kept for the backward pass; they grow with the batch and never shrink.
+    // What the last forward pass was given, kept by reference for the backward pass.
     private var input = Tensor(shape: [0])
+    private var initialHidden: Tensor?
+    private var initialCell: Tensor?
+    private var episodeStarts: Tensor?
+    // Buffers kept for the backward pass; they grow with the batch and never shrink.
     private let output = Tensor(shape: [0, 0, 0])
     /// Pre-activations, then activated gates (i, f, g, o), `[batch, time, 4H]`.
     private let gates = Tensor(shape: [0, 0, 0])
@@ -84,6 +77,11 @@ public final class LSTM: Layer, CustomStringConvertible {
     /// Pre-activations for ``step(input:hidden:cell:)``, `[batch, 4H]`.
     private let stepGates = Tensor(shape: [0, 0])
     private let stepCellTanh = Tensor(shape: [0, 0])
+    // Inference's own buffers: the state it carries, one step's input, its output.
+    private let inferenceHidden = Tensor(shape: [0, 0])
+    private let inferenceCell = Tensor(shape: [0, 0])
+    private let inferenceStepInput = Tensor(shape: [0, 0])
+    private let inferenceOutput = Tensor(shape: [0, 0, 0])
 
     /// Creates a layer with PyTorch's initialisation drawn from `generator`.
     public init(
@@ -112,9 +110,35 @@ public final class LSTM: Layer, CustomStringConvertible {
 
     // MARK: - Forward
 
-    /// Runs the whole sequence from ``initialHidden``/``initialCell`` and returns
-    /// every step's hidden state, `[batch, time, hiddenSize]`.
+    /// Runs the whole sequence from a zero state with no episode starts; see
+    /// ``forward(_:initialHidden:initialCell:episodeStarts:)``.
     public func forward(_ input: Tensor) -> Tensor {
+        forward(input, initialHidden: nil, initialCell: nil, episodeStarts: nil)
+    }
+
+    /// Runs the whole sequence and returns every step's hidden state,
+    /// `[batch, time, hiddenSize]`.
+    ///
+    /// - Parameters:
+    ///   - input: `[batch, time, inputSize]`.
+    ///   - initialHidden: the hidden state before the first step, `[batch, hiddenSize]`;
+    ///     nil means zeros. Copied before this returns.
+    ///   - initialCell: the cell state before the first step, `[batch, hiddenSize]`;
+    ///     nil means zeros.
+    ///   - episodeStarts: where episodes begin inside the sequence, `[batch, time]`;
+    ///     nil means nowhere. A nonzero entry at `(b, t)` resets row `b`'s state to
+    ///     zero before step `t` (as recurrent agents do at episode boundaries), so
+    ///     neither the state nor its gradient crosses that boundary.
+    ///
+    /// `input`, `initialCell` and `episodeStarts` are kept by reference for
+    /// ``backward(_:finalHiddenGradient:finalCellGradient:)``: leave them unchanged
+    /// until it has run.
+    public func forward(
+        _ input: Tensor, initialHidden: Tensor?, initialCell: Tensor?, episodeStarts: Tensor?
+    ) -> Tensor {
+        self.initialHidden = initialHidden
+        self.initialCell = initialCell
+        self.episodeStarts = episodeStarts
         let shape = input.shape
         precondition(shape.count == 3 && shape[2] == inputSize,
                      "LSTM(\(inputSize)→\(hiddenSize)) takes [batch, time, \(inputSize)], got \(shape)")
@@ -241,10 +265,10 @@ public final class LSTM: Layer, CustomStringConvertible {
     }
 
     /// Back-propagates `outputGradient` (`[batch, time, hiddenSize]`) through the
-    /// last ``forward(_:)``, adding the gradients that reach the final hidden and
+    /// last forward pass, adding the gradients that reach the final hidden and
     /// cell state from outside (nil for none).
     ///
-    /// Sets the parameters' gradients and ``initialHiddenGradient``/
+    /// Adds to the parameters' gradients, sets ``initialHiddenGradient``/
     /// ``initialCellGradient``, and returns the gradient with respect to the
     /// input, `[batch, time, inputSize]` (owned by the layer).
     public func backward(
@@ -290,11 +314,10 @@ public final class LSTM: Layer, CustomStringConvertible {
 
         let rows = batch * time
         BLAS.gemm(transposeA: true, m: inputSize, n: width, k: rows,
-                  a: input.pointer, b: dz, c: inputWeight.gradient.pointer)
+                  a: input.pointer, b: dz, beta: 1, c: inputWeight.gradient.pointer)
         BLAS.gemm(transposeA: true, m: hidden, n: width, k: rows,
-                  a: previousHidden.pointer, b: dz, c: hiddenWeight.gradient.pointer)
+                  a: previousHidden.pointer, b: dz, beta: 1, c: hiddenWeight.gradient.pointer)
         let biasGradient = bias.gradient.pointer
-        biasGradient.update(repeating: 0, count: width)
         for row in 0..<rows {
             let gradientRow = dz + row * width
             var k = 0
@@ -359,6 +382,37 @@ public final class LSTM: Layer, CustomStringConvertible {
         }
     }
 
+    // MARK: - Inference
+
+    /// Runs the whole sequence from a zero state with no episode starts, like
+    /// ``forward(_:)``, one ``step(input:hidden:cell:)`` at a time on buffers of its
+    /// own: equal to the forward pass up to rounding (a batch of one takes a
+    /// matrix-vector path), and leaving everything the backward pass needs intact.
+    public func inference(_ input: Tensor) -> Tensor {
+        let shape = input.shape
+        precondition(shape.count == 3 && shape[2] == inputSize,
+                     "LSTM(\(inputSize)→\(hiddenSize)) takes [batch, time, \(inputSize)], got \(shape)")
+        let batch = shape[0], time = shape[1], hidden = hiddenSize
+        inferenceHidden.resize(batch, hidden)
+        inferenceHidden.fill(0)
+        inferenceCell.resize(batch, hidden)
+        inferenceCell.fill(0)
+        inferenceStepInput.resize(batch, inputSize)
+        inferenceOutput.resize(batch, time, hidden)
+        for t in 0..<time {
+            for b in 0..<batch {
+                (inferenceStepInput.pointer + b * inputSize)
+                    .update(from: input.pointer + (b * time + t) * inputSize, count: inputSize)
+            }
+            step(input: inferenceStepInput, hidden: inferenceHidden, cell: inferenceCell)
+            for b in 0..<batch {
+                (inferenceOutput.pointer + (b * time + t) * hidden)
+                    .update(from: inferenceHidden.pointer + b * hidden, count: hidden)
+            }
+        }
+        return inferenceOutput
+    }
+
     // MARK: - Single step
 
     /// Advances a batch of states by one step, in place, for acting.
@@ -396,77 +450,4 @@ public final class LSTM: Layer, CustomStringConvertible {
                       cellTanh: stepCellTanh.pointer + b * n, hidden: hidden.pointer + b * n)
         }
     }
-}
-
-// MARK: - Helpers
-
-// Gate activations. Eight lanes at a time through the standard library's SIMD
-// types (plain loops calling `expf` do not vectorise, and the call was a quarter
-// of an LSTM update); the scalar versions serve the remainder and the single step.
-
-typealias FloatVector = SIMD8<Float>
-
-@inline(__always)
-private func load(_ pointer: UnsafePointer<Float>) -> FloatVector {
-    UnsafeRawPointer(pointer).loadUnaligned(as: FloatVector.self)
-}
-
-@inline(__always)
-private func load(_ pointer: UnsafeMutablePointer<Float>) -> FloatVector {
-    UnsafeRawPointer(pointer).loadUnaligned(as: FloatVector.self)
-}
-
-@inline(__always)
-private func store(_ value: FloatVector, _ pointer: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: FloatVector.self)
-}
-
-/// The logistic function, `1 / (1 + e^{-x})`.
-@inline(__always)
-private func sigmoid(_ x: Float) -> Float {
-    1 / (1 + expf(-x))
-}
-
-/// `tanh` through one `expf`, exact in sign and accurate near zero.
-@inline(__always)
-private func hyperbolicTangent(_ x: Float) -> Float {
-    let e = expf(-2 * abs(x))
-    let magnitude = (1 - e) / (1 + e)
-    return x < 0 ? -magnitude : magnitude
-}
-
-@inline(__always)
-private func sigmoid(_ x: FloatVector) -> FloatVector {
-    1 / (1 + exponential(-x))
-}
-
-@inline(__always)
-private func hyperbolicTangent(_ x: FloatVector) -> FloatVector {
-    let negative = x .< 0
-    let e = exponential(-2 * x.replacing(with: -x, where: negative))
-    let magnitude = (1 - e) / (1 + e)
-    return magnitude.replacing(with: -magnitude, where: negative)
-}
-
-/// `e^x` lane by lane: range reduction `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`,
-/// Cephes's degree-6 polynomial for `e^r` (about 1 ulp), and `2^n` assembled in
-/// the exponent bits. Inputs are clamped to [-87, 88], where `2^n` stays normal.
-@inline(__always)
-func exponential(_ x: FloatVector) -> FloatVector {
-    let low = FloatVector(repeating: -87), high = FloatVector(repeating: 88)
-    let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
-    // Adding 1.5·2²³ rounds to an integer held in the low mantissa bits.
-    let shifted = clamped * 1.442_695_04 + 12_582_912
-    let n = shifted - 12_582_912
-    let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
-    var p = FloatVector(repeating: 1.987_569_15e-4)
-    p = p * r + 1.398_199_95e-3
-    p = p * r + 8.333_451_9e-3
-    p = p * r + 4.166_579_59e-2
-    p = p * r + 1.666_666_55e-1
-    p = p * r + 5.000_000_1e-1
-    let expR = p * r * r + r + 1
-    let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self)
-    let scale = unsafeBitCast((bits &- 0x4B40_0000 &+ 127) &<< 23, to: FloatVector.self)
-    return expR * scale
 }

@@ -12,6 +12,7 @@ import Darwin
 public final class LogSoftmax: Layer, CustomStringConvertible {
     public var name: String
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     /// Creates the layer.
@@ -22,6 +23,14 @@ public final class LogSoftmax: Layer, CustomStringConvertible {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
+        apply(input, into: output)
+    }
+
+    public func inference(_ input: Tensor) -> Tensor {
+        apply(input, into: inferenceOutput)
+    }
+
+    private func apply(_ input: Tensor, into output: Tensor) -> Tensor {
         output.resize(like: input)
         let width = input.shape.last ?? 1
         let rows = width == 0 ? 0 : input.count / width

@@ -15,6 +15,7 @@ public final class MaxPool2D: Layer, CustomStringConvertible {
 
     private var inputShapeCount = 0
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
     /// For each output scalar, the flat index of its maximum in the input.
     private var argmax = IndexBuffer()
@@ -46,11 +47,22 @@ public final class MaxPool2D: Layer, CustomStringConvertible {
 
     public func forward(_ input: Tensor) -> Tensor {
         checkInputShape(input.shape)
+        inputGradient.resize(like: input)
+        return apply(input, into: output, recordingIndices: true)
+    }
+
+    public func inference(_ input: Tensor) -> Tensor {
+        checkInputShape(input.shape)
+        return apply(input, into: inferenceOutput, recordingIndices: false)
+    }
+
+    /// Pools `input` into `output`; the backward pass's argmax indices are kept
+    /// only when `recordingIndices`.
+    private func apply(_ input: Tensor, into output: Tensor, recordingIndices: Bool) -> Tensor {
         let n = input.shape[0], channels = input.shape[1], height = input.shape[2], width = input.shape[3]
         let outHeight = (height - kernelSize) / stride + 1, outWidth = (width - kernelSize) / stride + 1
         output.resize(n, channels, outHeight, outWidth)
-        inputGradient.resize(like: input)
-        argmax.reserve(output.count)
+        if recordingIndices { argmax.reserve(output.count) }
         let x = input.pointer, y = output.pointer, indices = argmax.pointer
         let k = kernelSize, s = stride
         var o = 0
@@ -68,7 +80,7 @@ public final class MaxPool2D: Layer, CustomStringConvertible {
                         }
                     }
                     y[o] = bestValue
-                    indices[o] = Int32(truncatingIfNeeded: best)
+                    if recordingIndices { indices[o] = Int32(truncatingIfNeeded: best) }
                     o += 1
                 }
             }

@@ -5,6 +5,7 @@
 public final class ReLU: Layer, CustomStringConvertible {
     public var name: String
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     /// Creates the layer.
@@ -15,6 +16,14 @@ public final class ReLU: Layer, CustomStringConvertible {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
+        apply(input, into: output)
+    }
+
+    public func inference(_ input: Tensor) -> Tensor {
+        apply(input, into: inferenceOutput)
+    }
+
+    private func apply(_ input: Tensor, into output: Tensor) -> Tensor {
         output.resize(like: input)
         let x = input.pointer, y = output.pointer
         for i in 0..<input.count { y[i] = max(x[i], 0) }

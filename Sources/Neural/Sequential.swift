@@ -74,6 +74,14 @@ public final class Sequential: InputGradientOptional, CustomStringConvertible {
         return activation
     }
 
+    /// Each layer's inference in turn; bit for bit the output of ``forward(_:)``
+    /// where every layer's inference is.
+    public func inference(_ input: Tensor) -> Tensor {
+        var activation = input
+        for layer in layers { activation = layer.inference(activation) }
+        return activation
+    }
+
     public func backward(_ outputGradient: Tensor) -> Tensor {
         var gradient = outputGradient
         for layer in layers.reversed() { gradient = layer.backward(gradient) }

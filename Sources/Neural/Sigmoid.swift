@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The logistic function `1 / (1 + e^{−x})`, elementwise.
 ///
 /// - Input: any shape. Output: the same shape.
@@ -11,6 +5,7 @@ import Darwin
 public final class Sigmoid: Layer, CustomStringConvertible {
     public var name: String
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     /// Creates the layer.
@@ -21,9 +16,17 @@ public final class Sigmoid: Layer, CustomStringConvertible {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
+        apply(input, into: output)
+    }
+
+    public func inference(_ input: Tensor) -> Tensor {
+        apply(input, into: inferenceOutput)
+    }
+
+    private func apply(_ input: Tensor, into output: Tensor) -> Tensor {
         output.resize(like: input)
         let x = input.pointer, y = output.pointer
-        for i in 0..<input.count { y[i] = 1 / (1 + expf(-x[i])) }
+        for i in 0..<input.count { y[i] = sigmoid(x[i]) }
         return output
     }
 

@@ -14,6 +14,7 @@ import Darwin
 public final class Softmax: Layer, CustomStringConvertible {
     public var name: String
     private let output = Tensor(shape: [0])
+    private let inferenceOutput = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
 
     /// Creates the layer.
@@ -24,6 +25,14 @@ public final class Softmax: Layer, CustomStringConvertible {
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
     public func forward(_ input: Tensor) -> Tensor {
+        apply(input, into: output)
+    }
+
+    public func inference(_ input: Tensor) -> Tensor {
+        apply(input, into: inferenceOutput)
+    }
+
+    private func apply(_ input: Tensor, into output: Tensor) -> Tensor {
         output.resize(like: input)
         let width = input.shape.last ?? 1
         let rows = width == 0 ? 0 : input.count / width
@@ -50,9 +59,10 @@ public final class Softmax: Layer, CustomStringConvertible {
     }
 }
 
-/// Writes the softmax of `count` scalars at `x` to `y` (stable: shifts by the maximum).
+/// Writes the softmax of `count ≥ 1` scalars at `x` to `y` (stable: shifts by the
+/// maximum, so no exponential overflows). `x` and `y` may be the same memory.
 @inlinable
-func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+public func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
     let shift = vectorMax(x, count: count)
     for j in 0..<count { y[j] = expf(x[j] - shift) }
     let inverse = 1 / vectorSum(y, count: count)
@@ -61,9 +71,9 @@ func softmaxRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, cou
 
 /// The log of the sum of exponentials of `count` scalars, computed stably, as the
 /// maximum `shift` and `log Σ e^{x − shift}` separately: `x_j − shift − logSum`
-/// keeps full precision where `x_j − (shift + logSum)` would round.
+/// keeps full precision where `x_j − (shift + logSum)` would round. `count ≥ 1`.
 @inlinable
-func logSumExp(_ x: UnsafePointer<Float>, count: Int) -> (shift: Float, logSum: Float) {
+public func logSumExp(_ x: UnsafePointer<Float>, count: Int) -> (shift: Float, logSum: Float) {
     let shift = vectorMax(x, count: count)
     var accumulator = SIMD8<Float>()
     var j = 0

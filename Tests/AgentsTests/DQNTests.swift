@@ -153,4 +153,23 @@ final class DQNTests: XCTestCase {
         XCTAssertEqual(steps, 4, "greedy path should be the shortest")
         XCTAssertTrue(agent.lastLoss?.isFinite ?? false)
     }
+
+    /// The off-policy checkpoint goes through bytes and back into a fresh agent
+    /// without any file; a checkpoint of another shape is refused and changes nothing.
+    func testRestoringTensorsFromADecodedCheckpoint() throws {
+        let space = Box(low: -1, high: 1, shape: [2])
+        let original = try DQNAgent(observationSpace: space, actionCount: 3, config: smallConfig(), seed: 1)
+        let restored = try DQNAgent(observationSpace: space, actionCount: 3, config: smallConfig(), seed: 2)
+        let bytes = try original.checkpoint().encoded()
+        try restored.restoreTensors(from: Checkpoint.decode(bytes, path: "memory"))
+        for (a, b) in zip(original.onlineParameters + original.targetParameters, restored.onlineParameters + restored.targetParameters) {
+            XCTAssertEqual(a.value.scalars, b.value.scalars, a.name)
+        }
+        var wider = smallConfig()
+        wider.hiddenSizes = [9]
+        let other = try DQNAgent(observationSpace: space, actionCount: 3, config: wider, seed: 2)
+        let before = other.onlineParameters.map(\.value.scalars)
+        XCTAssertThrowsError(try other.restoreTensors(from: Checkpoint.decode(bytes, path: "memory")))
+        XCTAssertEqual(other.onlineParameters.map(\.value.scalars), before)
+    }
 }

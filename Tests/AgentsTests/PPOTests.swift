@@ -242,3 +242,80 @@ private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
 }
+
+final class PPOActorCriticTests: XCTestCase {
+    override func setUp() {
+        setBLASThreads(1)
+    }
+
+    /// Acting (one step at a time, states advanced in place) and training (whole
+    /// sequences from the same initial states, with an episode start) run the same
+    /// network: their logits and values agree step by step, for a shared and a
+    /// separate critic LSTM.
+    func testStepAndSequenceForwardAgree() throws {
+        for shared in [false, true] {
+            var config = PPOConfig()
+            config.environmentCount = 2
+            config.lstmHiddenSize = 8
+            config.sharedLSTM = shared
+            config.policyLayers = [6]
+            config.valueLayers = [5]
+            var generator = Xoshiro256(seed: 4)
+            let network = PPOActorCritic(observationShape: [3], actionCount: 4, config: config, generator: &generator)
+            let batch = 2, time = 5, hidden = 8
+            func randomTensor(_ shape: [Int]) -> Tensor {
+                Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in generator.nextUnitFloat() * 2 - 1 })
+            }
+            let observations = randomTensor([batch * time, 3])
+            let actor = (randomTensor([batch, hidden]), randomTensor([batch, hidden]))
+            let critic = (randomTensor([batch, hidden]), randomTensor([batch, hidden]))
+            var starts = [Float](repeating: 0, count: batch * time)
+            starts[1 * time + 3] = 1
+            let (sequenceLogits, sequenceValues) = network.forward(
+                observations, memory: .sequences(count: batch, time: time, actor: actor, critic: critic,
+                                                 episodeStarts: Tensor(shape: [batch, time], scalars: starts)),
+                heads: .both)
+            let logits = try XCTUnwrap(sequenceLogits).scalars, values = try XCTUnwrap(sequenceValues).scalars
+
+            let stepActor = (actor.0.copy(), actor.1.copy()), stepCritic = (critic.0.copy(), critic.1.copy())
+            let stepInput = Tensor(shape: [batch, 3])
+            for t in 0..<time {
+                for b in 0..<batch {
+                    if starts[b * time + t] != 0 {
+                        for state in [stepActor.0, stepActor.1, stepCritic.0, stepCritic.1] {
+                            for j in 0..<hidden { state[b * hidden + j] = 0 }
+                        }
+                    }
+                    for k in 0..<3 { stepInput[b * 3 + k] = observations[(b * time + t) * 3 + k] }
+                }
+                let (stepLogits, stepValues) = network.forward(stepInput, memory: .step(actor: stepActor, critic: stepCritic),
+                                                               heads: .both)
+                for b in 0..<batch {
+                    for action in 0..<4 {
+                        XCTAssertEqual(stepLogits![b * 4 + action], logits[(b * time + t) * 4 + action], accuracy: 1e-5,
+                                       "shared \(shared) step \(t) row \(b)")
+                    }
+                    XCTAssertEqual(stepValues![b], values[b * time + t], accuracy: 1e-5, "shared \(shared) step \(t) row \(b)")
+                }
+            }
+        }
+    }
+
+    /// Checkpoint tensors go through bytes and back into a fresh agent without any
+    /// file: the agent restores from a decoded Checkpoint.
+    func testRestoringTensorsFromADecodedCheckpoint() throws {
+        var config = PPOConfig()
+        config.environmentCount = 2
+        config.lstmHiddenSize = 4
+        let original = try PPOAgent(observationShape: [3], actionCount: 2, config: config, seed: 1)
+        let restored = try PPOAgent(observationShape: [3], actionCount: 2, config: config, seed: 2)
+        XCTAssertNotEqual(original.parameters[0].value.scalars, restored.parameters[0].value.scalars)
+        let bytes = try original.checkpoint().encoded()
+        try restored.restoreTensors(from: Checkpoint.decode(bytes, path: "memory"))
+        for (a, b) in zip(original.parameters, restored.parameters) { XCTAssertEqual(a.value.scalars, b.value.scalars) }
+
+        config.lstmHiddenSize = 5
+        let other = try PPOAgent(observationShape: [3], actionCount: 2, config: config, seed: 2)
+        XCTAssertThrowsError(try other.restoreTensors(from: Checkpoint.decode(bytes, path: "memory")))
+    }
+}

@@ -79,7 +79,7 @@ final class DRQNRunTests: XCTestCase {
         let configuration = try JSONDecoder().decode(DRQNRunConfiguration.self, from: Data(contentsOf: run.folder.configurationURL))
         XCTAssertEqual(configuration.drqn.sequenceLength, 4)
         XCTAssertEqual(CheckpointStore(runFolder: root).checkpoints().map(\.step), [600, 900])
-        let model = try Checkpoint.read(from: root.appendingPathComponent("checkpoints/step-000000900/model.ckpt"))
+        let model = try CheckpointFile.read(from: root.appendingPathComponent("checkpoints/step-000000900/model.ckpt"))
         XCTAssertTrue(model.parameters.contains { $0.name == "online.lstm.hiddenWeight" })
         XCTAssertTrue(model.parameters.contains { $0.name == "target.head.weight" })
 

@@ -65,6 +65,7 @@ final class AllocationTests: XCTestCase {
             next = target.forward(observations)
             q = network.forward(observations)
             loss.compute(prediction: q, target: targets, weights: weights)
+            optimizer.zeroGradients()
             inputGradient = network.backward(loss.gradient)
             clipGradientNorm(network.parameters, maxNorm: 10)
             optimizer.step()
@@ -99,9 +100,11 @@ final class AllocationTests: XCTestCase {
         try assertStepsAllocateNothing {
             logits = network.forward(images)
             crossEntropy.compute(logits: logits, labels: labels)
+            adam.zeroGradients()
             _ = network.backward(crossEntropy.gradient)
             adam.step()
             mse.compute(prediction: network.forward(images), target: targets)
+            sgd.zeroGradients()
             inputGradient = network.backward(mse.gradient)
             sgd.step()
         } tensors: {
@@ -132,6 +135,7 @@ final class AllocationTests: XCTestCase {
         try assertStepsAllocateNothing {
             action = network.forward(observation)
             loss.compute(prediction: network.forward(batch), target: targets)
+            optimizer.zeroGradients()
             inputGradient = network.backward(loss.gradient)
             optimizer.step()
         } tensors: {

@@ -51,10 +51,12 @@ final class DenseTests: XCTestCase {
         let input = randomTensor([5, 4], &generator)
         let outputGradient = randomTensor([5, 3], &generator)
         _ = dense.forward(input)
+        dense.zeroGradients()
         _ = dense.backward(outputGradient)
         let expected = dense.parameters.map { $0.gradient.scalars }
         dense.computesInputGradient = false
         _ = dense.forward(input)
+        dense.zeroGradients()
         _ = dense.backward(outputGradient)
         XCTAssertEqual(dense.parameters.map { $0.gradient.scalars }, expected)
     }

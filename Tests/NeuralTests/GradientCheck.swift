@@ -74,6 +74,7 @@ func assertLayerGradients(
     let output = layer.forward(input)
     XCTAssertEqual(output.shape, layer.outputShape(for: input.shape), "outputShape(for:) disagrees with forward", file: file, line: line)
     let projection = randomTensor(output.shape, &generator)
+    layer.zeroGradients()
     let inputGradient = layer.backward(projection).copy()
     XCTAssertEqual(inputGradient.shape, input.shape, "input gradient shape", file: file, line: line)
     let parameterGradients = layer.parameters.map { $0.gradient.copy() }

@@ -42,8 +42,6 @@ final class LSTMMemoryTaskTests: XCTestCase {
         makeBatch(200, &heldOutGenerator, into: heldOut, labels: &heldOutLabels)
 
         func heldOutAccuracy() -> Double {
-            lstm.initialHidden = nil
-            lstm.initialCell = nil
             _ = lstm.forward(heldOut)
             let logits = head.forward(lstm.finalHidden)
             var correct = 0
@@ -63,6 +61,7 @@ final class LSTMMemoryTaskTests: XCTestCase {
             loss.compute(logits: logits, labels: labels)
             let hiddenGradient = head.backward(loss.gradient)
             outputGradient.fill(0)
+            optimizer.zeroGradients()
             _ = lstm.backward(outputGradient, finalHiddenGradient: hiddenGradient, finalCellGradient: nil)
             optimizer.step()
             if iteration % 10 == 0 {

@@ -38,10 +38,10 @@ final class LSTMTests: XCTestCase {
         layer.inputWeight.value.assign([0.5, -0.25, 0.75, 1.0])  // i, f, g, o
         layer.hiddenWeight.value.assign([0.1, 0.2, -0.3, 0.4])
         layer.bias.value.assign([0, 1, 0, -0.5])
-        layer.initialHidden = Tensor(shape: [1, 1], scalars: [0.2])
-        layer.initialCell = Tensor(shape: [1, 1], scalars: [-0.4])
         let xs: [Float] = [1.0, -2.0]
-        let output = layer.forward(Tensor(shape: [1, 2, 1], scalars: xs))
+        let output = layer.forward(
+            Tensor(shape: [1, 2, 1], scalars: xs), initialHidden: Tensor(shape: [1, 1], scalars: [0.2]),
+            initialCell: Tensor(shape: [1, 1], scalars: [-0.4]), episodeStarts: nil)
         func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
         var h = 0.2, c = -0.4
         var expected: [Double] = []
@@ -83,12 +83,13 @@ final class LSTMTests: XCTestCase {
         let layer = makeLayer(), fresh = makeLayer()
         var generator = LSTMTestRandom(seed: 13)
         let input = randomTensor([1, time, inputSize], &generator)
-        layer.initialHidden = randomTensor([1, hiddenSize], &generator)
-        layer.initialCell = randomTensor([1, hiddenSize], &generator)
+        let hidden = randomTensor([1, hiddenSize], &generator)
+        let cell = randomTensor([1, hiddenSize], &generator)
         var starts = [Float](repeating: 0, count: time)
         starts[2] = 1
-        layer.episodeStarts = Tensor(shape: [1, time], scalars: starts)
-        let output = layer.forward(input).copy()
+        let output = layer.forward(
+            input, initialHidden: hidden, initialCell: cell, episodeStarts: Tensor(shape: [1, time], scalars: starts)
+        ).copy()
         let tail = Tensor(shape: [1, time - 2, inputSize], scalars: Array(input.scalars[(2 * inputSize)...]))
         let expected = fresh.forward(tail)
         for k in 0..<expected.count { XCTAssertEqual(output[2 * hiddenSize + k], expected[k], accuracy: 1e-6) }
@@ -97,7 +98,6 @@ final class LSTMTests: XCTestCase {
     @discardableResult
     private func checkGradients(episodeStarts: Tensor?, file: StaticString = #filePath, line: UInt = #line) -> LSTM {
         let layer = makeLayer()
-        layer.episodeStarts = episodeStarts
         var generator = LSTMTestRandom(seed: 11)
         let input = randomTensor([batch, time, inputSize], &generator)
         let hidden0 = randomTensor([batch, hiddenSize], &generator, scale: 0.5)
@@ -105,11 +105,9 @@ final class LSTMTests: XCTestCase {
         let outputWeights = randomTensor([batch, time, hiddenSize], &generator)
         let finalHiddenWeights = randomTensor([batch, hiddenSize], &generator)
         let finalCellWeights = randomTensor([batch, hiddenSize], &generator)
-        layer.initialHidden = hidden0
-        layer.initialCell = cell0
 
         func loss() -> Double {
-            let output = layer.forward(input)
+            let output = layer.forward(input, initialHidden: hidden0, initialCell: cell0, episodeStarts: episodeStarts)
             var total = 0.0
             for k in 0..<output.count { total += Double(output[k]) * Double(outputWeights[k]) }
             for k in 0..<layer.finalHidden.count {
@@ -120,6 +118,7 @@ final class LSTMTests: XCTestCase {
         }
 
         _ = loss()
+        layer.zeroGradients()
         let inputGradient = layer.backward(
             outputWeights, finalHiddenGradient: finalHiddenWeights, finalCellGradient: finalCellWeights
         ).copy()
@@ -145,6 +144,7 @@ final class LSTMTests: XCTestCase {
             }
         }
         _ = loss()
+        layer.zeroGradients()
         _ = layer.backward(outputWeights, finalHiddenGradient: finalHiddenWeights, finalCellGradient: finalCellWeights)
         return layer
     }
@@ -155,9 +155,7 @@ final class LSTMTests: XCTestCase {
         let input = randomTensor([batch, time, inputSize], &generator)
         let hidden = randomTensor([batch, hiddenSize], &generator)
         let cell = randomTensor([batch, hiddenSize], &generator)
-        layer.initialHidden = hidden.copy()
-        layer.initialCell = cell.copy()
-        let output = layer.forward(input)
+        let output = layer.forward(input, initialHidden: hidden.copy(), initialCell: cell.copy(), episodeStarts: nil)
         let stepInput = Tensor(shape: [batch, inputSize])
         for t in 0..<time {
             for b in 0..<batch {
@@ -181,9 +179,7 @@ final class LSTMTests: XCTestCase {
         var generator = LSTMTestRandom(seed: 12)
         let input = randomTensor([1, 1, inputSize], &generator)
         let hidden = randomTensor([1, hiddenSize], &generator), cell = randomTensor([1, hiddenSize], &generator)
-        layer.initialHidden = hidden.copy()
-        layer.initialCell = cell.copy()
-        _ = layer.forward(input)
+        _ = layer.forward(input, initialHidden: hidden.copy(), initialCell: cell.copy(), episodeStarts: nil)
         layer.step(input: Tensor(shape: [1, inputSize], scalars: input.scalars), hidden: hidden, cell: cell)
         for k in 0..<hiddenSize {
             XCTAssertEqual(hidden[k], layer.finalHidden[k], accuracy: 1e-6)
@@ -214,9 +210,8 @@ final class LSTMTests: XCTestCase {
             return result
         }
         _ = first.forward(window(input, inputSize, 0..<half))
-        second.initialHidden = first.finalHidden.copy()
-        second.initialCell = first.finalCell.copy()
-        _ = second.forward(window(input, inputSize, half..<time))
+        _ = second.forward(window(input, inputSize, half..<time), initialHidden: first.finalHidden.copy(),
+                           initialCell: first.finalCell.copy(), episodeStarts: nil)
         let secondInputGradient = second.backward(window(outputGradient, hiddenSize, half..<time))
         let firstInputGradient = first.backward(
             window(outputGradient, hiddenSize, 0..<half),
@@ -261,15 +256,16 @@ final class LSTMTests: XCTestCase {
         let input = randomTensor([batch, time, inputSize], &generator)
         let outputGradient = randomTensor([batch, time, hiddenSize], &generator)
         let finalGradient = randomTensor([batch, hiddenSize], &generator)
-        layer.initialHidden = randomTensor([batch, hiddenSize], &generator)
-        layer.initialCell = randomTensor([batch, hiddenSize], &generator)
+        let initialHidden = randomTensor([batch, hiddenSize], &generator)
+        let initialCell = randomTensor([batch, hiddenSize], &generator)
         var starts = [Float](repeating: 0, count: batch * time)
         starts[4] = 1
-        layer.episodeStarts = Tensor(shape: [batch, time], scalars: starts)
+        let episodeStarts = Tensor(shape: [batch, time], scalars: starts)
         let stepInput = randomTensor([1, inputSize], &generator)
         let hidden = Tensor(shape: [1, hiddenSize]), cell = Tensor(shape: [1, hiddenSize])
         func train() {
-            _ = layer.forward(input)
+            _ = layer.forward(input, initialHidden: initialHidden, initialCell: initialCell, episodeStarts: episodeStarts)
+            adam.zeroGradients()
             _ = layer.backward(outputGradient, finalHiddenGradient: finalGradient, finalCellGradient: nil)
             adam.step()
             layer.step(input: stepInput, hidden: hidden, cell: cell)

@@ -75,6 +75,7 @@ final class LearningTests: XCTestCase {
         for _ in 0..<400 {
             let (images, labels) = Self.glyphBatch(32, &generator)
             loss.compute(logits: model.forward(images), labels: labels)
+            optimizer.zeroGradients()
             _ = model.backward(loss.gradient)
             optimizer.step()
         }
@@ -131,6 +132,7 @@ final class LearningTests: XCTestCase {
                 gradient[sample * 10 + label] = -1 / (8 * p)
             }
             losses.append(total / 8)
+            optimizer.zeroGradients()
             _ = model.backward(gradient)
             optimizer.step()
         }
