@@ -27,6 +27,10 @@ public final class DuelingHead: Layer {
         self.actionCount = actionCount
         value = Dense(inputSize: inputSize, outputSize: 1, generator: &generator, name: "value")
         advantage = Dense(inputSize: inputSize, outputSize: actionCount, generator: &generator, name: "advantage")
+        // Each stream's parameters carry its name, so the two weights (and biases)
+        // stay distinct in a checkpoint once a Sequential prefixes them with the index.
+        for parameter in value.parameters { parameter.name = "value." + parameter.name }
+        for parameter in advantage.parameters { parameter.name = "advantage." + parameter.name }
     }
 
     public var parameters: [Parameter] { value.parameters + advantage.parameters }

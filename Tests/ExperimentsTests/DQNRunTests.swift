@@ -53,13 +53,23 @@ final class DQNRunTests: XCTestCase {
     /// A run stopped mid-way and resumed writes the same episode log, line for
     /// line, as a run that was never stopped.
     func testStoppedAndResumedRunWritesTheSameEpisodeLog() throws {
+        try assertStoppedAndResumedRunWritesTheSameEpisodeLog()
+    }
+
+    /// The same with a dueling head, whose two streams' parameters must keep
+    /// distinct names for the checkpoint to be written at all.
+    func testStoppedAndResumedDuelingRunWritesTheSameEpisodeLog() throws {
+        try assertStoppedAndResumedRunWritesTheSameEpisodeLog("dueling: true")
+    }
+
+    private func assertStoppedAndResumedRunWritesTheSameEpisodeLog(_ extra: String = "") throws {
         let root = try makeTemporaryFolder()
-        let whole = try DQNRun(preset: preset(), folder: RunFolder.create(at: root.appendingPathComponent("whole")),
+        let whole = try DQNRun(preset: preset(extra), folder: RunFolder.create(at: root.appendingPathComponent("whole")),
                                registry: WalkEnvironment.registry)
         guard case .completed(let wholeEvaluation) = try whole.train() else { return XCTFail("uninterrupted run did not complete") }
 
         let stoppedFolder = try RunFolder.create(at: root.appendingPathComponent("stopped"))
-        let stopped = try DQNRun(preset: preset(), folder: stoppedFolder, registry: WalkEnvironment.registry)
+        let stopped = try DQNRun(preset: preset(extra), folder: stoppedFolder, registry: WalkEnvironment.registry)
         stopped.stopAfterSteps = 517
         guard case .stopped(let signal, let step) = try stopped.train() else { return XCTFail("run was not stopped") }
         XCTAssertEqual(signal, SIGINT)
