@@ -34,7 +34,7 @@ final class RLRunEndToEndTests: XCTestCase {
     func testHelpNamesEverySubcommandAndVersionIsTheProjects() throws {
         let help = try rlrun("--help")
         XCTAssertEqual(help.status, 0)
-        for subcommand in ["dqn", "drqn", "ppo", "ppo-lstm", "eval", "random", "astar", "list", "check-env", "replay", "bench"] {
+        for subcommand in ["dqn", "drqn", "ppo", "ppo-lstm", "eval", "random", "astar", "list", "check-env", "replay", "plot", "report", "bench"] {
             XCTAssertTrue(help.standardOutput.contains("  \(subcommand) "), subcommand)
         }
         let version = try rlrun("--version")
