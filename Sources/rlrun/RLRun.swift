@@ -25,6 +25,6 @@ struct RLRun: ParsableCommand {
               rlrun replay runs/random-gridworld-20261129T170000Z/episodes.jsonl
             """,
         version: Environments.version,
-        subcommands: [DQNCommand.self, DRQNCommand.self, PPOCommand.self, PPOLSTMCommand.self, EvalCommand.self, RandomCommand.self, AStarCommand.self, ListCommand.self, CheckEnvironmentCommand.self, ReplayCommand.self, WatchCommand.self, RecordCommand.self, PlotCommand.self, ReportCommand.self, BenchCommand.self]
+        subcommands: [DQNCommand.self, DRQNCommand.self, PPOCommand.self, PPOLSTMCommand.self, EvalCommand.self, RandomCommand.self, AStarCommand.self, ListCommand.self, CheckEnvironmentCommand.self, ReplayCommand.self, WatchCommand.self, RecordCommand.self, PlotCommand.self, ReportCommand.self, SweepCommand.self, BenchCommand.self]
     )
 }
