@@ -29,7 +29,7 @@ extension EnvironmentBenchmark {
     static func stepSpecialised<E: Environment>(_ environment: inout E, steps: Int, seed: UInt64) throws -> Int
     where E.Action == Int {
         var generator = Xoshiro256(seed: seed)
-        _ = environment.reset(seed: seed)
+        _ = try environment.reset(seed: seed)
         var episodes = 0
         var totalReward = 0.0
         for _ in 0..<steps {
@@ -37,7 +37,7 @@ extension EnvironmentBenchmark {
             totalReward += step.reward
             if step.terminated || step.truncated {
                 episodes += 1
-                _ = environment.reset()
+                _ = try environment.reset()
             }
         }
         return totalReward.isNaN ? -1 : episodes
@@ -49,7 +49,7 @@ extension EnvironmentBenchmark {
     @inline(never)
     static func stepThroughExistential(_ environment: inout any Environment<[Float], Int>, steps: Int, seed: UInt64) throws -> Int {
         var generator = Xoshiro256(seed: seed)
-        _ = environment.reset(seed: seed)
+        _ = try environment.reset(seed: seed)
         var episodes = 0
         var totalReward = 0.0
         for _ in 0..<steps {
@@ -57,7 +57,7 @@ extension EnvironmentBenchmark {
             totalReward += step.reward
             if step.terminated || step.truncated {
                 episodes += 1
-                _ = environment.reset()
+                _ = try environment.reset()
             }
         }
         return totalReward.isNaN ? -1 : episodes

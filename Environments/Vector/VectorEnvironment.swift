@@ -155,11 +155,15 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
 
     /// Resets every copy: with a seed, copy `i` gets seed `seed + i`; without,
     /// each continues its own stream. `options` go to every copy.
-    public func reset(seed: UInt64? = nil, options: Info = [:]) -> VectorReset {
+    ///
+    /// - Throws: what a copy's reset throws (a malformed option); the copies
+    ///   before it are then reset, the vector still needs a successful reset.
+    public func reset(seed: UInt64? = nil, options: Info = [:]) throws(EnvironmentError) -> VectorReset {
         let size = observationSize
-        observations.withUnsafeMutableBufferPointer { batch in
+        hasReset = false
+        try observations.withUnsafeMutableBufferPointer { (batch) throws(EnvironmentError) in
             for index in 0..<count {
-                let reset = environments[index].reset(seed: seed.map { $0 &+ UInt64(index) }, options: options)
+                let reset = try environments[index].reset(seed: seed.map { $0 &+ UInt64(index) }, options: options)
                 write(reset.observation, into: batch.baseAddress! + index * size)
                 infos[index] = reset.info
             }
@@ -255,7 +259,13 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             let slot = context.observations + index * size
             let flags = copyFlags + index * Self.flagStride
             if flags.load(fromByteOffset: 2, as: Bool.self) {
-                let reset = environments[index].reset(seed: nil, options: [:])
+                let reset: Reset<[Float]>
+                do {
+                    reset = try environments[index].reset(seed: nil, options: [:])
+                } catch {
+                    if context.errors[chunk] == nil { context.errors[chunk] = error }
+                    continue
+                }
                 write(reset.observation, into: slot)
                 context.rewards[index] = 0
                 flags.storeBytes(of: false, toByteOffset: 0, as: Bool.self)
@@ -278,7 +288,13 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             if ended && sameStep {
                 var info = step.info
                 info[Self.finalObservationKey] = .doubles(step.observation.map(Double.init))
-                let reset = environments[index].reset(seed: nil, options: [:])
+                let reset: Reset<[Float]>
+                do {
+                    reset = try environments[index].reset(seed: nil, options: [:])
+                } catch {
+                    if context.errors[chunk] == nil { context.errors[chunk] = error }
+                    continue
+                }
                 write(reset.observation, into: slot)
                 context.infos[index] = info
             } else {
@@ -348,19 +364,31 @@ extension EnvironmentSpec {
 
 /// A vector environment of any copy type with `Int` actions, for code that
 /// picks the environment by name.
-public protocol VectorEnvironmentProtocol: AnyObject, Sendable {
+public protocol VectorEnvironmentProtocol<SingleActionSpace>: AnyObject, Sendable {
+    /// The type of one copy's action space.
+    associatedtype SingleActionSpace: Space<Int>
     /// The number of copies.
     var count: Int { get }
     /// The number of floats in one copy's observation.
     var observationSize: Int { get }
     /// One copy's observation space.
     var singleObservationSpace: Box { get }
+    /// One copy's action space; ``step(_:)`` takes one action from it per copy.
+    var singleActionSpace: SingleActionSpace { get }
     /// A short name for messages.
     var name: String { get }
     /// See ``VectorEnvironment/reset(seed:options:)``.
-    func reset(seed: UInt64?, options: Info) -> VectorReset
+    func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> VectorReset
     /// See ``VectorEnvironment/step(_:)``.
     func step(_ actions: [Int]) throws(EnvironmentError) -> VectorStep
+}
+
+extension VectorEnvironmentProtocol {
+    /// Resets every copy without options, as ``Environment``'s `reset(seed:)`;
+    /// see ``VectorEnvironment/reset(seed:options:)``.
+    public func reset(seed: UInt64? = nil) throws(EnvironmentError) -> VectorReset {
+        try reset(seed: seed, options: [:])
+    }
 }
 
 extension VectorEnvironment: VectorEnvironmentProtocol where Wrapped.Action == Int {}

@@ -4,7 +4,7 @@
 /// game; the episode statistics an agent reports should come from inside this
 /// wrapper if the true return matters. Observations, endings and info pass
 /// through unchanged.
-public struct ClipReward<Wrapped: Environment>: Environment {
+public struct ClipReward<Wrapped: Environment>: RewardWrapper {
     /// The environment whose rewards are clipped.
     public var wrapped: Wrapped
     /// The smallest reward passed on.
@@ -20,21 +20,9 @@ public struct ClipReward<Wrapped: Environment>: Environment {
         self.maximum = maximum
     }
 
-    @inlinable public var observationSpace: Wrapped.ObservationSpace { wrapped.observationSpace }
-    @inlinable public var actionSpace: Wrapped.ActionSpace { wrapped.actionSpace }
-    public var name: String { "ClipReward<\(wrapped.name)>" }
-
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<Wrapped.Observation> {
-        wrapped.reset(seed: seed, options: options)
-    }
-
+    /// The reward clipped to `[minimum, maximum]`.
     @inlinable
-    public mutating func step(_ action: Wrapped.Action) throws(EnvironmentError) -> Step<Wrapped.Observation> {
-        var result = try wrapped.step(action)
-        result.reward = min(max(result.reward, minimum), maximum)
-        return result
+    public func reward(_ reward: Double) -> Double {
+        min(max(reward, minimum), maximum)
     }
-
-    public func render() -> Frame? { wrapped.render() }
-    public func renderANSI() -> String? { wrapped.renderANSI() }
 }

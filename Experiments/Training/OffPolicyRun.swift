@@ -227,7 +227,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         }
 
         // Bring the environment to where the checkpoint left the running episode.
-        var observation = environment.reset(seed: state.episodeSeed).observation
+        var observation = try environment.reset(seed: state.episodeSeed).observation
         for (index, action) in state.episodeActions.enumerated() {
             let step = try environment.step(action + actionOffset)
             guard step.reward == state.episodeRewards[index] else {
@@ -300,7 +300,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                 state.episodeActions.removeAll(keepingCapacity: true)
                 state.episodeRewards.removeAll(keepingCapacity: true)
                 episodeReturn = 0
-                observation = environment.reset(seed: state.episodeSeed).observation
+                observation = try environment.reset(seed: state.episodeSeed).observation
             }
 
             if state.step % settings.logInterval == 0 {

@@ -151,7 +151,7 @@ public final class PPORun {
             // Bring every copy to where the checkpoint left its running episode.
             for copy in 0..<copies {
                 let episode = state.running[copy]
-                _ = environments[copy].reset(seed: episode.seed)
+                _ = try environments[copy].reset(seed: episode.seed)
                 for (index, action) in episode.actions.enumerated() {
                     let step = try environments[copy].step(action + actionOffset)
                     guard step.reward == episode.rewards[index] else {
@@ -168,7 +168,7 @@ public final class PPORun {
                 let seed = SeedDerivation.episodeSeed(runSeed: settings.seed, index: state.nextSeedIndex)
                 state.nextSeedIndex += 1
                 state.running.append(RunningEpisode(seed: seed, actions: [], rewards: []))
-                observations += environments[copy].reset(seed: seed).observation
+                observations += try environments[copy].reset(seed: seed).observation
             }
             agent.setObservations(observations, episodeStarts: [Bool](repeating: true, count: copies))
         }
@@ -231,7 +231,7 @@ public final class PPORun {
                 let seed = SeedDerivation.episodeSeed(runSeed: settings.seed, index: state.nextSeedIndex)
                 state.nextSeedIndex += 1
                 state.running[copy] = RunningEpisode(seed: seed, actions: [], rewards: [])
-                observations += environments[copy].reset(seed: seed).observation
+                observations += try environments[copy].reset(seed: seed).observation
             }
             agent.recordRewards(rewards, bootstrapObservations: bootstrap)
             agent.setObservations(observations, episodeStarts: starts)

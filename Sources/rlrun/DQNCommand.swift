@@ -103,13 +103,13 @@ extension OffPolicyTrainingOptions {
     /// Opens the training window, sized from a frame of a fresh copy of the run's environment.
     func openLiveView<Agent: OffPolicyAgent>(for run: OffPolicyRun<Agent>, agent: String) throws -> LiveView {
         if let problem = ViewerWindow.displayProblem() { throw problem }
-        func firstFrame<E: Environment>(_ environment: E) -> Frame? {
+        func firstFrame<E: Environment>(_ environment: E) throws -> Frame? {
             var environment = environment
-            _ = environment.reset(seed: 0)
+            _ = try environment.reset(seed: 0)
             return environment.render()
         }
         let environment = try EnvironmentRegistry.standard.spec(named: run.configuration.environment).make(run.configuration.options)
-        guard let frame = firstFrame(environment) else {
+        guard let frame = try firstFrame(environment) else {
             throw fail("environment '\(run.configuration.environment)' does not draw frames; train without --render")
         }
         return try LiveView(title: "rlrun \(agent): training on \(run.configuration.environment)",

@@ -15,7 +15,7 @@ final class ReadmeExampleTests: XCTestCase {
         }
         var generator = Xoshiro256(seed: 42)
         for episode in 0..<5 {
-            _ = cartPole.reset(seed: UInt64(episode))
+            _ = try cartPole.reset(seed: UInt64(episode))
             var episodeReturn = 0.0
             while true {
                 let step = try cartPole.step(cartPole.actionSpace.sample(using: &generator))
