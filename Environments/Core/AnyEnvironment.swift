@@ -14,14 +14,18 @@
 ///
 /// It has value semantics like the environments it holds: a copy steps on its
 /// own. The environment lives in a reference that is copied only when a copy
-/// that shares it is stepped or reset, so a step costs one uniqueness check and
-/// one dynamic call into code specialised for the environment's type.
+/// that shares it is stepped or reset. A step costs a uniqueness check and one
+/// indirect call into code specialised for the environment's type where the
+/// `AnyEnvironment` was made (the initialiser is inlinable, so in the caller's
+/// module; a registry spec makes it where the environment is registered).
 public struct AnyEnvironment<Observation, Action>: Environment {
     public let observationSpace: AnySpace<Observation>
     public let actionSpace: AnySpace<Action>
-    @usableFromInline var box: AnyEnvironmentBox<Observation, Action>
+    @usableFromInline var storage: AnyEnvironmentStorage
+    @usableFromInline let operations: AnyEnvironmentOperations<Observation, Action>
 
     /// Wraps `environment`; an `AnyEnvironment` is not wrapped twice.
+    @inlinable
     public init<E: Environment>(_ environment: E) where E.Observation == Observation, E.Action == Action {
         if let erased = environment as? AnyEnvironment<Observation, Action> {
             self = erased
@@ -29,75 +33,86 @@ public struct AnyEnvironment<Observation, Action>: Environment {
         }
         observationSpace = AnySpace(environment.observationSpace)
         actionSpace = AnySpace(environment.actionSpace)
-        box = EnvironmentBox(environment)
+        storage = EnvironmentStorage(environment)
+        operations = AnyEnvironmentOperations(for: E.self)
     }
 
     /// The wrapped environment's name, such as `TimeLimit<CartPole>`.
-    public var name: String { box.name }
+    public var name: String { operations.name(storage) }
 
     /// A copy of the wrapped environment, to cast to its concrete type (or to a
     /// protocol such as ``ObservationNormalizationCarrying``).
-    public var base: any Environment<Observation, Action> { box.base }
+    public var base: any Environment<Observation, Action> { operations.base(storage) }
 
     @inlinable
     public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<Observation> {
-        if !isKnownUniquelyReferenced(&box) { box = box.copy() }
-        return try box.reset(seed: seed, options: options)
+        if !isKnownUniquelyReferenced(&storage) { storage = operations.copy(storage) }
+        return try operations.reset(storage, seed, options)
     }
 
     @inlinable
     public mutating func step(_ action: Action) throws(EnvironmentError) -> Step<Observation> {
-        if !isKnownUniquelyReferenced(&box) { box = box.copy() }
-        return try box.step(action)
+        if !isKnownUniquelyReferenced(&storage) { storage = operations.copy(storage) }
+        return try operations.step(storage, action)
     }
 
-    public func render() -> Frame? { box.render() }
+    public func render() -> Frame? { operations.render(storage) }
 
-    public func renderANSI() -> String? { box.renderANSI() }
+    public func renderANSI() -> String? { operations.renderANSI(storage) }
 }
 
-/// The reference an ``AnyEnvironment`` keeps its environment in; subclassed
-/// once per environment type, so each call is one virtual call into
-/// specialised code. Every method is overridden.
+/// The reference an ``AnyEnvironment`` keeps its environment behind.
 @usableFromInline
-class AnyEnvironmentBox<Observation, Action> {
+class AnyEnvironmentStorage {
     @usableFromInline init() {}
-
-    @usableFromInline var name: String { preconditionFailure("overridden") }
-    @usableFromInline var base: any Environment<Observation, Action> { preconditionFailure("overridden") }
-    @usableFromInline func copy() -> AnyEnvironmentBox<Observation, Action> { preconditionFailure("overridden") }
-    @usableFromInline func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<Observation> {
-        preconditionFailure("overridden")
-    }
-    @usableFromInline func step(_ action: Action) throws(EnvironmentError) -> Step<Observation> {
-        preconditionFailure("overridden")
-    }
-    @usableFromInline func render() -> Frame? { preconditionFailure("overridden") }
-    @usableFromInline func renderANSI() -> String? { preconditionFailure("overridden") }
 }
 
+/// The environment itself, in memory of its own: reached through a pointer,
+/// so stepping pays no dynamic exclusivity check as a class property would.
 @usableFromInline
-final class EnvironmentBox<E: Environment>: AnyEnvironmentBox<E.Observation, E.Action> {
-    @usableFromInline var environment: E
+final class EnvironmentStorage<E: Environment>: AnyEnvironmentStorage {
+    @usableFromInline let environment: UnsafeMutablePointer<E>
 
-    @usableFromInline init(_ environment: E) {
-        self.environment = environment
+    @inlinable
+    init(_ environment: E) {
+        self.environment = UnsafeMutablePointer<E>.allocate(capacity: 1)
+        self.environment.initialize(to: environment)
     }
 
-    @usableFromInline override var name: String { environment.name }
-    @usableFromInline override var base: any Environment<E.Observation, E.Action> { environment }
-    @usableFromInline override func copy() -> AnyEnvironmentBox<E.Observation, E.Action> { EnvironmentBox(environment) }
-
-    @usableFromInline
-    override func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<E.Observation> {
-        try environment.reset(seed: seed, options: options)
+    deinit {
+        environment.deinitialize(count: 1)
+        environment.deallocate()
     }
+}
 
-    @usableFromInline
-    override func step(_ action: E.Action) throws(EnvironmentError) -> Step<E.Observation> {
-        try environment.step(action)
+/// What an ``AnyEnvironment`` does with its storage, as closures made for one
+/// environment type where that type is known, so their bodies are specialised.
+/// Shared by every copy (it holds no state).
+@usableFromInline
+final class AnyEnvironmentOperations<Observation, Action> {
+    @usableFromInline let step: (AnyEnvironmentStorage, Action) throws(EnvironmentError) -> Step<Observation>
+    @usableFromInline let reset: (AnyEnvironmentStorage, UInt64?, Info) throws(EnvironmentError) -> Reset<Observation>
+    @usableFromInline let copy: (AnyEnvironmentStorage) -> AnyEnvironmentStorage
+    @usableFromInline let name: (AnyEnvironmentStorage) -> String
+    @usableFromInline let base: (AnyEnvironmentStorage) -> any Environment<Observation, Action>
+    @usableFromInline let render: (AnyEnvironmentStorage) -> Frame?
+    @usableFromInline let renderANSI: (AnyEnvironmentStorage) -> String?
+
+    @inlinable
+    init<E: Environment>(for type: E.Type) where E.Observation == Observation, E.Action == Action {
+        // Every storage these closures receive was made by the same AnyEnvironment
+        // initialiser as they were, for `E`.
+        func environment(_ storage: AnyEnvironmentStorage) -> UnsafeMutablePointer<E> {
+            unsafeDowncast(storage, to: EnvironmentStorage<E>.self).environment
+        }
+        step = { (storage, action) throws(EnvironmentError) in try environment(storage).pointee.step(action) }
+        reset = { (storage, seed, options) throws(EnvironmentError) in
+            try environment(storage).pointee.reset(seed: seed, options: options)
+        }
+        copy = { storage in EnvironmentStorage(environment(storage).pointee) }
+        name = { storage in environment(storage).pointee.name }
+        base = { storage in environment(storage).pointee }
+        render = { storage in environment(storage).pointee.render() }
+        renderANSI = { storage in environment(storage).pointee.renderANSI() }
     }
-
-    @usableFromInline override func render() -> Frame? { environment.render() }
-    @usableFromInline override func renderANSI() -> String? { environment.renderANSI() }
 }

@@ -25,6 +25,10 @@ public struct EnvironmentSpec: Sendable {
     /// must not stack on; `nil` when it has none.
     public let stickyActionOption: String?
     private let factory: @Sendable (EnvironmentOptions) throws -> any Environment
+    /// As ``factory``, but an environment without option wrappers comes already
+    /// in an ``AnyEnvironment`` made here, where its type is known, so that
+    /// typed makes step it through specialised code.
+    private let erasingFactory: @Sendable (EnvironmentOptions) throws -> Any
     private let randomRolloutRunner: @Sendable (EnvironmentOptions, Int, UInt64) throws -> RandomRolloutResult
 
     /// The option that sets the ``TimeLimit`` of a spec with ``maxEpisodeSteps``.
@@ -85,6 +89,12 @@ public struct EnvironmentSpec: Sendable {
         self.factory = { options in
             let wrappers = try WrapperSettings(options: options, ownedByEnvironment: ownNames)
             return try wrappers.apply(to: try make(options))
+        }
+        self.erasingFactory = { options in
+            let wrappers = try WrapperSettings(options: options, ownedByEnvironment: ownNames)
+            let environment = try make(options)
+            guard wrappers.isEmpty else { return try wrappers.apply(to: environment) }
+            return AnyEnvironment(environment)
         }
         self.randomRolloutRunner = { options, steps, seed in
             let wrappers = try WrapperSettings(options: options, ownedByEnvironment: ownNames)
@@ -235,12 +245,11 @@ extension EnvironmentSpec {
     public func make<Observation, Action>(
         as observationType: Observation.Type, _ actionType: Action.Type, options overrides: [String: InfoValue] = [:]
     ) throws -> AnyEnvironment<Observation, Action> {
-        let made = try make(overrides)
-        guard let typed = made as? any Environment<Observation, Action> else {
-            throw RegistryError.typeMismatch(
-                environment: name, requested: "\(Observation.self), \(Action.self)", actual: observationAndActionTypes(of: made))
-        }
-        return AnyEnvironment(typed)
+        let made = try erasingFactory(try resolveOptions(overrides))
+        if let erased = made as? AnyEnvironment<Observation, Action> { return erased }
+        if let typed = made as? any Environment<Observation, Action> { return AnyEnvironment(typed) }
+        let actual = (made as? any Environment).map { observationAndActionTypes(of: $0) } ?? "\(type(of: made))"
+        throw RegistryError.typeMismatch(environment: name, requested: "\(Observation.self), \(Action.self)", actual: actual)
     }
 }
 
