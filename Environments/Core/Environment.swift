@@ -18,8 +18,10 @@
 /// shape of the observation space (images channels-first, `[C, H, W]`).
 ///
 /// The primary associated types let heterogeneous environments be stored as
-/// `any Environment<[Float], Int>` (in a registry or a vector), while generic
-/// code (wrappers, benchmarks, runners) stays fully specialised.
+/// `any Environment<[Float], Int>`, or as ``AnyEnvironment`` where a type that
+/// conforms is needed (a vector's copies), while generic code (wrappers,
+/// benchmarks, runners) stays fully specialised. Wrappers conform to
+/// ``Wrapper``, which forwards everything they do not change.
 public protocol Environment<Observation, Action> {
     /// What ``reset(seed:options:)`` and ``step(_:)`` return to the agent.
     associatedtype Observation

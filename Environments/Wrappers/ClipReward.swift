@@ -20,6 +20,17 @@ public struct ClipReward<Wrapped: Environment>: RewardWrapper {
         self.maximum = maximum
     }
 
+    // Written out, not left to the refinement's default: a stack built by
+    // registry option runs unspecialised, and there the default's generic
+    // witness-table lookups made each step measurably slower (`rlrun bench envs`,
+    // "by option" row: 85 → 125 ns per step with one ClipReward).
+    @inlinable
+    public mutating func step(_ action: Wrapped.Action) throws(EnvironmentError) -> Step<Wrapped.Observation> {
+        var result = try wrapped.step(action)
+        result.reward = reward(result.reward)
+        return result
+    }
+
     /// The reward clipped to `[minimum, maximum]`.
     @inlinable
     public func reward(_ reward: Double) -> Double {

@@ -61,6 +61,17 @@ where Wrapped.Observation == [Float] {
         }
     }
 
+    // Written out, not left to the refinement's default: a stack built by
+    // registry option runs unspecialised, and there the default's generic
+    // witness-table lookups made each step measurably slower (`rlrun bench envs`,
+    // "by option" row: 85 → 125 ns per step with one ClipReward).
+    @inlinable
+    public mutating func step(_ action: Wrapped.Action) throws(EnvironmentError) -> Step<[Float]> {
+        let step = try wrapped.step(action)
+        return Step(observation: observation(step.observation), reward: step.reward, terminated: step.terminated,
+                    truncated: step.truncated, info: step.info)
+    }
+
     /// `observation` with the hidden entries zeroed or dropped.
     @inlinable
     public mutating func observation(_ observation: [Float]) -> [Float] {
