@@ -21,6 +21,9 @@
 ///
 /// The defaults are `@inlinable`, so a stack of wrappers built by hand is one
 /// specialised type in the caller's module, with no call through a witness table per step.
+/// Where a stack runs unspecialised (built at run time, as the registry's wrapper
+/// options do), a refinement's default `step` costs generic witness-table
+/// lookups per call; the package's hot wrappers therefore write their `step` out.
 public protocol Wrapper<Wrapped>: Environment {
     /// The type of the environment inside.
     associatedtype Wrapped: Environment
