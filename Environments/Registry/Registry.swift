@@ -229,7 +229,7 @@ public struct EnvironmentRegistry: Sendable {
     ///
     /// - Throws: ``RegistryError/unknownEnvironment(name:known:)``, the option
     ///   errors of ``EnvironmentSpec/make(_:)``, or
-    ///   ``RegistryError/typeMismatch(environment:requested:actual:)`` naming the
+    ///   ``RegistryError/typeMismatch(environment:observation:action:requestedObservation:requestedAction:)`` naming the
     ///   environment's actual observation and action types.
     public func make<Observation, Action>(
         _ name: String, as observationType: Observation.Type, _ actionType: Action.Type,
@@ -248,23 +248,42 @@ extension EnvironmentSpec {
         let made = try erasingFactory(try resolveOptions(overrides))
         if let erased = made as? AnyEnvironment<Observation, Action> { return erased }
         if let typed = made as? any Environment<Observation, Action> { return AnyEnvironment(typed) }
-        let actual = (made as? any Environment).map { observationAndActionTypes(of: $0) } ?? "\(type(of: made))"
-        throw RegistryError.typeMismatch(environment: name, requested: "\(Observation.self), \(Action.self)", actual: actual)
+        let actual: (observation: String, action: String) =
+            (made as? any Environment).map { observationAndActionTypes(of: $0) } ?? ("\(type(of: made))", "?")
+        throw RegistryError.typeMismatch(
+            environment: name, observation: actual.observation, action: actual.action,
+            requestedObservation: swiftTypeName(Observation.self), requestedAction: swiftTypeName(Action.self))
     }
 }
 
-/// `"Observation, Action"` of an environment, for messages.
-private func observationAndActionTypes<E: Environment>(of environment: E) -> String {
-    "\(E.Observation.self), \(E.Action.self)"
+/// The observation and action type names of an environment, for messages.
+private func observationAndActionTypes<E: Environment>(of environment: E) -> (observation: String, action: String) {
+    (swiftTypeName(E.Observation.self), swiftTypeName(E.Action.self))
+}
+
+/// A type's name as Swift code writes it: `[Float]` rather than the runtime's `Array<Float>`.
+func swiftTypeName(_ type: Any.Type) -> String {
+    var name = String(describing: type)
+    while let start = name.range(of: "Array<") {
+        var depth = 1, index = start.upperBound
+        while index < name.endIndex, depth > 0 {
+            if name[index] == "<" { depth += 1 } else if name[index] == ">" { depth -= 1 }
+            if depth > 0 { index = name.index(after: index) }
+        }
+        guard index < name.endIndex else { break }
+        name.replaceSubrange(start.lowerBound...index, with: "[" + name[start.upperBound..<index] + "]")
+    }
+    return name
 }
 
 /// An environment name that is not registered.
 public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
     /// No environment is registered under `name`.
     case unknownEnvironment(name: String, known: [String])
-    /// A typed make asked for observation and action types (`requested`, as
-    /// `"Observation, Action"`) that the environment does not have (`actual`).
-    case typeMismatch(environment: String, requested: String, actual: String)
+    /// A typed make asked for observation and action types that the environment
+    /// does not have; its own are `observation` and `action`.
+    case typeMismatch(environment: String, observation: String, action: String,
+                      requestedObservation: String, requestedAction: String)
 
     public var description: String {
         switch self {
@@ -274,9 +293,9 @@ public enum RegistryError: Error, Equatable, Sendable, CustomStringConvertible {
                 message += "; did you mean '\(suggestion)'?"
             }
             return message + " (known environments: \(known.joined(separator: ", ")))"
-        case .typeMismatch(let environment, let requested, let actual):
-            return "environment '\(environment)' has observations and actions of types (\(actual)), not (\(requested)) as asked; "
-                + "make it with as: and the types \(actual)"
+        case .typeMismatch(let environment, let observation, let action, let requestedObservation, let requestedAction):
+            return "environment '\(environment)' has \(observation) observations and \(action) actions, "
+                + "not \(requestedObservation) and \(requestedAction) as asked: make it with `as: \(observation).self, \(action).self`"
         }
     }
 }

@@ -76,6 +76,13 @@ final class AnyEnvironmentTests: XCTestCase {
 }
 
 final class TypedMakeTests: XCTestCase {
+    func testTypeNamesReadAsSwiftCode() {
+        XCTAssertEqual(swiftTypeName([Float].self), "[Float]")
+        XCTAssertEqual(swiftTypeName([[Int]].self), "[[Int]]")
+        XCTAssertEqual(swiftTypeName(Dictionary<String, [Double]>.self), "Dictionary<String, [Double]>")
+        XCTAssertEqual(swiftTypeName(Int.self), "Int")
+    }
+
     func testTypedMakeNeedsNoCast() throws {
         var environment = try EnvironmentRegistry.standard.make(
             "cartpole", as: [Float].self, Int.self, options: ["max_episode_steps": 3])
@@ -84,6 +91,10 @@ final class TypedMakeTests: XCTestCase {
         for _ in 0..<2 { XCTAssertFalse(try environment.step(1).truncated) }
         XCTAssertTrue(try environment.step(1).truncated)
 
+        var stacked = try EnvironmentRegistry.standard.make("cartpole", as: [Float].self, Int.self, options: ["frame_stack": 2])
+        XCTAssertEqual(stacked.name, "FrameStack<TimeLimit<CartPole>>")
+        XCTAssertEqual(try stacked.reset(seed: 1).observation.count, 8)
+
         let spec = try EnvironmentRegistry.standard.spec(named: "robot-nav-continuous")
         let continuous = try spec.make(as: [Float].self, [Float].self)
         XCTAssertEqual(continuous.actionSpace.shape, [2])
@@ -91,13 +102,17 @@ final class TypedMakeTests: XCTestCase {
 
     func testTypedMakeNamesTheEnvironmentAndItsTypesWhenTheyDoNotMatch() {
         XCTAssertThrowsError(try EnvironmentRegistry.standard.make("cartpole", as: [Float].self, [Float].self)) { error in
-            XCTAssertEqual(error as? RegistryError,
-                           .typeMismatch(environment: "cartpole", requested: "Array<Float>, Array<Float>", actual: "Array<Float>, Int"))
-            XCTAssertEqual("\(error)", "environment 'cartpole' has observations and actions of types (Array<Float>, Int), "
-                           + "not (Array<Float>, Array<Float>) as asked; make it with as: and the types Array<Float>, Int")
+            XCTAssertEqual(error as? RegistryError, .typeMismatch(
+                environment: "cartpole", observation: "[Float]", action: "Int", requestedObservation: "[Float]", requestedAction: "[Float]"))
+            XCTAssertEqual("\(error)", "environment 'cartpole' has [Float] observations and Int actions, "
+                           + "not [Float] and [Float] as asked: make it with `as: [Float].self, Int.self`")
         }
         XCTAssertThrowsError(try EnvironmentRegistry.standard.make("robot-nav-continuous", as: [Float].self, Int.self)) { error in
-            XCTAssertTrue("\(error)".contains("'robot-nav-continuous' has observations and actions of types (Array<Float>, Array<Float>)"), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("environment 'robot-nav-continuous' has [Float] observations and [Float] actions"), "\(error)")
+        }
+        XCTAssertThrowsError(try EnvironmentRegistry.standard.make("cartpole", as: [Double].self, Int.self, options: ["frame_stack": 2]),
+                             "a stack made by wrapper options is checked too") { error in
+            XCTAssertTrue("\(error)".hasPrefix("environment 'cartpole' has [Float] observations and Int actions"), "\(error)")
         }
         XCTAssertThrowsError(try EnvironmentRegistry.standard.make("cartpol", as: [Float].self, Int.self)) { error in
             XCTAssertTrue("\(error)".contains("did you mean 'cartpole'?"), "\(error)")
