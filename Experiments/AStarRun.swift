@@ -106,7 +106,7 @@ public struct AStarRun {
     ) throws where E.Action: LoggableAction, Policy.Simulator == E, Policy.Action == E.Action {
         for index in 0..<configuration.episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: configuration.seed, index: index)
-            let reset = environment.reset(seed: episodeSeed)
+            let reset = try environment.reset(seed: episodeSeed)
             let shortest = reset.info[RobotNavigation.InfoKey.shortestPath]?.doubleValue ?? .nan
             var policy = makePolicy(environment)
             var actions: [LoggedAction] = []

@@ -34,7 +34,7 @@ extension EnvironmentBenchmark {
         ]
         for (name, scheduling) in cases {
             let vector = try VectorEnvironment(count: copies, scheduling: scheduling, make: make)
-            _ = vector.reset(seed: seed)
+            _ = try vector.reset(seed: seed)
             // `steps` counts environment steps; the vector takes steps / copies of its own.
             let measurement = try measure(name: name) { steps in
                 var episodes = 0

@@ -4,7 +4,9 @@ extension EnvironmentBenchmark {
     /// What wrappers and type erasure cost per step, measured on cart-pole:
     /// (a) the bare ``CartPole``, (b) `TimeLimit<RecordEpisodeStatistics<CartPole>>`
     /// stepped in a loop specialised for that type, (c) the same composition
-    /// stepped through `any Environment<[Float], Int>`.
+    /// stepped through `any Environment<[Float], Int>`, (d) the same composition
+    /// in an ``AnyEnvironment`` stepped in a specialised loop (one uniqueness
+    /// check and one virtual call per step).
     ///
     /// All three draw the same actions (uniform over the two pushes) and reset at
     /// episode ends, so the differences are the wrappers' own work (including
@@ -15,11 +17,15 @@ extension EnvironmentBenchmark {
         var bare = CartPole()
         var wrapped = TimeLimit(RecordEpisodeStatistics(CartPole()), maxEpisodeSteps: limit)
         var erased: any Environment<[Float], Int> = TimeLimit(RecordEpisodeStatistics(CartPole()), maxEpisodeSteps: limit)
+        var typeErased = AnyEnvironment(TimeLimit(RecordEpisodeStatistics(CartPole()), maxEpisodeSteps: limit))
         return [
             try measure(name: bare.name) { try Self.stepSpecialised(&bare, steps: $0, seed: seed) },
             try measure(name: wrapped.name) { try Self.stepSpecialised(&wrapped, steps: $0, seed: seed) },
             try measure(name: "any Environment<[Float], Int> (\(erased.name))") {
                 try Self.stepThroughExistential(&erased, steps: $0, seed: seed)
+            },
+            try measure(name: "AnyEnvironment<[Float], Int> (\(typeErased.name))") {
+                try Self.stepSpecialised(&typeErased, steps: $0, seed: seed)
             },
         ]
     }
@@ -29,7 +35,7 @@ extension EnvironmentBenchmark {
     static func stepSpecialised<E: Environment>(_ environment: inout E, steps: Int, seed: UInt64) throws -> Int
     where E.Action == Int {
         var generator = Xoshiro256(seed: seed)
-        _ = environment.reset(seed: seed)
+        _ = try environment.reset(seed: seed)
         var episodes = 0
         var totalReward = 0.0
         for _ in 0..<steps {
@@ -37,7 +43,7 @@ extension EnvironmentBenchmark {
             totalReward += step.reward
             if step.terminated || step.truncated {
                 episodes += 1
-                _ = environment.reset()
+                _ = try environment.reset()
             }
         }
         return totalReward.isNaN ? -1 : episodes
@@ -49,7 +55,7 @@ extension EnvironmentBenchmark {
     @inline(never)
     static func stepThroughExistential(_ environment: inout any Environment<[Float], Int>, steps: Int, seed: UInt64) throws -> Int {
         var generator = Xoshiro256(seed: seed)
-        _ = environment.reset(seed: seed)
+        _ = try environment.reset(seed: seed)
         var episodes = 0
         var totalReward = 0.0
         for _ in 0..<steps {
@@ -57,7 +63,7 @@ extension EnvironmentBenchmark {
             totalReward += step.reward
             if step.terminated || step.truncated {
                 episodes += 1
-                _ = environment.reset()
+                _ = try environment.reset()
             }
         }
         return totalReward.isNaN ? -1 : episodes

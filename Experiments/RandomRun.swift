@@ -74,7 +74,7 @@ public struct RandomRun {
                                 observing: E.Observation.self)
         for index in 0..<configuration.episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: configuration.seed, index: index)
-            var observation = environment.reset(seed: episodeSeed).observation
+            var observation = try environment.reset(seed: episodeSeed).observation
             var actions: [LoggedAction] = []
             var rewards: [Double] = []
             while true {

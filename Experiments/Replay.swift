@@ -62,7 +62,11 @@ public struct Replay {
             actions.append(action)
         }
 
-        _ = environment.reset(seed: episode.seed)
+        do {
+            _ = try environment.reset(seed: episode.seed)
+        } catch {
+            return fail(0, .environmentError(error.description))
+        }
         collect()
         for (step, action) in actions.enumerated() {
             let outcome: Step<E.Observation>

@@ -58,124 +58,144 @@ public enum EnvironmentChecker {
 
     static func checkSpaces<E: Environment>(_ environment: E, seed: UInt64, steps: Int) -> CheckResult {
         let name = "observations in observation space, finite rewards"
-        var environment = environment
-        var generator = Xoshiro256(seed: seed)
-        let space = environment.observationSpace
-        let first = environment.reset(seed: seed).observation
-        guard space.contains(first) else {
-            return CheckResult(name: name, passed: false, detail: "reset(seed: \(seed)) returned \(preview(first)), not in \(space)")
+        do {
+            var environment = environment
+            var generator = Xoshiro256(seed: seed)
+            let space = environment.observationSpace
+            let first = try environment.reset(seed: seed).observation
+            guard space.contains(first) else {
+                return CheckResult(name: name, passed: false, detail: "reset(seed: \(seed)) returned \(preview(first)), not in \(space)")
+            }
+            for index in 0..<steps {
+                let action = environment.actionSpace.sample(using: &generator)
+                let step: Step<E.Observation>
+                do { step = try environment.step(action) } catch {
+                    return CheckResult(name: name, passed: false, detail: "step \(index) with action \(action) threw: \(error)")
+                }
+                guard space.contains(step.observation) else {
+                    return CheckResult(name: name, passed: false, detail: "step \(index) returned \(preview(step.observation)), not in \(space)")
+                }
+                guard step.reward.isFinite else {
+                    return CheckResult(name: name, passed: false, detail: "step \(index) returned reward \(step.reward)")
+                }
+                if step.terminated || step.truncated { _ = try environment.reset() }
+            }
+            return CheckResult(name: name, passed: true, detail: "reset and \(steps) random steps stayed inside \(space)")
+        } catch {
+            return CheckResult(name: name, passed: false, detail: "reset threw \(error)")
         }
-        for index in 0..<steps {
-            let action = environment.actionSpace.sample(using: &generator)
-            let step: Step<E.Observation>
-            do { step = try environment.step(action) } catch {
-                return CheckResult(name: name, passed: false, detail: "step \(index) with action \(action) threw: \(error)")
-            }
-            guard space.contains(step.observation) else {
-                return CheckResult(name: name, passed: false, detail: "step \(index) returned \(preview(step.observation)), not in \(space)")
-            }
-            guard step.reward.isFinite else {
-                return CheckResult(name: name, passed: false, detail: "step \(index) returned reward \(step.reward)")
-            }
-            if step.terminated || step.truncated { _ = environment.reset() }
-        }
-        return CheckResult(name: name, passed: true, detail: "reset and \(steps) random steps stayed inside \(space)")
     }
 
     static func checkResetDeterminism<E: Environment>(_ first: E, _ second: E, seed: UInt64) -> CheckResult {
         let name = "seeded reset determinism"
-        var first = first, second = second
-        let a = first.reset(seed: seed).observation
-        // Advance the first environment's stream, then reseed: the seed must win.
-        _ = first.reset()
-        let again = first.reset(seed: seed).observation
-        let b = second.reset(seed: seed).observation
-        guard valuesEqual(a, b) else {
-            return CheckResult(name: name, passed: false, detail: "two environments reset with seed \(seed) gave different observations: \(preview(a)) vs \(preview(b))")
+        do {
+            var first = first, second = second
+            let a = try first.reset(seed: seed).observation
+            // Advance the first environment's stream, then reseed: the seed must win.
+            _ = try first.reset()
+            let again = try first.reset(seed: seed).observation
+            let b = try second.reset(seed: seed).observation
+            guard valuesEqual(a, b) else {
+                return CheckResult(name: name, passed: false, detail: "two environments reset with seed \(seed) gave different observations: \(preview(a)) vs \(preview(b))")
+            }
+            guard valuesEqual(a, again) else {
+                return CheckResult(name: name, passed: false, detail: "reset(seed: \(seed)) after other episodes gave \(preview(again)), first time \(preview(a)): the seed must fully reseed")
+            }
+            return CheckResult(name: name, passed: true, detail: "same seed, same first observation")
+        } catch {
+            return CheckResult(name: name, passed: false, detail: "reset threw \(error)")
         }
-        guard valuesEqual(a, again) else {
-            return CheckResult(name: name, passed: false, detail: "reset(seed: \(seed)) after other episodes gave \(preview(again)), first time \(preview(a)): the seed must fully reseed")
-        }
-        return CheckResult(name: name, passed: true, detail: "same seed, same first observation")
     }
 
     static func checkStepDeterminism<E: Environment>(_ first: E, _ second: E, seed: UInt64, steps: Int) -> CheckResult {
         let name = "seeded step determinism"
-        var environments = [first, second]
-        var traces: [[String]] = [[], []]
-        for which in 0..<2 {
-            var generator = Xoshiro256(seed: seed &+ 1)
-            _ = environments[which].reset(seed: seed)
-            for index in 0..<steps {
-                let action = environments[which].actionSpace.sample(using: &generator)
-                guard let step = try? environments[which].step(action) else {
-                    return CheckResult(name: name, passed: false, detail: "step \(index) threw")
-                }
-                traces[which].append("\(step.observation) \(step.reward) \(step.terminated) \(step.truncated)")
-                if step.terminated || step.truncated {
-                    _ = environments[which].reset()
+        do {
+            var environments = [first, second]
+            var traces: [[String]] = [[], []]
+            for which in 0..<2 {
+                var generator = Xoshiro256(seed: seed &+ 1)
+                _ = try environments[which].reset(seed: seed)
+                for index in 0..<steps {
+                    let action = environments[which].actionSpace.sample(using: &generator)
+                    guard let step = try? environments[which].step(action) else {
+                        return CheckResult(name: name, passed: false, detail: "step \(index) threw")
+                    }
+                    traces[which].append("\(step.observation) \(step.reward) \(step.terminated) \(step.truncated)")
+                    if step.terminated || step.truncated {
+                        _ = try environments[which].reset()
+                    }
                 }
             }
+            if let index = traces[0].indices.first(where: { traces[0][$0] != traces[1][$0] }) {
+                return CheckResult(name: name, passed: false, detail: "same seed and actions diverged at step \(index): \(traces[0][index].prefix(120)) vs \(traces[1][index].prefix(120))")
+            }
+            return CheckResult(name: name, passed: true, detail: "\(steps) steps (with resets) identical across two environments")
+        } catch {
+            return CheckResult(name: name, passed: false, detail: "reset threw \(error)")
         }
-        if let index = traces[0].indices.first(where: { traces[0][$0] != traces[1][$0] }) {
-            return CheckResult(name: name, passed: false, detail: "same seed and actions diverged at step \(index): \(traces[0][index].prefix(120)) vs \(traces[1][index].prefix(120))")
-        }
-        return CheckResult(name: name, passed: true, detail: "\(steps) steps (with resets) identical across two environments")
     }
 
     static func checkResetAfterEnd<E: Environment>(_ environment: E, seed: UInt64, maxSteps: Int = 100_000) -> CheckResult {
         let name = "reset after episode end"
-        var environment = environment
-        var generator = Xoshiro256(seed: seed)
-        _ = environment.reset(seed: seed)
-        var ended = false
-        for _ in 0..<maxSteps {
-            guard let step = try? environment.step(environment.actionSpace.sample(using: &generator)) else {
-                return CheckResult(name: name, passed: false, detail: "step threw before the episode ended")
+        do {
+            var environment = environment
+            var generator = Xoshiro256(seed: seed)
+            _ = try environment.reset(seed: seed)
+            var ended = false
+            for _ in 0..<maxSteps {
+                guard let step = try? environment.step(environment.actionSpace.sample(using: &generator)) else {
+                    return CheckResult(name: name, passed: false, detail: "step threw before the episode ended")
+                }
+                if step.terminated || step.truncated { ended = true; break }
             }
-            if step.terminated || step.truncated { ended = true; break }
-        }
-        guard ended else {
-            return CheckResult(name: name, passed: false, detail: "no episode ended within \(maxSteps) random steps; wrap it in TimeLimit")
-        }
-        do {
-            _ = try environment.step(environment.actionSpace.sample(using: &generator))
-            return CheckResult(name: name, passed: false, detail: "step(_:) after the episode ended succeeded; it must throw EnvironmentError.episodeEnded")
-        } catch .episodeEnded {
+            guard ended else {
+                return CheckResult(name: name, passed: false, detail: "no episode ended within \(maxSteps) random steps; wrap it in TimeLimit")
+            }
+            do {
+                _ = try environment.step(environment.actionSpace.sample(using: &generator))
+                return CheckResult(name: name, passed: false, detail: "step(_:) after the episode ended succeeded; it must throw EnvironmentError.episodeEnded")
+            } catch .episodeEnded {
+            } catch {
+                return CheckResult(name: name, passed: false, detail: "step after the end threw \(error) instead of episodeEnded")
+            }
+            let observation = try environment.reset().observation
+            guard environment.observationSpace.contains(observation) else {
+                return CheckResult(name: name, passed: false, detail: "reset after the end returned \(preview(observation)), not in the observation space")
+            }
+            do {
+                _ = try environment.step(environment.actionSpace.sample(using: &generator))
+            } catch {
+                return CheckResult(name: name, passed: false, detail: "step after reset threw \(error)")
+            }
+            return CheckResult(name: name, passed: true, detail: "stepping after the end was refused; reset started a new episode")
         } catch {
-            return CheckResult(name: name, passed: false, detail: "step after the end threw \(error) instead of episodeEnded")
+            return CheckResult(name: name, passed: false, detail: "reset threw \(error)")
         }
-        let observation = environment.reset().observation
-        guard environment.observationSpace.contains(observation) else {
-            return CheckResult(name: name, passed: false, detail: "reset after the end returned \(preview(observation)), not in the observation space")
-        }
-        do {
-            _ = try environment.step(environment.actionSpace.sample(using: &generator))
-        } catch {
-            return CheckResult(name: name, passed: false, detail: "step after reset threw \(error)")
-        }
-        return CheckResult(name: name, passed: true, detail: "stepping after the end was refused; reset started a new episode")
     }
 
     static func checkRenderSize<E: Environment>(_ environment: E, seed: UInt64, steps: Int) -> CheckResult {
         let name = "render size stable"
-        var environment = environment
-        var generator = Xoshiro256(seed: seed)
-        _ = environment.reset(seed: seed)
-        guard let first = environment.render() else {
-            return CheckResult(name: name, passed: true, detail: "no pixel rendering (render() returns nil)")
-        }
-        for index in 0..<steps {
-            guard let step = try? environment.step(environment.actionSpace.sample(using: &generator)) else { break }
-            if step.terminated || step.truncated { _ = environment.reset() }
-            guard let frame = environment.render() else {
-                return CheckResult(name: name, passed: false, detail: "render() returned nil after step \(index) but a frame before")
+        do {
+            var environment = environment
+            var generator = Xoshiro256(seed: seed)
+            _ = try environment.reset(seed: seed)
+            guard let first = environment.render() else {
+                return CheckResult(name: name, passed: true, detail: "no pixel rendering (render() returns nil)")
             }
-            guard frame.width == first.width, frame.height == first.height, frame.pixels.count == frame.width * frame.height * 3 else {
-                return CheckResult(name: name, passed: false, detail: "frame after step \(index) is \(frame.width)x\(frame.height), first was \(first.width)x\(first.height)")
+            for index in 0..<steps {
+                guard let step = try? environment.step(environment.actionSpace.sample(using: &generator)) else { break }
+                if step.terminated || step.truncated { _ = try environment.reset() }
+                guard let frame = environment.render() else {
+                    return CheckResult(name: name, passed: false, detail: "render() returned nil after step \(index) but a frame before")
+                }
+                guard frame.width == first.width, frame.height == first.height, frame.pixels.count == frame.width * frame.height * 3 else {
+                    return CheckResult(name: name, passed: false, detail: "frame after step \(index) is \(frame.width)x\(frame.height), first was \(first.width)x\(first.height)")
+                }
             }
+            return CheckResult(name: name, passed: true, detail: "every frame \(first.width)x\(first.height)")
+        } catch {
+            return CheckResult(name: name, passed: false, detail: "reset threw \(error)")
         }
-        return CheckResult(name: name, passed: true, detail: "every frame \(first.width)x\(first.height)")
     }
 
     private static func preview<T>(_ value: T) -> String {

@@ -8,16 +8,8 @@ extension Acrobot {
             EnvironmentSpec(
                 name: "acrobot",
                 summary: "Swing a two-link pendulum's tip above a line (Gymnasium Acrobot-v1: 3 actions, 6 floats, -1 per step)",
-                options: [
-                    .int("max_episode_steps", default: maxEpisodeSteps, "steps after which an episode is truncated"),
-                ],
-                make: { options throws(OptionError) in
-                    let limit = options.int("max_episode_steps")
-                    guard limit > 0 else {
-                        throw .badValue(option: "max_episode_steps", value: String(limit), expected: "positive int")
-                    }
-                    return TimeLimit(Acrobot(), maxEpisodeSteps: limit)
-                }),
+                maxEpisodeSteps: maxEpisodeSteps,
+                make: { _ in Acrobot() }),
         ]
     }
 }

@@ -174,18 +174,16 @@ public struct Acrobot: Environment {
 
     /// Starts an episode; see the type's Start and Options sections.
     ///
-    /// - Precondition: a `"state"` option has exactly four finite numbers, and `"low"` ≤ `"high"`.
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+    /// - Throws: ``EnvironmentError/invalidResetOption(environment:option:value:expected:)``
+    ///   unless a `"state"` option has exactly four finite numbers, and `"low"`
+    ///   and `"high"` are numbers with `low` ≤ `high`.
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
+        let start = try options.resetNumbers("state", count: 4, meaning: "[theta1, theta2, dtheta1, dtheta2]", of: name)
+        let (low, high) = try options.resetRange(low: -0.1, high: 0.1, of: name)
         if let seed { generator = Xoshiro256(seed: seed) }
-        if let start = options["state"] {
-            guard let entries = start.doublesValue, entries.count == 4, entries.allSatisfy(\.isFinite) else {
-                preconditionFailure("Acrobot reset option 'state' must be .doubles([theta1, theta2, dtheta1, dtheta2]) with 4 finite numbers, got \(start)")
-            }
+        if let entries = start {
             state = State(angle1: entries[0], angle2: entries[1], angularVelocity1: entries[2], angularVelocity2: entries[3])
         } else {
-            let low = options["low"]?.doubleValue ?? -0.1
-            let high = options["high"]?.doubleValue ?? 0.1
-            precondition(low <= high, "Acrobot reset options need low <= high, got low \(low), high \(high)")
             func draw() -> Double { Double(Float(generator.nextDouble(in: low, high))) }
             state = State(angle1: draw(), angle2: draw(), angularVelocity1: draw(), angularVelocity2: draw())
         }

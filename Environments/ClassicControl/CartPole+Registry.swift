@@ -5,8 +5,8 @@ extension CartPole {
     /// The registry entries for cart-pole: `cartpole` is Gymnasium's
     /// `CartPole-v1`, a ``CartPole`` inside a ``TimeLimit`` of 500 steps.
     ///
-    /// `cartpole-novel` ("no velocity") is the same inside an ``ObservationMask``
-    /// that zeroes the two velocity entries (indices 1 and 3), as
+    /// `cartpole-novel` ("no velocity") is the same with an ``ObservationMask``
+    /// (inside the time limit, which does not change what the mask does) that zeroes the two velocity entries (indices 1 and 3), as
     /// rl-baselines3-zoo's `MaskVelocityWrapper` for `CartPoleNoVel-v1`: the
     /// observation keeps its four entries, the velocities always 0, so a policy
     /// must infer them from successive positions (memory or frame stacking).
@@ -18,29 +18,13 @@ extension CartPole {
             EnvironmentSpec(
                 name: "cartpole",
                 summary: "Balance a pole on a moving cart (Gymnasium CartPole-v1: 2 actions, 4 floats, +1 per step)",
-                options: [
-                    .int("max_episode_steps", default: maxEpisodeSteps, "steps after which an episode is truncated"),
-                ],
-                make: { options throws(OptionError) in
-                    let limit = options.int("max_episode_steps")
-                    guard limit > 0 else {
-                        throw .badValue(option: "max_episode_steps", value: String(limit), expected: "positive int")
-                    }
-                    return TimeLimit(CartPole(), maxEpisodeSteps: limit)
-                }),
+                maxEpisodeSteps: maxEpisodeSteps,
+                make: { _ in CartPole() }),
             EnvironmentSpec(
                 name: "cartpole-novel",
                 summary: "CartPole-v1 without velocities (rl-baselines3-zoo's mask-velocity): positions only, needs memory",
-                options: [
-                    .int("max_episode_steps", default: maxEpisodeSteps, "steps after which an episode is truncated"),
-                ],
-                make: { options throws(OptionError) in
-                    let limit = options.int("max_episode_steps")
-                    guard limit > 0 else {
-                        throw .badValue(option: "max_episode_steps", value: String(limit), expected: "positive int")
-                    }
-                    return ObservationMask(TimeLimit(CartPole(), maxEpisodeSteps: limit), hiding: velocityIndices, mode: .zero)
-                }),
+                maxEpisodeSteps: maxEpisodeSteps,
+                make: { _ in ObservationMask(CartPole(), hiding: velocityIndices, mode: .zero) }),
         ]
     }
 }

@@ -181,19 +181,16 @@ public struct CartPole: Environment {
 
     /// Starts an episode; see the type's Start and Options sections.
     ///
-    /// - Precondition: a `"state"` option has exactly four finite numbers, and
-    ///   `"low"` ≤ `"high"`.
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+    /// - Throws: ``EnvironmentError/invalidResetOption(environment:option:value:expected:)``
+    ///   unless a `"state"` option has exactly four finite numbers, and `"low"`
+    ///   and `"high"` are numbers with `low` ≤ `high`.
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
+        let start = try options.resetNumbers("state", count: 4, meaning: "[x, xDot, theta, thetaDot]", of: name)
+        let (low, high) = try options.resetRange(low: -0.05, high: 0.05, of: name)
         if let seed { generator = Xoshiro256(seed: seed) }
-        if let start = options["state"] {
-            guard let entries = start.doublesValue, entries.count == 4, entries.allSatisfy(\.isFinite) else {
-                preconditionFailure("CartPole reset option 'state' must be .doubles([x, xDot, theta, thetaDot]) with 4 finite numbers, got \(start)")
-            }
+        if let entries = start {
             state = State(cartPosition: entries[0], cartVelocity: entries[1], poleAngle: entries[2], poleAngularVelocity: entries[3])
         } else {
-            let low = options["low"]?.doubleValue ?? -0.05
-            let high = options["high"]?.doubleValue ?? 0.05
-            precondition(low <= high, "CartPole reset options need low <= high, got low \(low), high \(high)")
             state = State(
                 cartPosition: generator.nextDouble(in: low, high),
                 cartVelocity: generator.nextDouble(in: low, high),

@@ -10,16 +10,10 @@ extension MountainCar {
                 name: "mountaincar",
                 summary: "Drive an underpowered car up a hill (Gymnasium MountainCar-v0: 3 actions, 2 floats, -1 per step)",
                 options: [
-                    .int("max_episode_steps", default: maxEpisodeSteps, "steps after which an episode is truncated"),
                     .double("goal_velocity", default: 0, "least velocity at the goal that ends the episode"),
                 ],
-                make: { options throws(OptionError) in
-                    let limit = options.int("max_episode_steps")
-                    guard limit > 0 else {
-                        throw .badValue(option: "max_episode_steps", value: String(limit), expected: "positive int")
-                    }
-                    return TimeLimit(MountainCar(goalVelocity: options.double("goal_velocity")), maxEpisodeSteps: limit)
-                }),
+                maxEpisodeSteps: maxEpisodeSteps,
+                make: { options in MountainCar(goalVelocity: options.double("goal_velocity")) }),
         ]
     }
 }

@@ -146,18 +146,16 @@ public struct MountainCar: Environment {
 
     /// Starts an episode; see the type's Start and Options sections.
     ///
-    /// - Precondition: a `"state"` option has exactly two finite numbers, and `"low"` ≤ `"high"`.
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+    /// - Throws: ``EnvironmentError/invalidResetOption(environment:option:value:expected:)``
+    ///   unless a `"state"` option has exactly two finite numbers, and `"low"`
+    ///   and `"high"` are numbers with `low` ≤ `high`.
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
+        let start = try options.resetNumbers("state", count: 2, meaning: "[position, velocity]", of: name)
+        let (low, high) = try options.resetRange(low: -0.6, high: -0.4, of: name)
         if let seed { generator = Xoshiro256(seed: seed) }
-        if let start = options["state"] {
-            guard let entries = start.doublesValue, entries.count == 2, entries.allSatisfy(\.isFinite) else {
-                preconditionFailure("MountainCar reset option 'state' must be .doubles([position, velocity]) with 2 finite numbers, got \(start)")
-            }
+        if let entries = start {
             state = State(position: entries[0], velocity: entries[1])
         } else {
-            let low = options["low"]?.doubleValue ?? -0.6
-            let high = options["high"]?.doubleValue ?? -0.4
-            precondition(low <= high, "MountainCar reset options need low <= high, got low \(low), high \(high)")
             state = State(position: generator.nextDouble(in: low, high), velocity: 0)
         }
         phase = .running

@@ -18,8 +18,10 @@
 /// shape of the observation space (images channels-first, `[C, H, W]`).
 ///
 /// The primary associated types let heterogeneous environments be stored as
-/// `any Environment<[Float], Int>` (in a registry or a vector), while generic
-/// code (wrappers, benchmarks, runners) stays fully specialised.
+/// `any Environment<[Float], Int>`, or as ``AnyEnvironment`` where a type that
+/// conforms is needed (a vector's copies), while generic code (wrappers,
+/// benchmarks, runners) stays fully specialised. Wrappers conform to
+/// ``Wrapper``, which forwards everything they do not change.
 public protocol Environment<Observation, Action> {
     /// What ``reset(seed:options:)`` and ``step(_:)`` return to the agent.
     associatedtype Observation
@@ -43,7 +45,12 @@ public protocol Environment<Observation, Action> {
     ///   - seed: reseeds the environment's generator when given; when `nil` the
     ///     generator continues its stream.
     ///   - options: environment-specific reset options (for example a start state).
-    mutating func reset(seed: UInt64?, options: Info) -> Reset<Observation>
+    ///     Keys an environment does not read are ignored, as in Gymnasium.
+    /// - Throws: ``EnvironmentError/invalidResetOption(environment:option:value:expected:)``
+    ///   when an option the environment reads has the wrong type or value. The
+    ///   environments and wrappers of this package check options before they
+    ///   change anything, so a failed reset leaves them as they were.
+    mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<Observation>
 
     /// Advances the episode by one action.
     ///
@@ -71,8 +78,8 @@ extension Environment {
     public func renderANSI() -> String? { nil }
 
     /// Starts a new episode without options; see ``reset(seed:options:)``.
-    public mutating func reset(seed: UInt64? = nil) -> Reset<Observation> {
-        reset(seed: seed, options: [:])
+    public mutating func reset(seed: UInt64? = nil) throws(EnvironmentError) -> Reset<Observation> {
+        try reset(seed: seed, options: [:])
     }
 }
 
@@ -176,6 +183,23 @@ public enum InfoValue: Equatable, Hashable, Sendable, Codable, CustomStringConve
     }
 }
 
+// Literals, so options read as Gymnasium's keyword arguments do:
+// `["max_episode_steps": 200, "state": [0, 0, 0.1, 0]]`.
+extension InfoValue: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByStringLiteral, ExpressibleByArrayLiteral {
+    /// An ``int(_:)``.
+    public init(integerLiteral value: Int) { self = .int(value) }
+    /// A ``double(_:)``.
+    public init(floatLiteral value: Double) { self = .double(value) }
+    /// A ``bool(_:)``.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A ``string(_:)``.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// A ``doubles(_:)``, the only list an ``InfoValue`` holds: its elements are
+    /// numbers, integer literals included (`[0, 0, 0.1, 0]`).
+    public init(arrayLiteral elements: Double...) { self = .doubles(elements) }
+}
+
 /// A misuse of an environment, reported instead of continuing silently.
 public enum EnvironmentError: Error, Equatable, Sendable, CustomStringConvertible {
     /// ``Environment/step(_:)`` was called before the first reset.
@@ -184,6 +208,8 @@ public enum EnvironmentError: Error, Equatable, Sendable, CustomStringConvertibl
     case episodeEnded(environment: String)
     /// The action is not in the action space.
     case invalidAction(environment: String, action: String, space: String)
+    /// A reset option the environment reads has the wrong type or value.
+    case invalidResetOption(environment: String, option: String, value: String, expected: String)
 
     public var description: String {
         switch self {
@@ -193,6 +219,8 @@ public enum EnvironmentError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(environment): step(_:) called after the episode ended (terminated or truncated); call reset() before stepping again"
         case .invalidAction(let environment, let action, let space):
             return "\(environment): action \(action) is not in the action space \(space)"
+        case .invalidResetOption(let environment, let option, let value, let expected):
+            return "\(environment): reset option '\(option)' is \(value); expected \(expected)"
         }
     }
 }

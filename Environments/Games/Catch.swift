@@ -77,10 +77,13 @@ public struct Catch: Environment, Sendable {
 
     /// Starts an episode: a new ball column from the generator. `options` may
     /// hold `"ball_column": .int(c)` to choose the column (nothing is drawn then).
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+    ///
+    /// - Throws: ``EnvironmentError/invalidResetOption(environment:option:value:expected:)``
+    ///   when `"ball_column"` is not an int in `0..<columns`.
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
+        let givenColumn = try options.resetInteger("ball_column", in: 0..<columns, of: name)
         if let seed { generator = Xoshiro256(seed: seed) }
-        if let column = options["ball_column"]?.intValue {
-            precondition(column >= 0 && column < columns, "Catch ball_column \(column) outside 0..<\(columns)")
+        if let column = givenColumn {
             ballColumn = column
         } else {
             ballColumn = generator.nextInt(upperBound: columns)

@@ -126,25 +126,24 @@ public struct Snake: Environment, Sendable {
     ///   first, head last, each next to the one before (at least 2 cells); the
     ///   heading is the direction from the second-to-last cell to the head.
     /// - `"food": .int(cell)`: the first food's cell (a free one).
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
-        if let seed { generator = Xoshiro256(seed: seed) }
+    ///
+    /// - Throws: ``EnvironmentError/invalidResetOption(environment:option:value:expected:)``
+    ///   when `"body"` or `"food"` does not describe such cells.
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
         let cells = width * height
-        for index in 0..<cells { occupied[index] = false }
-        observation.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         let row = height / 2, headColumn = width / 2
         var start = (0..<3).map { row * width + headColumn - 2 + $0 }
         if let given = options["body"] {
-            guard let values = given.doublesValue, values.count >= 2,
-                  values.allSatisfy({ $0 >= 0 && $0 < Double(cells) && $0 == $0.rounded() }) else {
-                preconditionFailure("Snake reset option 'body' must be .doubles of at least 2 cell indices in 0..<\(cells)")
-            }
-            start = values.map { Int($0) }
-            precondition(Set(start).count == start.count, "Snake reset option 'body' repeats a cell")
-            for (previous, next) in zip(start, start.dropFirst()) {
-                precondition(abs(previous % width - next % width) + abs(previous / width - next / width) == 1,
-                             "Snake reset option 'body': cells \(previous) and \(next) are not neighbours")
-            }
+            start = try bodyCells(given)
         }
+        let givenFood = try options.resetInteger("food", in: 0..<cells, of: name)
+        if let givenFood, start.contains(givenFood) {
+            throw .invalidResetOption(environment: name, option: "food", value: String(givenFood),
+                                      expected: "a cell the snake's body does not occupy")
+        }
+        if let seed { generator = Xoshiro256(seed: seed) }
+        for index in 0..<cells { occupied[index] = false }
+        observation.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         tailSlot = 0
         length = start.count
         for (offset, cell) in start.enumerated() {
@@ -155,8 +154,7 @@ public struct Snake: Environment, Sendable {
         let neck = start[start.count - 2], head = start[start.count - 1]
         heading = Move.allCases.first { head == neck + $0.offset.dx + $0.offset.dy * width } ?? .right
         stepCount = 0
-        if let cell = options["food"]?.intValue {
-            precondition(cell >= 0 && cell < cells && !occupied[cell], "Snake reset option 'food' must be a free cell")
+        if let cell = givenFood {
             food = cell
             observation[plane(.food) + cell] = 1
         } else {
@@ -164,6 +162,26 @@ public struct Snake: Environment, Sendable {
         }
         phase = .running
         return Reset(observation: observation)
+    }
+
+    /// The cells of a `"body"` reset option, checked: at least two distinct
+    /// cells of the board, each a neighbour of the one before.
+    private func bodyCells(_ given: InfoValue) throws(EnvironmentError) -> [Int] {
+        let cells = width * height
+        func refuse(_ expected: String) -> EnvironmentError {
+            .invalidResetOption(environment: name, option: "body", value: "\(given)", expected: expected)
+        }
+        guard let values = given.doublesValue, values.count >= 2,
+              values.allSatisfy({ $0 >= 0 && $0 < Double(cells) && $0 == $0.rounded() }) else {
+            throw refuse("a list of at least 2 cell indices in 0..<\(cells)")
+        }
+        let body = values.map { Int($0) }
+        guard Set(body).count == body.count else { throw refuse("cells that do not repeat") }
+        for (previous, next) in zip(body, body.dropFirst())
+        where abs(previous % width - next % width) + abs(previous / width - next / width) != 1 {
+            throw refuse("each cell next to the one before (\(previous) and \(next) are not neighbours)")
+        }
+        return body
     }
 
     /// Moves the snake one cell; see the type's rules.

@@ -197,7 +197,7 @@ public struct GridWorld: Environment, Sendable {
 
     /// Starts an episode: reseeds when `seed` is given, draws a new layout when
     /// the layout is random, and places the agent at the start. `options` are ignored.
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
         if let seed { generator = Xoshiro256(seed: seed) }
         if layout.isRandomPerEpisode {
             let generated = layout.generate(using: &generator)

@@ -132,11 +132,14 @@ public struct MemoryCorridor: Environment, Sendable {
 
     /// Starts an episode: draws the cue (or takes `"cue": .int(0 north / 1 south)`
     /// from `options`, drawing nothing) and puts the agent on the start.
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+    ///
+    /// - Throws: ``EnvironmentError/invalidResetOption(environment:option:value:expected:)``
+    ///   when `"cue"` is not 0 or 1.
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
+        let givenCue = try options.resetInteger("cue", in: 0..<2, of: name)
         if let seed { generator = Xoshiro256(seed: seed) }
-        if let given = options["cue"]?.intValue {
-            guard let chosen = Cue(rawValue: given) else { preconditionFailure("MemoryCorridor cue must be 0 or 1, got \(given)") }
-            cue = chosen
+        if let givenCue {
+            cue = Cue(rawValue: givenCue)!
         } else {
             cue = Cue(rawValue: generator.nextInt(upperBound: 2))!
         }

@@ -6,7 +6,8 @@ extension MinAtar {
     ///
     /// Options (the same for every game):
     /// - `sticky_action_probability` (default 0.1): in `[0, 1]`, the chance that a
-    ///   frame repeats the previous action.
+    ///   frame repeats the previous action. The generic `sticky_action` wrapper
+    ///   option is refused while this is above 0, as the two would stack.
     /// - `minimal_actions` (default false): use the game's minimal action set.
     /// - `difficulty_ramping` (default true): the reference's difficulty ramp
     ///   (Asterix, Seaquest, Space Invaders; the others ignore it).
@@ -33,7 +34,8 @@ extension MinAtar {
     ]
 
     private static func spec<Game: MinAtarGame>(_ game: Game.Type, name: String, summary: String) -> EnvironmentSpec {
-        EnvironmentSpec(name: name, summary: summary, options: optionSpecs, make: { options throws(OptionError) in
+        EnvironmentSpec(name: name, summary: summary, options: optionSpecs, stickyActionOption: "sticky_action_probability",
+                        make: { options throws(OptionError) in
             let sticky = options.double("sticky_action_probability")
             guard (0...1).contains(sticky) else {
                 throw .badValue(option: "sticky_action_probability", value: String(sticky), expected: "number in [0, 1]")

@@ -16,9 +16,6 @@
 /// Differences from the reference, all outside the rules:
 /// - Freeway's 2500-frame end is reported as truncation, not termination
 ///   (see ``Freeway``).
-/// - A reset with a seed returns the sticky-action memory to no-op; the
-///   reference keeps the last action of the previous episode (as this does on a
-///   reset without a seed).
 /// - Stepping a finished episode throws ``EnvironmentError`` instead of
 ///   returning zero reward.
 /// - Where the reference removes an object from a list by value

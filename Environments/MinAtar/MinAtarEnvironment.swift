@@ -16,10 +16,15 @@
 /// number; below ``stickyActionProbability`` (default 0.1) the agent's action is
 /// replaced by the action actually taken in the previous frame. As in the
 /// reference, the previous action starts at no-op (so with probability 1 the
-/// game only ever sees no-op) and carries over from one episode into the next;
-/// a reset with a seed also returns it to no-op, so that a seed alone decides
-/// an episode. Sticky actions live inside the environment, as in the
-/// reference, so published MinAtar results compare like with like.
+/// game only ever sees no-op) and carries over from one episode into the next,
+/// across a reset with a seed too (the reference's seed reseeds only its
+/// generator). So a seed decides an episode of a fresh environment; in an
+/// environment that already played, the first frames of an episode may repeat
+/// the previous episode's last action, as in the reference. The reset option
+/// `"previous_action"` (a ``MinAtarAction`` raw value, 0–5) sets that memory
+/// when an episode must be reproduced on its own. Sticky actions live inside
+/// the environment, as in the reference, so published MinAtar results compare
+/// like with like.
 ///
 /// ## Observation
 ///
@@ -56,8 +61,8 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
     public private(set) var game: Game
     /// Whether the episode may be stepped.
     public private(set) var phase = EpisodePhase.needsReset
-    /// The action the game received in the last frame (after sticky actions);
-    /// no-op before the first frame and after a seeded reset.
+    /// The action the game received in the last frame (after sticky actions),
+    /// kept across resets; no-op before the first frame.
     public private(set) var previousAction = MinAtarAction.noOp
     /// Frames stepped in the current episode.
     public private(set) var frameCount = 0
@@ -92,19 +97,25 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
     }
 
     /// Starts an episode: puts the game in its start state. A `seed` reseeds the
-    /// generator and returns the previous action (for sticky actions) to no-op;
-    /// `nil` continues both. `options` are ignored.
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
-        if let seed {
-            generator = Xoshiro256(seed: seed)
-            previousAction = .noOp
-        }
+    /// generator; `nil` continues its stream. Either way ``previousAction``
+    /// carries over, as in the reference, unless the option `"previous_action"`
+    /// (a ``MinAtarAction`` raw value) sets it.
+    ///
+    /// - Throws: ``EnvironmentError/invalidResetOption(environment:option:value:expected:)``
+    ///   when `"previous_action"` is not an int in `0..<6`.
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
+        let givenPrevious = try options.resetInteger(Self.previousActionOption, in: 0..<MinAtarAction.allCases.count, of: name)
+        if let seed { generator = Xoshiro256(seed: seed) }
+        if let givenPrevious { previousAction = MinAtarAction(rawValue: givenPrevious)! }
         game.reset(using: &generator)
         frameCount = 0
         phase = .running
         refreshObservation()
         return Reset(observation: observation)
     }
+
+    /// The reset option that sets ``previousAction``.
+    public static var previousActionOption: String { "previous_action" }
 
     /// Advances one frame; see the game's documentation for the rules.
     public mutating func step(_ action: Int) throws(EnvironmentError) -> Step<[Float]> {

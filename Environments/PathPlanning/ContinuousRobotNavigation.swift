@@ -31,8 +31,8 @@ public struct ContinuousRobotNavigation: Environment, Sendable {
     public var observationSpace: Box { base.observationSpace }
 
     /// Starts an episode exactly as ``RobotNavigation/reset(seed:options:)``.
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
-        base.reset(seed: seed, options: options)
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
+        try base.reset(seed: seed, options: options)
     }
 
     /// Holds `[v, ω]` for one time step; see the type's documentation.

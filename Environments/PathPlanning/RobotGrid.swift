@@ -163,7 +163,7 @@ public struct RobotGrid: Environment, Sendable {
 
     /// Starts an episode: reseeds when `seed` is given, draws a world whose grid
     /// has a path, and places the robot at its start. `options` are ignored.
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<[Float]> {
         if let seed { generator = Xoshiro256(seed: seed) }
         startEpisode()
         phase = .running

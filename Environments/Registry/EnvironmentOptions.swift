@@ -75,6 +75,8 @@ public enum OptionError: Error, Equatable, Sendable, CustomStringConvertible {
     case badValue(option: String, value: String, expected: String)
     /// A `key=value` setting without `=`.
     case malformedSetting(String)
+    /// Two settings (each as `key=value`) that must not be on together.
+    case conflictingOptions(String, String, reason: String)
 
     public var description: String {
         switch self {
@@ -89,6 +91,8 @@ public enum OptionError: Error, Equatable, Sendable, CustomStringConvertible {
             return "option '\(option)': '\(value)' is not a valid \(expected)"
         case .malformedSetting(let text):
             return "setting '\(text)' must have the form key=value"
+        case .conflictingOptions(let first, let second, let reason):
+            return "options '\(first)' and '\(second)' cannot be on together: \(reason)"
         }
     }
 }

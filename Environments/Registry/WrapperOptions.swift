@@ -37,7 +37,11 @@ import Foundation
 //
 // A spec whose factory declares an option of the same name (a game with its
 // own sticky-action probability, say) keeps its own declaration and meaning;
-// the wrapper of that name is then not applied by the registry.
+// the wrapper of that name is then not applied by the registry. A spec whose
+// environment has sticky actions under another name (MinAtar's
+// `sticky_action_probability`) names that option as its `stickyActionOption`,
+// and the registry refuses `sticky_action` while both are on: stacked, a frame
+// would repeat an action with a probability neither option states.
 
 /// The wrappers that registry options can turn on, read from resolved options.
 public struct WrapperSettings: Equatable, Sendable {
@@ -150,7 +154,7 @@ public struct WrapperSettings: Equatable, Sendable {
     public func apply<E: Environment>(to environment: E) throws(OptionError) -> any Environment {
         guard !isEmpty else { return environment }
         guard let typed = environment as? any Environment<[Float], Int>,
-              let box = environment.observationSpace as? Box else {
+              let box = environment.observationSpace.lookingThroughAnySpace(as: Box.self) else {
             throw .badValue(option: firstActiveKey, value: "set",
                             expected: "option for environments with [Float] observations in a Box and Int actions (\(environment.name) has \(environment.observationSpace) and \(environment.actionSpace))")
         }

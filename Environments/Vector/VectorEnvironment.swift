@@ -211,8 +211,11 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// Resets every copy: with a seed, copy `i` gets seed `seed + i`; without,
     /// copy `i` takes ``nextEpisodeSeed`` of `i` (copies in ascending order)
     /// when it is set, or else continues its own stream. `options` go to every copy.
-    public func reset(seed: UInt64? = nil, options: Info = [:]) -> VectorReset {
-        resetEveryCopy(options: options) { index in
+    ///
+    /// - Throws: what a copy's reset throws (a malformed option); the copies
+    ///   before it are then reset, the vector still needs a successful reset.
+    public func reset(seed: UInt64? = nil, options: Info = [:]) throws(EnvironmentError) -> VectorReset {
+        try resetEveryCopy(options: options) { index in
             if let seed { return seed &+ UInt64(index) }
             return nextEpisodeSeed?(index)
         }
@@ -222,14 +225,15 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// seeds (``nextEpisodeSeed`` is not called). `options` go to every copy.
     ///
     /// - Precondition: `seeds.count == count`.
-    public func reset(seeds: [UInt64], options: Info = [:]) -> VectorReset {
+    public func reset(seeds: [UInt64], options: Info = [:]) throws(EnvironmentError) -> VectorReset {
         precondition(seeds.count == count, "VectorEnvironment of \(count) copies given \(seeds.count) seeds")
-        return resetEveryCopy(options: options) { seeds[$0] }
+        return try resetEveryCopy(options: options) { seeds[$0] }
     }
 
-    private func resetEveryCopy(options: Info, seed: (Int) -> UInt64?) -> VectorReset {
+    private func resetEveryCopy(options: Info, seed: (Int) -> UInt64?) throws(EnvironmentError) -> VectorReset {
+        hasReset = false
         for index in 0..<count {
-            infos[index] = resetCopy(index, seed: seed(index), options: options)
+            infos[index] = try resetCopy(index, seed: seed(index), options: options)
         }
         hasReset = true
         return VectorReset(observations: observations, infos: infos)
@@ -267,7 +271,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     public func restoreCopy(_ index: Int, seed: UInt64, actions: [Wrapped.Action],
                             options: Info = [:]) throws(EnvironmentError) -> [Double] {
         precondition(index >= 0 && index < count, "copy \(index) outside 0..<\(count)")
-        infos[index] = resetCopy(index, seed: seed, options: options)
+        infos[index] = try resetCopy(index, seed: seed, options: options)
         hasReset = true
         var rewards: [Double] = []
         rewards.reserveCapacity(actions.count)
@@ -288,8 +292,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
 
     /// Resets copy `index` on the caller's thread, writes its observation into
     /// the batch and clears its flags; returns the reset's info.
-    private func resetCopy(_ index: Int, seed: UInt64?, options: Info) -> Info {
-        let reset = environments[index].reset(seed: seed, options: options)
+    private func resetCopy(_ index: Int, seed: UInt64?, options: Info) throws(EnvironmentError) -> Info {
+        let reset = try environments[index].reset(seed: seed, options: options)
         observations.withUnsafeMutableBufferPointer { batch in
             write(reset.observation, into: batch.baseAddress! + index * observationSize)
         }
@@ -408,7 +412,12 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             guard line.load(fromByteOffset: CopyLine.awaitsSeededReset, as: Bool.self) else { continue }
             line.storeBytes(of: false, toByteOffset: CopyLine.awaitsSeededReset, as: Bool.self)
             let seed = seedSource(index)
-            write(environments[index].reset(seed: seed, options: [:]).observation, into: observations + index * observationSize)
+            do {
+                write(try environments[index].reset(seed: seed, options: [:]).observation, into: observations + index * observationSize)
+            } catch {
+                if chunkErrors[0] == nil { chunkErrors[0] = error }
+                continue
+            }
             Self.recordEpisodeSeed(seed, in: line)
         }
     }
@@ -427,7 +436,13 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             if flags.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) {
                 let hasSeed = flags.load(fromByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
                 let seed = hasSeed ? flags.load(fromByteOffset: CopyLine.pendingSeed, as: UInt64.self) : nil
-                let reset = environments[index].reset(seed: seed, options: [:])
+                let reset: Reset<[Float]>
+                do {
+                    reset = try environments[index].reset(seed: seed, options: [:])
+                } catch {
+                    if context.errors[chunk] == nil { context.errors[chunk] = error }
+                    continue
+                }
                 write(reset.observation, into: slot)
                 context.rewards[index] = 0
                 flags.storeBytes(of: false, toByteOffset: CopyLine.terminated, as: Bool.self)
@@ -458,7 +473,12 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                     // ``resetFinishedCopies`` resets the copy after the chunks.
                     flags.storeBytes(of: true, toByteOffset: CopyLine.awaitsSeededReset, as: Bool.self)
                 } else {
-                    write(environments[index].reset(seed: nil, options: [:]).observation, into: slot)
+                    do {
+                        write(try environments[index].reset(seed: nil, options: [:]).observation, into: slot)
+                    } catch {
+                        if context.errors[chunk] == nil { context.errors[chunk] = error }
+                        continue
+                    }
                     Self.recordEpisodeSeed(nil, in: flags)
                 }
             } else {
@@ -528,19 +548,31 @@ extension EnvironmentSpec {
 
 /// A vector environment of any copy type with `Int` actions, for code that
 /// picks the environment by name.
-public protocol VectorEnvironmentProtocol: AnyObject, Sendable {
+public protocol VectorEnvironmentProtocol<SingleActionSpace>: AnyObject, Sendable {
+    /// The type of one copy's action space.
+    associatedtype SingleActionSpace: Space<Int>
     /// The number of copies.
     var count: Int { get }
     /// The number of floats in one copy's observation.
     var observationSize: Int { get }
     /// One copy's observation space.
     var singleObservationSpace: Box { get }
+    /// One copy's action space; ``step(_:)`` takes one action from it per copy.
+    var singleActionSpace: SingleActionSpace { get }
     /// A short name for messages.
     var name: String { get }
     /// See ``VectorEnvironment/reset(seed:options:)``.
-    func reset(seed: UInt64?, options: Info) -> VectorReset
+    func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> VectorReset
     /// See ``VectorEnvironment/step(_:)``.
     func step(_ actions: [Int]) throws(EnvironmentError) -> VectorStep
+}
+
+extension VectorEnvironmentProtocol {
+    /// Resets every copy without options, as ``Environment``'s `reset(seed:)`;
+    /// see ``VectorEnvironment/reset(seed:options:)``.
+    public func reset(seed: UInt64? = nil) throws(EnvironmentError) -> VectorReset {
+        try reset(seed: seed, options: [:])
+    }
 }
 
 extension VectorEnvironment: VectorEnvironmentProtocol where Wrapped.Action == Int {}

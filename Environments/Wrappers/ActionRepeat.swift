@@ -5,7 +5,7 @@
 /// step then carries that step's observation, `terminated`, `truncated` and
 /// info. Otherwise it carries the last inner step's observation and info. A
 /// ``TimeLimit`` inside this wrapper counts inner steps.
-public struct ActionRepeat<Wrapped: Environment>: Environment {
+public struct ActionRepeat<Wrapped: Environment>: Wrapper {
     /// The environment stepped several times per action.
     public var wrapped: Wrapped
     /// How many inner steps each action takes (at least 1).
@@ -16,14 +16,6 @@ public struct ActionRepeat<Wrapped: Environment>: Environment {
         precondition(repeatCount >= 1, "ActionRepeat needs repeatCount >= 1, got \(repeatCount)")
         self.wrapped = wrapped
         self.repeatCount = repeatCount
-    }
-
-    @inlinable public var observationSpace: Wrapped.ObservationSpace { wrapped.observationSpace }
-    @inlinable public var actionSpace: Wrapped.ActionSpace { wrapped.actionSpace }
-    public var name: String { "ActionRepeat<\(wrapped.name)>" }
-
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<Wrapped.Observation> {
-        wrapped.reset(seed: seed, options: options)
     }
 
     @inlinable
@@ -39,7 +31,4 @@ public struct ActionRepeat<Wrapped: Environment>: Environment {
         result.reward = totalReward
         return result
     }
-
-    public func render() -> Frame? { wrapped.render() }
-    public func renderANSI() -> String? { wrapped.renderANSI() }
 }

@@ -4,7 +4,7 @@
 /// game; the episode statistics an agent reports should come from inside this
 /// wrapper if the true return matters. Observations, endings and info pass
 /// through unchanged.
-public struct ClipReward<Wrapped: Environment>: Environment {
+public struct ClipReward<Wrapped: Environment>: RewardWrapper {
     /// The environment whose rewards are clipped.
     public var wrapped: Wrapped
     /// The smallest reward passed on.
@@ -20,21 +20,20 @@ public struct ClipReward<Wrapped: Environment>: Environment {
         self.maximum = maximum
     }
 
-    @inlinable public var observationSpace: Wrapped.ObservationSpace { wrapped.observationSpace }
-    @inlinable public var actionSpace: Wrapped.ActionSpace { wrapped.actionSpace }
-    public var name: String { "ClipReward<\(wrapped.name)>" }
-
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<Wrapped.Observation> {
-        wrapped.reset(seed: seed, options: options)
-    }
-
+    // Written out, not left to the refinement's default: a stack built by
+    // registry option runs unspecialised, and there the default's generic
+    // witness-table lookups made each step measurably slower (`rlrun bench envs`,
+    // "by option" row: 85 → 125 ns per step with one ClipReward).
     @inlinable
     public mutating func step(_ action: Wrapped.Action) throws(EnvironmentError) -> Step<Wrapped.Observation> {
         var result = try wrapped.step(action)
-        result.reward = min(max(result.reward, minimum), maximum)
+        result.reward = reward(result.reward)
         return result
     }
 
-    public func render() -> Frame? { wrapped.render() }
-    public func renderANSI() -> String? { wrapped.renderANSI() }
+    /// The reward clipped to `[minimum, maximum]`.
+    @inlinable
+    public func reward(_ reward: Double) -> Double {
+        min(max(reward, minimum), maximum)
+    }
 }

@@ -12,7 +12,7 @@
 /// `Codable`, for checkpoints).
 ///
 /// Needs a `Box` observation space (checked when created).
-public struct NormalizeObservation<Wrapped: Environment>: Environment
+public struct NormalizeObservation<Wrapped: Environment>: ObservationWrapper
 where Wrapped.Observation == [Float] {
     /// The added variance that keeps the division finite (Gymnasium's `epsilon=1e-8`).
     public static var varianceEpsilon: Double { 1e-8 }
@@ -46,25 +46,20 @@ where Wrapped.Observation == [Float] {
         normalized = [Float](repeating: 0, count: space.low.count)
     }
 
-    @inlinable public var actionSpace: Wrapped.ActionSpace { wrapped.actionSpace }
-    public var name: String { "NormalizeObservation<\(wrapped.name)>" }
-
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<[Float]> {
-        let first = wrapped.reset(seed: seed, options: options)
-        normalize(first.observation)
-        return Reset(observation: normalized, info: first.info)
-    }
-
+    // Written out, not left to the refinement's default: a stack built by
+    // registry option runs unspecialised, and there the default's generic
+    // witness-table lookups made each step measurably slower (`rlrun bench envs`,
+    // "by option" row: 85 → 125 ns per step with one ClipReward).
     @inlinable
     public mutating func step(_ action: Wrapped.Action) throws(EnvironmentError) -> Step<[Float]> {
         let step = try wrapped.step(action)
-        normalize(step.observation)
-        return Step(observation: normalized, reward: step.reward, terminated: step.terminated,
+        return Step(observation: observation(step.observation), reward: step.reward, terminated: step.terminated,
                     truncated: step.truncated, info: step.info)
     }
 
+    /// Updates the statistics (unless frozen) with `observation` and returns it normalised.
     @inlinable
-    mutating func normalize(_ observation: [Float]) {
+    public mutating func observation(_ observation: [Float]) -> [Float] {
         if !isFrozen { statistics.update(observation) }
         let epsilon = Self.varianceEpsilon
         let bound = clipRange ?? .infinity
@@ -80,8 +75,6 @@ where Wrapped.Observation == [Float] {
                 }
             }
         }
+        return normalized
     }
-
-    public func render() -> Frame? { wrapped.render() }
-    public func renderANSI() -> String? { wrapped.renderANSI() }
 }

@@ -20,7 +20,7 @@ public struct EpisodeStatistics: Sendable, Equatable, Codable {
 /// `"episode_return"`, `"episode_length"` and `"episode_seconds"`, and
 /// ``lastEpisode`` and ``recentEpisodes`` are updated. Steps within an episode
 /// carry no extra info, so the wrapper costs a few additions per step.
-public struct RecordEpisodeStatistics<Wrapped: Environment>: Environment {
+public struct RecordEpisodeStatistics<Wrapped: Environment>: Wrapper {
     /// The environment being measured.
     public var wrapped: Wrapped
     /// How many recent episodes ``recentEpisodes`` keeps.
@@ -43,15 +43,12 @@ public struct RecordEpisodeStatistics<Wrapped: Environment>: Environment {
     /// The statistics of the last finished episode, if any.
     public var lastEpisode: EpisodeStatistics? { recentEpisodes.last }
 
-    @inlinable public var observationSpace: Wrapped.ObservationSpace { wrapped.observationSpace }
-    @inlinable public var actionSpace: Wrapped.ActionSpace { wrapped.actionSpace }
-    public var name: String { "RecordEpisodeStatistics<\(wrapped.name)>" }
-
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<Wrapped.Observation> {
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<Wrapped.Observation> {
+        let first = try wrapped.reset(seed: seed, options: options)
         episodeReturn = 0
         episodeLength = 0
         episodeStart = monotonicSeconds()
-        return wrapped.reset(seed: seed, options: options)
+        return first
     }
 
     @inlinable
@@ -77,9 +74,6 @@ public struct RecordEpisodeStatistics<Wrapped: Environment>: Environment {
         recentEpisodes.append(statistics)
         episodeCount += 1
     }
-
-    public func render() -> Frame? { wrapped.render() }
-    public func renderANSI() -> String? { wrapped.renderANSI() }
 }
 
 /// Seconds from an arbitrary fixed point, from the monotonic clock.

@@ -9,7 +9,7 @@
 /// ``reset(seed:options:)`` from the seed (mixed with a fixed constant, so the
 /// stream differs from the wrapped environment's), and otherwise continuing
 /// across episodes; a seed therefore fixes which steps stick.
-public struct StickyAction<Wrapped: Environment>: Environment {
+public struct StickyAction<Wrapped: Environment>: Wrapper {
     /// The environment whose actions may stick.
     public var wrapped: Wrapped
     /// The chance, in `[0, 1]`, that a step repeats the previous action.
@@ -28,14 +28,11 @@ public struct StickyAction<Wrapped: Environment>: Environment {
     /// Mixed into the reset seed so the wrapper's stream is not the environment's.
     static var seedSalt: UInt64 { 0x5711_C4A0_7105_0000 }
 
-    @inlinable public var observationSpace: Wrapped.ObservationSpace { wrapped.observationSpace }
-    @inlinable public var actionSpace: Wrapped.ActionSpace { wrapped.actionSpace }
-    public var name: String { "StickyAction<\(wrapped.name)>" }
-
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<Wrapped.Observation> {
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<Wrapped.Observation> {
+        let first = try wrapped.reset(seed: seed, options: options)
         if let seed { generator = Xoshiro256(seed: seed ^ Self.seedSalt) }
         previousAction = nil
-        return wrapped.reset(seed: seed, options: options)
+        return first
     }
 
     /// Steps with `action`, or with the previous action when it sticks. The
@@ -51,7 +48,4 @@ public struct StickyAction<Wrapped: Environment>: Environment {
         previousAction = taken
         return result
     }
-
-    public func render() -> Frame? { wrapped.render() }
-    public func renderANSI() -> String? { wrapped.renderANSI() }
 }

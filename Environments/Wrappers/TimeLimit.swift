@@ -8,7 +8,7 @@
 /// as the wrapped environment itself does after termination. Generic over the
 /// wrapped environment, so a composition of wrappers is one specialised type with no existential call
 /// per step; its ``name`` shows the nesting, such as `TimeLimit<CartPole>`.
-public struct TimeLimit<Wrapped: Environment>: Environment {
+public struct TimeLimit<Wrapped: Environment>: Wrapper {
     /// The environment being limited.
     public var wrapped: Wrapped
     /// Steps after which an episode is truncated.
@@ -27,14 +27,11 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
         self.maxEpisodeSteps = maxEpisodeSteps
     }
 
-    @inlinable public var observationSpace: Wrapped.ObservationSpace { wrapped.observationSpace }
-    @inlinable public var actionSpace: Wrapped.ActionSpace { wrapped.actionSpace }
-    public var name: String { "TimeLimit<\(wrapped.name)>" }
-
-    public mutating func reset(seed: UInt64?, options: Info) -> Reset<Wrapped.Observation> {
+    public mutating func reset(seed: UInt64?, options: Info) throws(EnvironmentError) -> Reset<Wrapped.Observation> {
+        let first = try wrapped.reset(seed: seed, options: options)
         stepsTaken = 0
         hasTruncated = false
-        return wrapped.reset(seed: seed, options: options)
+        return first
     }
 
     @inlinable
@@ -48,7 +45,4 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
         }
         return result
     }
-
-    public func render() -> Frame? { wrapped.render() }
-    public func renderANSI() -> String? { wrapped.renderANSI() }
 }

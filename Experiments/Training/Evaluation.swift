@@ -116,7 +116,7 @@ enum Evaluation {
         var pathOutcomes: [PathPlanningOutcome] = []
         for index in 0..<episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: seed, index: index)
-            let reset = environment.reset(seed: episodeSeed)
+            let reset = try environment.reset(seed: episodeSeed)
             if let shortest = reset.info["shortest_path"]?.intValue, shortest >= 0 { shortestPaths.append(shortest) }
             var observation = reset.observation
             onEpisodeStart()

@@ -99,7 +99,7 @@ public final class PolicyPlayback {
         self.seed = seed ?? policy.evaluationSeed
         self.episodeStepCap = episodeStepCap
         self.environment = try policy.makeEnvironment()
-        restartEpisode()
+        try restartEpisode()
     }
 
     /// The seed episode `index` is reset with.
@@ -111,8 +111,8 @@ public final class PolicyPlayback {
     public func render() -> Frame? { environment.render() }
 
     /// Resets the current episode to its start (same seed, so the same episode).
-    public func restartEpisode() {
-        observation = environment.reset(seed: episodeSeed(episode)).observation
+    public func restartEpisode() throws {
+        observation = try environment.reset(seed: episodeSeed(episode)).observation
         policy.startEpisode()
         step = 0
         episodeReturn = 0
@@ -128,7 +128,7 @@ public final class PolicyPlayback {
         if episodeEnded {
             guard episode + 1 < episodes else { return false }
             episode += 1
-            restartEpisode()
+            try restartEpisode()
             return true
         }
         let action = policy.action(for: observation)

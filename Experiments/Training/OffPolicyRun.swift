@@ -104,7 +104,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         }
 
         // Bring the environment to where the checkpoint left the running episode.
-        var observation = environment.reset(seed: session.state.episodeSeed).observation
+        var observation = try environment.reset(seed: session.state.episodeSeed).observation
         for (index, action) in session.state.episodeActions.enumerated() {
             let step = try environment.step(action + actionOffset)
             guard step.reward == session.state.episodeRewards[index] else {
@@ -153,7 +153,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                 session.state.episodeActions.removeAll(keepingCapacity: true)
                 session.state.episodeRewards.removeAll(keepingCapacity: true)
                 episodeReturn = 0
-                observation = environment.reset(seed: session.state.episodeSeed).observation
+                observation = try environment.reset(seed: session.state.episodeSeed).observation
             }
 
             if session.state.step % settings.logInterval == 0 {

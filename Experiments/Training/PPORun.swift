@@ -137,7 +137,7 @@ public final class PPORun {
                 }
             }
         } else {
-            let reset = environments.reset()
+            let reset = try environments.reset()
             session.state.running = (0..<copies).map { RunningEpisode(seed: environments.episodeSeed(ofCopy: $0)!, actions: [], rewards: []) }
             agent.setObservations(reset.observations, episodeStarts: [Bool](repeating: true, count: copies))
         }

@@ -27,7 +27,7 @@ struct BenchEnvironmentsCommand: ParsableCommand {
             actions (resetting at episode ends) in a loop specialised for its type, observation \
             encoding included. Then a wrapper-cost section compares the bare CartPole, \
             TimeLimit<RecordEpisodeStatistics<CartPole>> in a specialised loop, and the same \
-            composition stepped through `any Environment<[Float], Int>`, and a wrapper turned on by \
+            composition stepped through `any Environment<[Float], Int>` and in an AnyEnvironment, and a wrapper turned on by \
             a registry option against the same wrapper built by hand. Last, a vector of cart-poles \
             (--vector-copies) on one thread against --vector-threads threads. Each case runs several times and the fastest run is reported, \
             since other work on the machine only ever slows a run down; the median is shown too.

@@ -65,14 +65,14 @@ struct OffPolicyTrainingOptions: ParsableArguments {
     /// environment, and shows the run's steps in it; closing it stops training like Ctrl-C.
     private func openLiveView(for run: any StepObservableRun, stopRequest: StopRequest) throws -> LiveView {
         if let problem = ViewerWindow.displayProblem() { throw problem }
-        func firstFrame<E: Environment>(_ environment: E) -> Frame? {
+        func firstFrame<E: Environment>(_ environment: E) throws -> Frame? {
             var environment = environment
-            _ = environment.reset(seed: 0)
+            _ = try environment.reset(seed: 0)
             return environment.render()
         }
         let name = run.environmentName
         let environment = try EnvironmentRegistry.standard.spec(named: name).make(run.environmentOptions)
-        guard let frame = firstFrame(environment) else {
+        guard let frame = try firstFrame(environment) else {
             throw fail("environment '\(name)' does not draw frames; train without --render")
         }
         let liveView = try LiveView(title: "rlrun \(run.kind.name): training on \(name)",

@@ -11,7 +11,7 @@ final class PolicyPlaybackSource: PlaybackSource {
     }
 
     func restartEpisode() throws -> Frame {
-        playback.restartEpisode()
+        try playback.restartEpisode()
         return try frame()
     }
 

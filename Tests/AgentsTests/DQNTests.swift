@@ -132,16 +132,16 @@ final class DQNTests: XCTestCase {
         config.gamma = 0.9
         var environment = GridWorld(layout: .room(size: 5), actionMode: .absolute, viewSize: nil, maxSteps: 50, seed: 0)
         let agent = try DQNAgent(observationSpace: environment.observationSpace, actionCount: 4, config: config, seed: 7)
-        var observation = environment.reset(seed: 0).observation
+        var observation = try environment.reset(seed: 0).observation
         for _ in 0..<config.totalSteps {
             let action = agent.act(observation, explore: true)
             let step = try environment.step(action)
             try agent.observe(Transition(observation: observation, action: action, reward: step.reward, nextObservation: step.observation,
                                          terminated: step.terminated, truncated: step.truncated))
-            observation = step.isEpisodeOver ? environment.reset().observation : step.observation
+            observation = step.isEpisodeOver ? try environment.reset().observation : step.observation
         }
         // Greedy: the 3×3 floor's opposite corner is 4 steps away.
-        observation = environment.reset(seed: 99).observation
+        observation = try environment.reset(seed: 99).observation
         var steps = 0, reachedGoal = false
         while steps < 20 {
             let step = try environment.step(agent.act(observation, explore: false))

@@ -132,7 +132,7 @@ final class AStarPlannerTests: XCTestCase {
         var planner = AStarPlanner()
         var checkedMoves = 0
         for seed in UInt64(0)..<40 {
-            _ = environment.reset(seed: seed)
+            _ = try environment.reset(seed: seed)
             let world = environment.world
             for clearance in [0.2, 0.35] {
                 guard let path = planner.plan(in: world, from: world.start, to: world.goal, clearance: clearance, smoothing: false) else { continue }

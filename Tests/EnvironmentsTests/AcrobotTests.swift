@@ -2,9 +2,9 @@ import XCTest
 @testable import Environments
 
 final class AcrobotTests: XCTestCase {
-    private func started(at state: [Double]) -> Acrobot {
+    private func started(at state: [Double]) throws -> Acrobot {
         var environment = Acrobot()
-        _ = environment.reset(seed: 0, options: ["state": .doubles(state)])
+        _ = try environment.reset(seed: 0, options: ["state": .doubles(state)])
         return environment
     }
 
@@ -41,7 +41,7 @@ final class AcrobotTests: XCTestCase {
             [-0.11702729752745264, 0.4119217124371346, 0.07978612557606776, -0.5641187412753337],
             [-0.06768670317632551, 0.21742752968143678, 0.3998696009080659, -1.3450609549321846],
         ]
-        var environment = started(at: [0.1, -0.2, 0.3, -0.05])
+        var environment = try started(at: [0.1, -0.2, 0.3, -0.05])
         for (action, expected) in zip([2, 0, 1, 2, 2, 0, 1, 0], gymnasiumStates) {
             let step = try environment.step(action)
             XCTAssertEqual(environment.state.entries, expected)
@@ -53,7 +53,7 @@ final class AcrobotTests: XCTestCase {
     func testWrappingTerminationAndObservationMatchGymnasium() throws {
         // From θ₁ = 3.1 with θ̇₁ = 2 the first link passes π and wraps to −2.77;
         // the tip is above the line, so the step terminates with reward 0.
-        var overTheTop = started(at: [3.1, 0.1, 2.0, 0.0])
+        var overTheTop = try started(at: [3.1, 0.1, 2.0, 0.0])
         let step = try overTheTop.step(Acrobot.Torque.none.rawValue)
         XCTAssertEqual(overTheTop.state.entries, [-2.771007076032391, 0.09456973477184741, 2.207581075326277, -0.12345096293215745])
         XCTAssertEqual(step.observation, [-0.9321154356002808, -0.3621613085269928, 0.9955316185951233,
@@ -64,18 +64,18 @@ final class AcrobotTests: XCTestCase {
     }
 
     func testAngularVelocitiesAreBounded() throws {
-        var spinning = started(at: [0, 0, 12.5, 28])
+        var spinning = try started(at: [0, 0, 12.5, 28])
         let step = try spinning.step(Acrobot.Torque.positive.rawValue)
         XCTAssertEqual(spinning.state.entries, [-2.1670403520433723, -2.2844715212555875, 12.566370614359172, 24.14129592326819])
         XCTAssertEqual(spinning.state.angularVelocity1, Acrobot.maximumVelocity1)
         XCTAssertTrue(spinning.observationSpace.contains(step.observation))
     }
 
-    func testStartIsFloatRoundedUniformAndSeeded() {
+    func testStartIsFloatRoundedUniformAndSeeded() throws {
         var environment = Acrobot()
-        _ = environment.reset(seed: 2)
+        _ = try environment.reset(seed: 2)
         for _ in 0..<300 {
-            let observation = environment.reset().observation
+            let observation = try environment.reset().observation
             for value in environment.state.entries {
                 XCTAssertGreaterThanOrEqual(value, -0.1)
                 XCTAssertLessThanOrEqual(value, 0.1)
@@ -84,14 +84,14 @@ final class AcrobotTests: XCTestCase {
             XCTAssertTrue(environment.observationSpace.contains(observation))
         }
         var first = Acrobot(), second = Acrobot()
-        XCTAssertEqual(first.reset(seed: 4).observation, second.reset(seed: 4).observation)
+        XCTAssertEqual(try first.reset(seed: 4).observation, try second.reset(seed: 4).observation)
     }
 
     func testRegistrationRenderingAndChecker() throws {
         let spec = try EnvironmentRegistry.standard.spec(named: "acrobot")
         XCTAssertEqual((try spec.make() as? TimeLimit<Acrobot>)?.maxEpisodeSteps, 500)
         for result in try spec.check() { XCTAssertTrue(result.passed, "\(result)") }
-        let hanging = started(at: [0, 0, 0, 0])
+        let hanging = try started(at: [0, 0, 0, 0])
         let frame = try XCTUnwrap(hanging.render())
         XCTAssertEqual(frame.width, 500)
         XCTAssertEqual(frame.height, 500)

@@ -26,9 +26,9 @@ final class CartPoleTests: XCTestCase {
 
     private let twelveDegrees = 12 * 2 * Double.pi / 360
 
-    private func started(at state: [Double]) -> CartPole {
+    private func started(at state: [Double]) throws -> CartPole {
         var environment = CartPole()
-        _ = environment.reset(seed: 0, options: ["state": .doubles(state)])
+        _ = try environment.reset(seed: 0, options: ["state": .doubles(state)])
         return environment
     }
 
@@ -45,7 +45,7 @@ final class CartPoleTests: XCTestCase {
     func testOneStepFromRestMatchesHandComputedNumbers() throws {
         // From rest, pushing right: temp = 100/11, θ̈ = -600/41, ẍ = 400/41,
         // so ẋ = 0.02·400/41 = 8/41 and θ̇ = 0.02·(-600/41) = -12/41.
-        var environment = started(at: [0, 0, 0, 0])
+        var environment = try started(at: [0, 0, 0, 0])
         let step = try environment.step(CartPole.Push.right.rawValue)
         assertClose(environment.state.entries, [0, 8.0 / 41.0, 0, -12.0 / 41.0])
         assertClose(environment.state.entries, [0, 0.19512195121951220, 0, -0.29268292682926830], accuracy: 1e-15)
@@ -58,7 +58,7 @@ final class CartPoleTests: XCTestCase {
     func testTrajectoryMatchesIndependentEquations() throws {
         let start = [0.03, -0.2, 0.04, 0.3]
         let actions: [CartPole.Push] = [.right, .right, .left, .right, .left, .left, .right, .left]
-        var environment = started(at: start)
+        var environment = try started(at: start)
         var expected = start
         for action in actions {
             let step = try environment.step(action.rawValue)
@@ -86,7 +86,7 @@ final class CartPoleTests: XCTestCase {
             [0.029056284782826864, -0.009078227781915388, 0.04674847372890674, 0.0998675526325678],
             [0.028874720227188556, -0.20483790855518988, 0.048745824781558096, 0.4069253151483392],
         ]
-        var environment = started(at: [0.03, -0.2, 0.04, 0.3])
+        var environment = try started(at: [0.03, -0.2, 0.04, 0.3])
         for (action, expected) in zip([1, 1, 0, 1, 0, 0, 1, 0], gymnasiumStates) {
             let step = try environment.step(action)
             // Same operation order and the same libm: equal bit for bit.
@@ -97,7 +97,7 @@ final class CartPoleTests: XCTestCase {
 
     func testObservationLiesInObservationSpace() throws {
         var environment = CartPole()
-        let reset = environment.reset(seed: 3)
+        let reset = try environment.reset(seed: 3)
         XCTAssertTrue(environment.observationSpace.contains(reset.observation))
         XCTAssertEqual(environment.observationSpace.high[0], 4.8)
         XCTAssertEqual(environment.observationSpace.high[1], .greatestFiniteMagnitude)
@@ -118,7 +118,7 @@ final class CartPoleTests: XCTestCase {
     func testPositionExactlyAtThresholdRunsThenBeyondTerminates() throws {
         // With ẋ = 0 the first step leaves x at exactly 2.4; the push then gives
         // ẋ > 0 and the second step crosses.
-        var environment = started(at: [2.4, 0, 0, 0])
+        var environment = try started(at: [2.4, 0, 0, 0])
         let first = try environment.step(CartPole.Push.right.rawValue)
         XCTAssertEqual(environment.state.cartPosition, 2.4)
         XCTAssertFalse(first.terminated)
@@ -130,7 +130,7 @@ final class CartPoleTests: XCTestCase {
     }
 
     func testNegativePositionThreshold() throws {
-        var environment = started(at: [-2.39, -0.4, 0, 0])
+        var environment = try started(at: [-2.39, -0.4, 0, 0])
         var expected = [-2.39, -0.4, 0, 0]
         var steps = 0
         while true {
@@ -145,7 +145,7 @@ final class CartPoleTests: XCTestCase {
 
     func testAngleExactlyAtThresholdRunsThenBeyondTerminates() throws {
         // θ̇ = 0 keeps θ at exactly 12° for one step; gravity then tips it further.
-        var environment = started(at: [0, 0, twelveDegrees, 0])
+        var environment = try started(at: [0, 0, twelveDegrees, 0])
         let first = try environment.step(CartPole.Push.left.rawValue)
         XCTAssertEqual(environment.state.poleAngle, twelveDegrees)
         XCTAssertFalse(first.terminated)
@@ -154,7 +154,7 @@ final class CartPoleTests: XCTestCase {
         XCTAssertTrue(second.terminated)
         XCTAssertEqual(second.reward, 1)
 
-        var leaningLeft = started(at: [0, 0, -twelveDegrees, 0])
+        var leaningLeft = try started(at: [0, 0, -twelveDegrees, 0])
         XCTAssertFalse(try leaningLeft.step(CartPole.Push.right.rawValue).terminated)
         XCTAssertTrue(try leaningLeft.step(CartPole.Push.right.rawValue).terminated)
     }
@@ -164,7 +164,7 @@ final class CartPoleTests: XCTestCase {
         XCTAssertThrowsError(try environment.step(0)) { error in
             XCTAssertEqual(error as? EnvironmentError, .resetNeeded(environment: "CartPole"))
         }
-        _ = environment.reset(seed: 1, options: ["state": .doubles([0, 0, twelveDegrees, 1])])
+        _ = try environment.reset(seed: 1, options: ["state": .doubles([0, 0, twelveDegrees, 1])])
         XCTAssertThrowsError(try environment.step(2)) { error in
             XCTAssertEqual(error as? EnvironmentError,
                            .invalidAction(environment: "CartPole", action: "2", space: "Discrete(2)"))
@@ -174,13 +174,13 @@ final class CartPoleTests: XCTestCase {
         XCTAssertThrowsError(try environment.step(0)) { error in
             XCTAssertEqual(error as? EnvironmentError, .episodeEnded(environment: "CartPole"))
         }
-        _ = environment.reset()
+        _ = try environment.reset()
         XCTAssertNoThrow(try environment.step(0))
     }
 
     func testTimeLimitTruncatesAtFiveHundredWithoutTermination() throws {
         var environment = TimeLimit(CartPole(), maxEpisodeSteps: CartPole.maxEpisodeSteps)
-        var observation = environment.reset(seed: 0, options: ["state": .doubles([0.03, -0.02, 0.04, 0.01])]).observation
+        var observation = try environment.reset(seed: 0, options: ["state": .doubles([0.03, -0.02, 0.04, 0.01])]).observation
         var episodeReturn = 0.0
         for stepIndex in 1...500 {
             // A linear balancing rule: push towards the side the pole leans and
@@ -199,12 +199,12 @@ final class CartPoleTests: XCTestCase {
 
     // MARK: - Start and seeding
 
-    func testResetDrawsEachEntryWithinFiveHundredths() {
+    func testResetDrawsEachEntryWithinFiveHundredths() throws {
         var environment = CartPole()
-        _ = environment.reset(seed: 42)
+        _ = try environment.reset(seed: 42)
         var largest = [Double](repeating: 0, count: 4)
         for _ in 0..<2000 {
-            let observation = environment.reset().observation
+            let observation = try environment.reset().observation
             let entries = environment.state.entries
             for index in 0..<4 {
                 XCTAssertGreaterThanOrEqual(entries[index], -0.05)
@@ -217,21 +217,21 @@ final class CartPoleTests: XCTestCase {
         XCTAssertTrue(largest.allSatisfy { $0 > 0.045 }, "\(largest)")
     }
 
-    func testResetBoundsOptions() {
+    func testResetBoundsOptions() throws {
         var environment = CartPole()
-        _ = environment.reset(seed: 5, options: ["low": .double(0.1), "high": .double(0.2)])
+        _ = try environment.reset(seed: 5, options: ["low": .double(0.1), "high": .double(0.2)])
         XCTAssertTrue(environment.state.entries.allSatisfy { $0 >= 0.1 && $0 < 0.2 }, "\(environment.state)")
     }
 
     func testSameSeedGivesSameTrajectory() throws {
         func trajectory(seed: UInt64) throws -> [[Float]] {
             var environment = CartPole()
-            var observations = [environment.reset(seed: seed).observation]
+            var observations = [try environment.reset(seed: seed).observation]
             var actions = Xoshiro256(seed: 99)
             for _ in 0..<200 {
                 let step = try environment.step(actions.nextInt(upperBound: 2))
                 observations.append(step.observation)
-                if step.terminated { observations.append(environment.reset().observation) }
+                if step.terminated { observations.append(try environment.reset().observation) }
             }
             return observations
         }
@@ -239,27 +239,27 @@ final class CartPoleTests: XCTestCase {
         XCTAssertNotEqual(try trajectory(seed: 7), try trajectory(seed: 8))
     }
 
-    func testResetWithoutSeedContinuesTheStream() {
+    func testResetWithoutSeedContinuesTheStream() throws {
         var environment = CartPole()
-        let first = environment.reset(seed: 11).observation
-        let second = environment.reset().observation
+        let first = try environment.reset(seed: 11).observation
+        let second = try environment.reset().observation
         XCTAssertNotEqual(first, second)
 
         var again = CartPole()
-        XCTAssertEqual(again.reset(seed: 11).observation, first)
-        XCTAssertEqual(again.reset(seed: nil).observation, second)
+        XCTAssertEqual(try again.reset(seed: 11).observation, first)
+        XCTAssertEqual(try again.reset(seed: nil).observation, second)
     }
 
-    func testStateOptionDrawsNothingFromTheGenerator() {
+    func testStateOptionDrawsNothingFromTheGenerator() throws {
         var plain = CartPole()
-        _ = plain.reset(seed: 4)
-        let expected = plain.reset().observation
+        _ = try plain.reset(seed: 4)
+        let expected = try plain.reset().observation
 
         var withState = CartPole()
-        _ = withState.reset(seed: 4)
-        _ = withState.reset(seed: nil, options: ["state": .doubles([0.1, 0.2, 0.03, 0.4])])
+        _ = try withState.reset(seed: 4)
+        _ = try withState.reset(seed: nil, options: ["state": .doubles([0.1, 0.2, 0.03, 0.4])])
         XCTAssertEqual(withState.state, CartPole.State(cartPosition: 0.1, cartVelocity: 0.2, poleAngle: 0.03, poleAngularVelocity: 0.4))
-        XCTAssertEqual(withState.reset().observation, expected)
+        XCTAssertEqual(try withState.reset().observation, expected)
     }
 
     // MARK: - Registry
@@ -286,7 +286,7 @@ final class CartPoleTests: XCTestCase {
     // MARK: - Rendering
 
     func testFrameShowsCartAndUprightPole() throws {
-        let environment = started(at: [1.0, 0, 0, 0])
+        let environment = try started(at: [1.0, 0, 0, 0])
         let frame = try XCTUnwrap(environment.render())
         XCTAssertEqual(frame.width, CartPole.frameWidth)
         XCTAssertEqual(frame.height, CartPole.frameHeight)
@@ -313,7 +313,7 @@ final class CartPoleTests: XCTestCase {
     }
 
     func testTiltedPoleLeansTowardsPositiveAngle() throws {
-        let environment = started(at: [0, 0, 0.2, 0])
+        let environment = try started(at: [0, 0, 0.2, 0])
         let frame = try XCTUnwrap(environment.render())
         // 100 px up the pole, it has moved 100·sin(0.2) ≈ 19.9 px to the right.
         let axleRow = CartPole.trackRow - 8
@@ -324,7 +324,7 @@ final class CartPoleTests: XCTestCase {
     }
 
     func testRenderANSIShowsCartPositionAndValues() throws {
-        let environment = started(at: [-2.4, 0.5, -0.1, 0])
+        let environment = try started(at: [-2.4, 0.5, -0.1, 0])
         let text = try XCTUnwrap(environment.renderANSI())
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         XCTAssertEqual(lines.count, 2)
@@ -334,7 +334,7 @@ final class CartPoleTests: XCTestCase {
         XCTAssertTrue(text.contains("θ -5.73°"), text)
         XCTAssertTrue(lines[0].contains(ANSI.colored("\\", foreground: CartPole.poleColor)), text)
 
-        let centred = try XCTUnwrap(started(at: [0, 0, 0, 0]).renderANSI())
+        let centred = try XCTUnwrap(try started(at: [0, 0, 0, 0]).renderANSI())
         XCTAssertTrue(centred.contains("─█─"))
         XCTAssertTrue(centred.contains(ANSI.colored("|", foreground: CartPole.poleColor)))
     }

@@ -8,7 +8,7 @@ final class CatchTests: XCTestCase {
 
     func testBallFallsNineStepsAndACatchEarnsOne() throws {
         var game = Catch()
-        let reset = game.reset(seed: 0, options: ["ball_column": .int(4)])
+        let reset = try game.reset(seed: 0, options: ["ball_column": .int(4)])
         XCTAssertEqual(game.observationSpace.shape, [1, 10, 5])
         XCTAssertEqual(reset.observation.reduce(0, +), 2)
         XCTAssertEqual(cell(reset.observation, row: 0, column: 4), 1)
@@ -35,7 +35,7 @@ final class CatchTests: XCTestCase {
 
     func testMissCostsOneAndPaddleStopsAtTheLeftEdge() throws {
         var game = Catch()
-        _ = game.reset(seed: 0, options: ["ball_column": .int(4)])
+        _ = try game.reset(seed: 0, options: ["ball_column": .int(4)])
         var last: Step<[Float]>?
         for _ in 0..<9 { last = try game.step(Catch.Move.left.rawValue) }
         XCTAssertEqual(game.paddleColumn, 0)
@@ -44,17 +44,17 @@ final class CatchTests: XCTestCase {
         XCTAssertEqual(last?.info["success"], .bool(false))
     }
 
-    func testBallColumnIsUniformAndSeeded() {
+    func testBallColumnIsUniformAndSeeded() throws {
         var game = Catch()
-        _ = game.reset(seed: 1)
+        _ = try game.reset(seed: 1)
         var counts = [0, 0, 0, 0, 0]
         for _ in 0..<5000 {
-            _ = game.reset()
+            _ = try game.reset()
             counts[game.ballColumn] += 1
         }
         for count in counts { XCTAssertEqual(Double(count), 1000, accuracy: 120) }
         var a = Catch(), b = Catch()
-        XCTAssertEqual(a.reset(seed: 3).observation, b.reset(seed: 3).observation)
+        XCTAssertEqual(try a.reset(seed: 3).observation, try b.reset(seed: 3).observation)
     }
 
     func testRandomPolicyCatchesAboutOneBallInFive() throws {
@@ -63,13 +63,13 @@ final class CatchTests: XCTestCase {
         // lies near 2·p − 1 ≈ −0.6.
         var game = Catch()
         var actions = Xoshiro256(seed: 2)
-        _ = game.reset(seed: 2)
+        _ = try game.reset(seed: 2)
         var total = 0.0
         for _ in 0..<2000 {
             var step: Step<[Float]>
             repeat { step = try game.step(actions.nextInt(upperBound: 3)) } while !step.terminated
             total += step.reward
-            _ = game.reset()
+            _ = try game.reset()
         }
         XCTAssertEqual(total / 2000, -0.6, accuracy: 0.1)
     }
@@ -80,7 +80,7 @@ final class CatchTests: XCTestCase {
         let custom = try XCTUnwrap(try spec.make(["rows": .int(6), "columns": .int(7)]) as? Catch)
         XCTAssertEqual(custom.observationSpace.shape, [1, 6, 7])
         var game = Catch()
-        _ = game.reset(seed: 0, options: ["ball_column": .int(1)])
+        _ = try game.reset(seed: 0, options: ["ball_column": .int(1)])
         let frame = try XCTUnwrap(game.render())
         XCTAssertEqual(frame.width, 5 * Catch.tileSize)
         XCTAssertEqual(frame.height, 10 * Catch.tileSize)

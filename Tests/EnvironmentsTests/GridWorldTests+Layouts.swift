@@ -4,12 +4,12 @@ import XCTest
 
 /// Generated layouts and the registered names with their options.
 extension GridWorldTests {
-    func testGeneratedLayoutsAreAlwaysSolvable() {
+    func testGeneratedLayoutsAreAlwaysSolvable() throws {
         let layouts: [GridWorld.Layout] = [.fourRooms, .lavaCrossing(size: 9), .lavaCrossing(size: 5), .maze(size: 11), .maze(size: 5), .maze(size: 21)]
         for layout in layouts {
             var world = GridWorld(layout: layout, seed: 0)
             for seed in 0..<200 as Range<UInt64> {
-                let reset = world.reset(seed: seed)
+                let reset = try world.reset(seed: seed)
                 let length = reset.info[GridWorld.InfoKey.shortestPath]?.intValue ?? -1
                 XCTAssertGreaterThan(length, 0, "\(layout.name) seed \(seed) has no path:\n\(world.map.text)")
                 XCTAssertEqual(world.map.shortestPathLength(), length)
@@ -17,10 +17,10 @@ extension GridWorldTests {
         }
     }
 
-    func testFourRoomsHasOneGapPerInnerWallSegment() {
+    func testFourRoomsHasOneGapPerInnerWallSegment() throws {
         var world = GridWorld(layout: .fourRooms, seed: 0)
         for seed in 0..<50 as Range<UInt64> {
-            _ = world.reset(seed: seed)
+            _ = try world.reset(seed: seed)
             let map = world.map
             XCTAssertEqual(map.width, 19)
             XCTAssertEqual(map.height, 19)
@@ -35,11 +35,11 @@ extension GridWorldTests {
         }
     }
 
-    func testLavaCrossingHasOneRiverWithOneOpening() {
+    func testLavaCrossingHasOneRiverWithOneOpening() throws {
         var world = GridWorld(layout: .lavaCrossing(size: 9), seed: 0)
         var orientations = Set<Bool>()
         for seed in 0..<100 as Range<UInt64> {
-            _ = world.reset(seed: seed)
+            _ = try world.reset(seed: seed)
             let map = world.map
             XCTAssertEqual(map.cells.filter { $0 == .lava }.count, 6, map.text)
             let lavaColumns = Set((0..<81).filter { map.cells[$0] == .lava }.map { $0 % 9 })
@@ -52,10 +52,10 @@ extension GridWorldTests {
         XCTAssertEqual(orientations, [true, false], "rivers run both ways across seeds")
     }
 
-    func testMazeIsPerfect() {
+    func testMazeIsPerfect() throws {
         var world = GridWorld(layout: .maze(size: 11), seed: 0)
         for seed in 0..<50 as Range<UInt64> {
-            _ = world.reset(seed: seed)
+            _ = try world.reset(seed: seed)
             let map = world.map
             let open = (0..<(11 * 11)).filter { map.cells[$0].isPassable }
             var edges = 0

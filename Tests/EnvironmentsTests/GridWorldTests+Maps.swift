@@ -44,7 +44,7 @@ extension GridWorldTests {
 
     func testMapWithoutBorderTreatsOutsideAsWall() throws {
         var world = try mapWorld("S.G\n")
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         _ = try step(&world, .up)
         _ = try step(&world, .left)
         XCTAssertEqual(world.agentPosition, GridPosition(x: 0, y: 0))
@@ -102,7 +102,7 @@ extension GridWorldTests {
         XCTAssertNil(try GridMap(parsing: "SLG\n").shortestPathLength())
         XCTAssertEqual(try GridMap(parsing: "G.S.G.\n").shortestPathLength(), 2, "the nearest goal counts")
         var world = try mapWorld("S#G\n")
-        XCTAssertEqual(world.reset(seed: 0).info[GridWorld.InfoKey.shortestPath], .int(-1))
+        XCTAssertEqual(try world.reset(seed: 0).info[GridWorld.InfoKey.shortestPath], .int(-1))
     }
 
     func testGridCellCapabilities() {

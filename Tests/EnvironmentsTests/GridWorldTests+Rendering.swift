@@ -13,7 +13,7 @@ extension GridWorldTests {
 
     func testFrameShowsAgentGoalWallAndLava() throws {
         var world = try mapWorld("#####\n#S.L#\n#..G#\n#####\n")
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         let frame = try XCTUnwrap(world.render())
         XCTAssertEqual(frame.width, 5 * 16)
         XCTAssertEqual(frame.height, 4 * 16)
@@ -36,7 +36,7 @@ extension GridWorldTests {
 
     func testEgocentricAgentIsATrianglePointingItsWay() throws {
         var world = room(actions: .egocentric)
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         let tile = GridWorld.tileSize
         func pixel(_ frame: Frame, dx: Int, dy: Int) -> Color { frame[1 * tile + dx, 1 * tile + dy] }
         let right = try XCTUnwrap(world.render())
@@ -59,7 +59,7 @@ extension GridWorldTests {
     func testFrameSizeIsConstantAndRenderingChangesNothing() throws {
         var world = GridWorld(layout: .fourRooms, actionMode: .egocentric, viewSize: 7, seed: 0)
         for seed in 0..<5 as Range<UInt64> {
-            let observation = world.reset(seed: seed).observation
+            let observation = try world.reset(seed: seed).observation
             let frame = try XCTUnwrap(world.render())
             XCTAssertEqual(frame.width, 19 * 16)
             XCTAssertEqual(frame.height, 19 * 16)
@@ -72,7 +72,7 @@ extension GridWorldTests {
 
     func testPartialViewIsShadedInTheFrame() throws {
         var world = room(actions: .egocentric, view: 3)
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         let frame = try XCTUnwrap(world.render())
         // Facing right from (1, 1): the view covers x 1...3, y 0...2.
         XCTAssertEqual(centre(frame, 3, 2), Palette.visibleFloor)
@@ -82,10 +82,10 @@ extension GridWorldTests {
 
     func testTextRendering() throws {
         var world = room(5)
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         XCTAssertEqual(world.renderText(colored: false), "#####\n#A..#\n#...#\n#..G#\n#####\n")
         var egocentric = room(5, actions: .egocentric)
-        _ = egocentric.reset(seed: 0)
+        _ = try egocentric.reset(seed: 0)
         _ = try egocentric.step(GridWorld.EgocentricAction.turnRight.rawValue)
         XCTAssertEqual(egocentric.renderText(colored: false), "#####\n#v..#\n#...#\n#..G#\n#####\n")
         let ansi = try XCTUnwrap(egocentric.renderANSI())

@@ -21,7 +21,7 @@ final class GridWorldTests: XCTestCase {
 
     func testWallsBlockMovementAndTheStepCounts() throws {
         var world = room()
-        let first = world.reset(seed: 1).observation
+        let first = try world.reset(seed: 1).observation
         XCTAssertEqual(world.agentPosition, GridPosition(x: 1, y: 1))
         for move in [Move.up, .left] {
             let step = try step(&world, move)
@@ -38,7 +38,7 @@ final class GridWorldTests: XCTestCase {
     func testGoalRewardFollowsMiniGridFormulaCountingTheFinalStep() throws {
         var world = room()
         XCTAssertEqual(world.maxSteps, 4 * 8 * 8)
-        let reset = world.reset(seed: 3)
+        let reset = try world.reset(seed: 3)
         XCTAssertEqual(reset.info[GridWorld.InfoKey.shortestPath], .int(10))
         var last: Step<[Float]>?
         for move in Array(repeating: Move.right, count: 5) + Array(repeating: Move.down, count: 5) {
@@ -56,13 +56,13 @@ final class GridWorldTests: XCTestCase {
 
     func testIntermediateStepsCarryNoInfo() throws {
         var world = room()
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         XCTAssertEqual(try step(&world, .right).info, [:])
     }
 
     func testLavaTerminatesWithZeroReward() throws {
         var world = try mapWorld("SLG\n...\n")
-        XCTAssertEqual(world.reset(seed: 0).info[GridWorld.InfoKey.shortestPath], .int(4), "the path goes around the lava")
+        XCTAssertEqual(try world.reset(seed: 0).info[GridWorld.InfoKey.shortestPath], .int(4), "the path goes around the lava")
         let step = try step(&world, .right)
         XCTAssertEqual(world.agentPosition, GridPosition(x: 1, y: 0))
         XCTAssertEqual(step.reward, 0)
@@ -73,7 +73,7 @@ final class GridWorldTests: XCTestCase {
 
     func testTruncationExactlyAtMaxSteps() throws {
         var world = room(maxSteps: 3)
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         for _ in 0..<2 {
             let step = try step(&world, .up)
             XCTAssertFalse(step.truncated)
@@ -88,7 +88,7 @@ final class GridWorldTests: XCTestCase {
 
     func testReachingTheGoalOnTheLastAllowedStepTerminatesWithoutTruncation() throws {
         var world = try mapWorld("SG\n", maxSteps: 1)
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         let step = try step(&world, .right)
         XCTAssertTrue(step.terminated)
         XCTAssertFalse(step.truncated)
@@ -106,19 +106,19 @@ final class GridWorldTests: XCTestCase {
 
     func testSteppingAfterTheEndThrowsUntilReset() throws {
         var world = try mapWorld("SG\n")
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         XCTAssertTrue(try step(&world, .right).terminated)
         XCTAssertThrowsError(try world.step(0)) { error in
             XCTAssertEqual(error as? EnvironmentError, .episodeEnded(environment: world.name))
         }
-        _ = world.reset()
+        _ = try world.reset()
         XCTAssertEqual(world.agentPosition, GridPosition(x: 0, y: 0))
         XCTAssertNoThrow(try world.step(Move.left.rawValue))
     }
 
-    func testActionsOutsideTheSpaceThrowInvalidAction() {
+    func testActionsOutsideTheSpaceThrowInvalidAction() throws {
         var absolute = room()
-        _ = absolute.reset(seed: 0)
+        _ = try absolute.reset(seed: 0)
         for action in [-1, 4] {
             XCTAssertThrowsError(try absolute.step(action)) { error in
                 XCTAssertEqual(error as? EnvironmentError,
@@ -126,7 +126,7 @@ final class GridWorldTests: XCTestCase {
             }
         }
         var egocentric = room(actions: .egocentric)
-        _ = egocentric.reset(seed: 0)
+        _ = try egocentric.reset(seed: 0)
         XCTAssertThrowsError(try egocentric.step(3)) { error in
             XCTAssertEqual(error as? EnvironmentError,
                            .invalidAction(environment: egocentric.name, action: "3", space: "Discrete(3)"))
@@ -138,11 +138,11 @@ final class GridWorldTests: XCTestCase {
 
     func trajectory(_ world: inout GridWorld, seed: UInt64, steps: Int) throws -> [([Float], Double, Bool, Bool)] {
         var actions = Xoshiro256(seed: 99)
-        var result = [(world.reset(seed: seed).observation, 0.0, false, false)]
+        var result = [(try world.reset(seed: seed).observation, 0.0, false, false)]
         for _ in 0..<steps {
             let step = try world.step(world.actionSpace.sample(using: &actions))
             result.append((step.observation, step.reward, step.terminated, step.truncated))
-            if step.isEpisodeOver { result.append((world.reset().observation, 0, false, false)) }
+            if step.isEpisodeOver { result.append((try world.reset().observation, 0, false, false)) }
         }
         return result
     }
@@ -164,17 +164,17 @@ final class GridWorldTests: XCTestCase {
         }
     }
 
-    func testResetWithoutSeedContinuesTheStream() {
+    func testResetWithoutSeedContinuesTheStream() throws {
         var world = GridWorld(layout: .fourRooms, seed: 0)
-        _ = world.reset(seed: 5)
+        _ = try world.reset(seed: 5)
         let firstMap = world.map, firstStart = world.agentPosition
         var maps = [firstMap]
         for _ in 0..<5 {
-            _ = world.reset(seed: nil)
+            _ = try world.reset(seed: nil)
             maps.append(world.map)
         }
         XCTAssertEqual(Set(maps.map(\.text)).count, maps.count, "each episode draws a new four-rooms layout")
-        _ = world.reset(seed: 5)
+        _ = try world.reset(seed: 5)
         XCTAssertEqual(world.map, firstMap, "reseeding repeats the first episode")
         XCTAssertEqual(world.agentPosition, firstStart)
     }
@@ -184,7 +184,7 @@ final class GridWorldTests: XCTestCase {
     func testEgocentricTurnsAndForward() throws {
         var world = room(actions: .egocentric)
         XCTAssertEqual(world.actionSpace, Discrete(3))
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         XCTAssertEqual(world.facing, .right)
         typealias Ego = GridWorld.EgocentricAction
         _ = try world.step(Ego.turnLeft.rawValue)
@@ -212,7 +212,7 @@ final class GridWorldTests: XCTestCase {
 
     func testAbsoluteMovesFaceTheWayTried() throws {
         var world = room()
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         _ = try step(&world, .down)
         XCTAssertEqual(world.facing, .down)
         _ = try step(&world, .left)
@@ -229,7 +229,7 @@ final class GridWorldTests: XCTestCase {
     func testEgocentricViewShowsTheWallAheadAndRotatesWithTheAgent() throws {
         var world = room(actions: .egocentric, view: 7)
         XCTAssertEqual(world.observationSpace.shape, [5, 7, 7])
-        let facingRight = world.reset(seed: 0).observation
+        let facingRight = try world.reset(seed: 0).observation
         // Agent at (1, 1) facing right: the agent sits at the bottom centre (row 6, column 3).
         XCTAssertEqual(value(facingRight, .agent, row: 6, column: 3, size: 7), 1)
         XCTAssertEqual(value(facingRight, .floor, row: 5, column: 3, size: 7), 1, "(2, 1) ahead is floor")
@@ -248,7 +248,7 @@ final class GridWorldTests: XCTestCase {
 
     func testViewSeesTheGoalFromTheKnownPosition() throws {
         var world = room(5, actions: .egocentric, view: 3)
-        _ = world.reset(seed: 0)
+        _ = try world.reset(seed: 0)
         // Room 5: floor (1...3, 1...3), goal (3, 3). Walk to (3, 1) and face down: goal two ahead.
         _ = try world.step(GridWorld.EgocentricAction.forward.rawValue)
         _ = try world.step(GridWorld.EgocentricAction.forward.rawValue)
@@ -261,7 +261,7 @@ final class GridWorldTests: XCTestCase {
 
     func testAbsoluteViewIsCentredAndNorthUp() throws {
         var world = room(actions: .absolute, view: 3)
-        let observation = world.reset(seed: 0).observation
+        let observation = try world.reset(seed: 0).observation
         XCTAssertEqual(value(observation, .agent, row: 1, column: 1, size: 3), 1)
         XCTAssertEqual(value(observation, .wall, row: 0, column: 1, size: 3), 1, "north of (1, 1) is wall")
         XCTAssertEqual(value(observation, .floor, row: 1, column: 2, size: 3), 1, "east is floor")
@@ -291,7 +291,7 @@ final class GridWorldTests: XCTestCase {
         for (layout, mode, view) in configurations {
             var world = GridWorld(layout: layout, actionMode: mode, viewSize: view, maxSteps: 30, seed: 0)
             var actions = Xoshiro256(seed: 4)
-            assertOneHot(world.reset(seed: 8).observation, world)
+            assertOneHot(try world.reset(seed: 8).observation, world)
             for _ in 0..<200 {
                 let step = try world.step(world.actionSpace.sample(using: &actions))
                 assertOneHot(step.observation, world)
@@ -301,14 +301,14 @@ final class GridWorldTests: XCTestCase {
                     let index = (plane * world.height + world.agentPosition.y) * world.width + world.agentPosition.x
                     XCTAssertEqual(step.observation[index], 1)
                 }
-                if step.isEpisodeOver { assertOneHot(world.reset().observation, world) }
+                if step.isEpisodeOver { assertOneHot(try world.reset().observation, world) }
             }
         }
     }
 
-    func testFullObservationPlanesMatchTheMap() {
+    func testFullObservationPlanesMatchTheMap() throws {
         var world = GridWorld(layout: .lavaCrossing(size: 9), seed: 0)
-        let observation = world.reset(seed: 11).observation
+        let observation = try world.reset(seed: 11).observation
         let cells = 81
         for y in 0..<9 {
             for x in 0..<9 {

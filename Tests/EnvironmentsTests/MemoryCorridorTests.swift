@@ -11,7 +11,7 @@ final class MemoryCorridorTests: XCTestCase {
         XCTAssertEqual(task.map.width, 8)
         XCTAssertEqual(task.northEnd, GridPosition(x: 6, y: 1))
         XCTAssertEqual(task.southEnd, GridPosition(x: 6, y: 3))
-        let start = task.reset(seed: 0, options: ["cue": .int(1)]).observation
+        let start = try task.reset(seed: 0, options: ["cue": .int(1)]).observation
         XCTAssertEqual(task.observationSpace.shape, [5, 3, 3])
         // The cue is the view's middle-left cell.
         XCTAssertEqual(plane(start, .southCue), [0, 0, 0, 1, 0, 0, 0, 0, 0])
@@ -28,8 +28,8 @@ final class MemoryCorridorTests: XCTestCase {
             for length in [view / 2 + 1, 6] {
                 var north = MemoryCorridor(corridorLength: length, viewSize: view)
                 var south = MemoryCorridor(corridorLength: length, viewSize: view)
-                var a = north.reset(seed: 0, options: ["cue": .int(0)]).observation
-                var b = south.reset(seed: 0, options: ["cue": .int(1)]).observation
+                var a = try north.reset(seed: 0, options: ["cue": .int(0)]).observation
+                var b = try south.reset(seed: 0, options: ["cue": .int(1)]).observation
                 var hidden = 0
                 for _ in 0..<length - 1 {
                     if north.agentPosition.x - north.cuePosition.x > view / 2 {
@@ -51,7 +51,7 @@ final class MemoryCorridorTests: XCTestCase {
     func testRememberingPolicySucceedsAndWrongEndGivesZero() throws {
         for cue in MemoryCorridor.Cue.allCases {
             var task = MemoryCorridor()
-            _ = task.reset(seed: 0, options: ["cue": .int(cue.rawValue)])
+            _ = try task.reset(seed: 0, options: ["cue": .int(cue.rawValue)])
             for _ in 0..<4 { XCTAssertFalse(try task.step(GridWorld.Move.right.rawValue).terminated) }
             let last = try task.step((cue == .north ? GridWorld.Move.up : .down).rawValue)
             XCTAssertTrue(last.terminated)
@@ -59,7 +59,7 @@ final class MemoryCorridorTests: XCTestCase {
             XCTAssertEqual(last.info["success"], .bool(true))
 
             var wrong = MemoryCorridor()
-            _ = wrong.reset(seed: 0, options: ["cue": .int(cue.rawValue)])
+            _ = try wrong.reset(seed: 0, options: ["cue": .int(cue.rawValue)])
             for _ in 0..<4 { _ = try wrong.step(GridWorld.Move.right.rawValue) }
             let miss = try wrong.step((cue == .north ? GridWorld.Move.down : .up).rawValue)
             XCTAssertTrue(miss.terminated)
@@ -78,10 +78,10 @@ final class MemoryCorridorTests: XCTestCase {
         }
         var task = MemoryCorridor()
         var random = Xoshiro256(seed: 1)
-        _ = task.reset(seed: 7)
+        _ = try task.reset(seed: 7)
         var successes = 0, episodes = 0
         for _ in 0..<2000 {
-            var observation = task.reset().observation
+            var observation = try task.reset().observation
             while true {
                 let step = try task.step(memoryless(observation, &random))
                 observation = step.observation
@@ -97,7 +97,7 @@ final class MemoryCorridorTests: XCTestCase {
 
     func testTruncationAndSeededCue() throws {
         var task = MemoryCorridor(maxSteps: 3)
-        _ = task.reset(seed: 0)
+        _ = try task.reset(seed: 0)
         _ = try task.step(GridWorld.Move.left.rawValue)
         _ = try task.step(GridWorld.Move.left.rawValue)
         let last = try task.step(GridWorld.Move.left.rawValue)
@@ -107,9 +107,9 @@ final class MemoryCorridorTests: XCTestCase {
 
         var cues = [0, 0]
         var seeded = MemoryCorridor()
-        _ = seeded.reset(seed: 3)
+        _ = try seeded.reset(seed: 3)
         for _ in 0..<1000 {
-            _ = seeded.reset()
+            _ = try seeded.reset()
             cues[seeded.cue.rawValue] += 1
         }
         XCTAssertEqual(Double(cues[0]), 500, accuracy: 60)
@@ -120,7 +120,7 @@ final class MemoryCorridorTests: XCTestCase {
         for result in try spec.check() { XCTAssertTrue(result.passed, "\(result)") }
         XCTAssertThrowsError(try spec.make(["view": .int(5), "length": .int(2)]))
         var task = MemoryCorridor()
-        _ = task.reset(seed: 0, options: ["cue": .int(0)])
+        _ = try task.reset(seed: 0, options: ["cue": .int(0)])
         let frame = try XCTUnwrap(task.render())
         let tile = GridWorld.tileSize
         XCTAssertEqual(frame[tile + tile / 2, 2 * tile + tile / 2], MemoryCorridor.northCueColor)
@@ -131,11 +131,11 @@ final class MemoryCorridorTests: XCTestCase {
     func testCartPoleNovelZeroesTheVelocities() throws {
         let spec = try EnvironmentRegistry.standard.spec(named: "cartpole-novel")
         let environment = try spec.make()
-        XCTAssertEqual(environment.name, "ObservationMask<TimeLimit<CartPole>>")
-        var typed = try XCTUnwrap(environment as? ObservationMask<TimeLimit<CartPole>>)
+        XCTAssertEqual(environment.name, "TimeLimit<ObservationMask<CartPole>>")
+        var typed = try XCTUnwrap(environment as? TimeLimit<ObservationMask<CartPole>>)
         XCTAssertEqual(typed.observationSpace.low[1], 0)
         XCTAssertEqual(typed.observationSpace.high[3], 0)
-        let reset = typed.reset(seed: 0, options: ["state": .doubles([0.01, 0.5, 0.02, -0.7])])
+        let reset = try typed.reset(seed: 0, options: ["state": .doubles([0.01, 0.5, 0.02, -0.7])])
         XCTAssertEqual(reset.observation, [0.01, 0, 0.02, 0])
         let step = try typed.step(1)
         XCTAssertEqual(step.observation[1], 0)

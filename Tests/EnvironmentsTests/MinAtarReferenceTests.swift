@@ -42,7 +42,7 @@ final class MinAtarReferenceTests: XCTestCase {
         var policy = Xoshiro256(seed: seed + 1)
         var results: [Episode] = []
         for episode in 0..<episodes {
-            _ = environment.reset(seed: episode == 0 ? seed : nil)
+            _ = try environment.reset(seed: episode == 0 ? seed : nil)
             var hash: UInt64 = 14_695_981_039_346_656_037
             var length = 0, episodeReturn = 0
             var ended = false

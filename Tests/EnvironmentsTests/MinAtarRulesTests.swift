@@ -143,7 +143,7 @@ final class MinAtarRulesTests: XCTestCase {
 
     func testFreewayIsTruncatedAfterItsFrameLimit() throws {
         var environment = FreewayEnvironment(stickyActionProbability: 0)
-        _ = environment.reset(seed: 0)
+        _ = try environment.reset(seed: 0)
         for frame in 1...2501 {
             let step = try environment.step(0)
             XCTAssertFalse(step.terminated)

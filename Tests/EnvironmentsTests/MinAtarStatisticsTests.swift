@@ -63,7 +63,7 @@ final class MinAtarStatisticsTests: XCTestCase {
         var policy = Xoshiro256(seed: 7)
         var returns: [Double] = [], lengths: [Double] = []
         for _ in 0..<count {
-            _ = environment.reset()
+            _ = try environment.reset()
             var episodeReturn = 0.0, length = 0
             while true {
                 let step = try environment.step(policy.nextInt(upperBound: 6))

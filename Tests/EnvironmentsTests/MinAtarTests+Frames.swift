@@ -8,7 +8,7 @@ final class MinAtarFrameTests: XCTestCase {
         func check<Game: MinAtarGame>(_ type: Game.Type) throws {
             var environment = MinAtarEnvironment<Game>(seed: 9)
             var policy = Xoshiro256(seed: 10)
-            var observation = environment.reset().observation
+            var observation = try environment.reset().observation
             let colors = MinAtar.Palette.channelColors(channelCount: Game.channelCount)
             var nonEmptyCellsSeen = 0
             for step in 0..<150 {
@@ -28,7 +28,7 @@ final class MinAtarFrameTests: XCTestCase {
                 }
                 let outcome = try environment.step(policy.nextInt(upperBound: 6))
                 observation = outcome.observation
-                if outcome.terminated || outcome.truncated { observation = environment.reset().observation }
+                if outcome.terminated || outcome.truncated { observation = try environment.reset().observation }
             }
             XCTAssertGreaterThan(nonEmptyCellsSeen, 150, "\(Game.gameName) drew something")
         }

@@ -27,9 +27,9 @@ final class MinAtarTests: XCTestCase {
         XCTAssertEqual(Seaquest.Channel.diver.rawValue, 9)
     }
 
-    func testBreakoutStartObservationHasPaddleBallTrailAndBricksInTheirPlanes() {
+    func testBreakoutStartObservationHasPaddleBallTrailAndBricksInTheirPlanes() throws {
         var environment = BreakoutEnvironment(stickyActionProbability: 0)
-        let observation = environment.reset(seed: 3).observation
+        let observation = try environment.reset(seed: 3).observation
         XCTAssertEqual(observation.count, 400)
         XCTAssertEqual(observation[cell(channel: 0, x: 4, y: 9)], 1, "paddle at column 4 of the bottom row")
         let ballX = environment.game.ballX
@@ -59,12 +59,12 @@ final class MinAtarTests: XCTestCase {
         func check<Game: MinAtarGame>(_ type: Game.Type) throws {
             var environment = MinAtarEnvironment<Game>(seed: 5)
             var policy = Xoshiro256(seed: 6)
-            _ = environment.reset()
+            _ = try environment.reset()
             for _ in 0..<1000 {
                 let step = try environment.step(policy.nextInt(upperBound: 6))
                 XCTAssertEqual(step.observation, freshDrawing(environment), Game.gameName)
                 if step.isEpisodeOver {
-                    XCTAssertEqual(environment.reset().observation, freshDrawing(environment), Game.gameName)
+                    XCTAssertEqual(try environment.reset().observation, freshDrawing(environment), Game.gameName)
                 }
             }
         }
@@ -87,7 +87,7 @@ final class MinAtarTests: XCTestCase {
     func testMinimalActionValuesMapToTheGameActions() throws {
         var environment = BreakoutEnvironment(stickyActionProbability: 0, minimalActions: true)
         XCTAssertEqual(environment.actionSpace, Discrete(3))
-        _ = environment.reset(seed: 1)
+        _ = try environment.reset(seed: 1)
         _ = try environment.step(2)
         XCTAssertEqual(environment.previousAction, .right)
         XCTAssertEqual(environment.game.paddleX, 5)
@@ -100,7 +100,7 @@ final class MinAtarTests: XCTestCase {
 
     func testStickyProbabilityOneRepeatsTheFirstFramesNoOpForever() throws {
         var environment = BreakoutEnvironment(stickyActionProbability: 1)
-        _ = environment.reset(seed: 2)
+        _ = try environment.reset(seed: 2)
         for _ in 0..<4 {
             _ = try environment.step(MinAtarAction.left.rawValue)
             XCTAssertEqual(environment.previousAction, .noOp)
@@ -110,7 +110,7 @@ final class MinAtarTests: XCTestCase {
 
     func testStickyActionsRepeatThePreviousActionAtTheirRate() throws {
         var environment = SpaceInvadersEnvironment(stickyActionProbability: 0.25, seed: 4)
-        _ = environment.reset()
+        _ = try environment.reset()
         var repeats = 0, frames = 0
         var policy = Xoshiro256(seed: 8)
         var previous = MinAtarAction.noOp
@@ -122,19 +122,72 @@ final class MinAtarTests: XCTestCase {
             if environment.previousAction != chosen { repeats += 1 }
             previous = environment.previousAction
             frames += 1
-            if step.isEpisodeOver { _ = environment.reset() }
+            if step.isEpisodeOver { _ = try environment.reset() }
         }
         XCTAssertEqual(Double(repeats) / Double(frames), 0.25, accuracy: 0.015)
     }
 
-    func testPreviousActionCarriesIntoAnUnseededResetAndASeedClearsIt() throws {
+    func testPreviousActionCarriesIntoTheNextEpisodeWithOrWithoutASeed() throws {
         var environment = BreakoutEnvironment(stickyActionProbability: 0)
-        _ = environment.reset(seed: 1)
+        _ = try environment.reset(seed: 1)
         _ = try environment.step(MinAtarAction.right.rawValue)
-        _ = environment.reset()
+        _ = try environment.reset()
         XCTAssertEqual(environment.previousAction, .right)
-        _ = environment.reset(seed: 1)
-        XCTAssertEqual(environment.previousAction, .noOp)
+        _ = try environment.step(MinAtarAction.left.rawValue)
+        _ = try environment.reset(seed: 1)
+        XCTAssertEqual(environment.previousAction, .left, "a seed reseeds the generator only, as the reference's seed()")
+    }
+
+    func testAStuckFirstFrameAfterASeededResetRepeatsTheLastEpisodesAction() throws {
+        // With probability 1 every frame repeats the previous action: the game
+        // sees the last episode's action, whatever the agent asks for.
+        var environment = BreakoutEnvironment(stickyActionProbability: 1)
+        _ = try environment.reset(seed: 3, options: [MinAtarEnvironment<Breakout>.previousActionOption: 3])
+        XCTAssertEqual(environment.previousAction, .right)
+        let paddleBefore = environment.game.paddleX
+        _ = try environment.step(MinAtarAction.left.rawValue)
+        XCTAssertEqual(environment.game.paddleX, paddleBefore + 1, "the stuck right moved the paddle")
+        _ = try environment.reset(seed: 3)
+        let paddleAtStart = environment.game.paddleX
+        _ = try environment.step(MinAtarAction.noOp.rawValue)
+        XCTAssertEqual(environment.previousAction, .right)
+        XCTAssertEqual(environment.game.paddleX, paddleAtStart + 1, "still right after the seeded reset")
+    }
+
+    func testASeedAndThePreviousActionOptionReproduceAFreshEnvironmentsEpisode() throws {
+        func episode(_ environment: inout SpaceInvadersEnvironment, options: Info) throws -> [Double] {
+            var policy = Xoshiro256(seed: 5)
+            var record = try environment.reset(seed: 21, options: options).observation.map(Double.init)
+            for _ in 0..<300 {
+                let step = try environment.step(policy.nextInt(upperBound: 6))
+                record.append(step.reward)
+                record.append(Double(step.observation.reduce(0, +)))
+                if step.isEpisodeOver { break }
+            }
+            return record
+        }
+        var fresh = SpaceInvadersEnvironment(stickyActionProbability: 0.5)
+        let expected = try episode(&fresh, options: [:])
+        var again = SpaceInvadersEnvironment(stickyActionProbability: 0.5)
+        XCTAssertEqual(try episode(&again, options: [:]), expected, "same seed from a fresh environment, same episode")
+        var used = SpaceInvadersEnvironment(stickyActionProbability: 0.5)
+        _ = try used.reset(seed: 8)
+        for _ in 0..<20 { if try used.step(MinAtarAction.fire.rawValue).isEpisodeOver { break } }
+        XCTAssertEqual(try episode(&used, options: [MinAtarEnvironment<SpaceInvaders>.previousActionOption: 0]), expected)
+    }
+
+    func testAMalformedPreviousActionOptionThrowsAndChangesNothing() throws {
+        var environment = BreakoutEnvironment(stickyActionProbability: 0)
+        _ = try environment.reset(seed: 1)
+        _ = try environment.step(MinAtarAction.right.rawValue)
+        for bad: InfoValue in [6, -1, "left", 1.5] {
+            XCTAssertThrowsError(try environment.reset(seed: 2, options: ["previous_action": bad])) { error in
+                XCTAssertEqual(error as? EnvironmentError, .invalidResetOption(
+                    environment: "MinAtar/Breakout", option: "previous_action", value: bad.description, expected: "an int in 0..<6"))
+            }
+        }
+        XCTAssertEqual(environment.previousAction, .right)
+        XCTAssertNoThrow(try environment.step(MinAtarAction.noOp.rawValue), "the running episode goes on")
     }
 
     func testTheSameSeedGivesTheSameTrajectory() throws {
@@ -142,13 +195,13 @@ final class MinAtarTests: XCTestCase {
             var environment = MinAtarEnvironment<Game>()
             var policy = Xoshiro256(seed: 99)
             var record: [Double] = []
-            var observation = environment.reset(seed: seed).observation
+            var observation = try environment.reset(seed: seed).observation
             for _ in 0..<400 {
                 record.append(Double(observation.enumerated().reduce(0) { $0 + ($1.element == 1 ? $1.offset : 0) }))
                 let step = try environment.step(policy.nextInt(upperBound: 6))
                 record.append(step.reward)
                 observation = step.observation
-                if step.isEpisodeOver { observation = environment.reset().observation }
+                if step.isEpisodeOver { observation = try environment.reset().observation }
             }
             return record
         }
@@ -163,7 +216,7 @@ final class MinAtarTests: XCTestCase {
     func testSteppingAfterTheEndThrows() throws {
         var environment = BreakoutEnvironment(stickyActionProbability: 0)
         XCTAssertThrowsError(try environment.step(0))
-        _ = environment.reset(seed: 0)
+        _ = try environment.reset(seed: 0)
         var ended = false
         while !ended { ended = try environment.step(0).isEpisodeOver }
         XCTAssertThrowsError(try environment.step(0)) { error in
@@ -194,7 +247,7 @@ final class MinAtarTests: XCTestCase {
 
     func testFrameColoursEachCellWithItsChannelsPaletteColour() throws {
         var environment = BreakoutEnvironment(stickyActionProbability: 0)
-        _ = environment.reset(seed: 3)
+        _ = try environment.reset(seed: 3)
         let frame = try XCTUnwrap(environment.render())
         XCTAssertEqual(frame.width, 160)
         XCTAssertEqual(frame.height, 160)
@@ -214,7 +267,7 @@ final class MinAtarTests: XCTestCase {
 
     func testSeaquestFrameUsesTheTenColourPalette() throws {
         var environment = SeaquestEnvironment(stickyActionProbability: 0)
-        _ = environment.reset(seed: 3)
+        _ = try environment.reset(seed: 3)
         let frame = try XCTUnwrap(environment.render())
         let colors = MinAtar.Palette.channelColors(channelCount: 10)
         XCTAssertEqual(colors.count, 10)
@@ -225,7 +278,7 @@ final class MinAtarTests: XCTestCase {
 
     func testANSIShowsTenRowsOfCellColours() throws {
         var environment = BreakoutEnvironment(stickyActionProbability: 0)
-        _ = environment.reset(seed: 3)
+        _ = try environment.reset(seed: 3)
         let text = try XCTUnwrap(environment.renderANSI())
         let lines = text.split(separator: "\n")
         XCTAssertEqual(lines.count, 10)

@@ -8,15 +8,15 @@ import Darwin
 #endif
 
 final class MountainCarTests: XCTestCase {
-    private func started(at state: [Double]) -> MountainCar {
+    private func started(at state: [Double]) throws -> MountainCar {
         var environment = MountainCar()
-        _ = environment.reset(seed: 0, options: ["state": .doubles(state)])
+        _ = try environment.reset(seed: 0, options: ["state": .doubles(state)])
         return environment
     }
 
     func testOneStepMatchesHandComputedNumbers() throws {
         // v = 0 + 1·0.001 + cos(−1.5)·(−0.0025), x = −0.5 + v.
-        var environment = started(at: [-0.5, 0])
+        var environment = try started(at: [-0.5, 0])
         let step = try environment.step(MountainCar.Push.right.rawValue)
         let velocity = 0.001 - cos(-1.5) * 0.0025
         XCTAssertEqual(environment.state.velocity, velocity, accuracy: 1e-16)
@@ -41,7 +41,7 @@ final class MountainCarTests: XCTestCase {
             [-0.49733145422579234, -0.0013694275155180027],
             [-0.49789768282304186, -0.0005662285972495108],
         ]
-        var environment = started(at: [-0.5, 0])
+        var environment = try started(at: [-0.5, 0])
         for (action, expected) in zip([2, 2, 0, 1, 2, 0, 0, 2], gymnasiumStates) {
             let step = try environment.step(action)
             XCTAssertEqual(environment.state.entries, expected)
@@ -50,13 +50,13 @@ final class MountainCarTests: XCTestCase {
     }
 
     func testSpeedIsClippedAndTheLeftWallStopsTheCar() throws {
-        var fast = started(at: [-0.5, 0.0699])
+        var fast = try started(at: [-0.5, 0.0699])
         _ = try fast.step(MountainCar.Push.right.rawValue)
         XCTAssertEqual(fast.state.velocity, 0.07)
         XCTAssertEqual(fast.state.position, -0.43, accuracy: 1e-15)
 
         // x would be about −1.2087: clipped to −1.2, and the negative velocity is zeroed.
-        var atWall = started(at: [-1.19, -0.02])
+        var atWall = try started(at: [-1.19, -0.02])
         let step = try atWall.step(MountainCar.Push.left.rawValue)
         XCTAssertEqual(atWall.state.position, -1.2)
         XCTAssertEqual(atWall.state.velocity, 0)
@@ -64,7 +64,7 @@ final class MountainCarTests: XCTestCase {
     }
 
     func testReachingTheGoalTerminatesWithRewardMinusOne() throws {
-        var environment = started(at: [0.49, 0.02])
+        var environment = try started(at: [0.49, 0.02])
         let step = try environment.step(MountainCar.Push.right.rawValue)
         XCTAssertGreaterThanOrEqual(environment.state.position, 0.5)
         XCTAssertTrue(step.terminated)
@@ -72,17 +72,17 @@ final class MountainCarTests: XCTestCase {
         XCTAssertThrowsError(try environment.step(1))
 
         // At the goal but moving left (negative velocity) does not terminate.
-        var leaving = started(at: [0.55, -0.01])
+        var leaving = try started(at: [0.55, -0.01])
         XCTAssertFalse(try leaving.step(MountainCar.Push.left.rawValue).terminated)
         // A positive goal velocity demands speed at the top.
         var strict = MountainCar(goalVelocity: 0.05)
-        _ = strict.reset(seed: 0, options: ["state": .doubles([0.49, 0.02])])
+        _ = try strict.reset(seed: 0, options: ["state": .doubles([0.49, 0.02])])
         XCTAssertFalse(try strict.step(2).terminated)
     }
 
     func testRockingPolicySolvesWithinTheTimeLimit() throws {
         var environment = TimeLimit(MountainCar(), maxEpisodeSteps: MountainCar.maxEpisodeSteps)
-        var observation = environment.reset(seed: 5).observation
+        var observation = try environment.reset(seed: 5).observation
         var episodeReturn = 0.0
         while true {
             let step = try environment.step(observation[1] >= 0 ? 2 : 0)
@@ -96,17 +96,17 @@ final class MountainCarTests: XCTestCase {
         XCTAssertGreaterThan(episodeReturn, -200)
     }
 
-    func testStartPositionIsUniformInRangeAndSeeded() {
+    func testStartPositionIsUniformInRangeAndSeeded() throws {
         var environment = MountainCar()
-        _ = environment.reset(seed: 1)
+        _ = try environment.reset(seed: 1)
         for _ in 0..<500 {
-            let observation = environment.reset().observation
+            let observation = try environment.reset().observation
             XCTAssertGreaterThanOrEqual(environment.state.position, -0.6)
             XCTAssertLessThan(environment.state.position, -0.4)
             XCTAssertEqual(observation[1], 0)
         }
         var first = MountainCar(), second = MountainCar()
-        XCTAssertEqual(first.reset(seed: 9).observation, second.reset(seed: 9).observation)
+        XCTAssertEqual(try first.reset(seed: 9).observation, try second.reset(seed: 9).observation)
     }
 
     func testRegistrationRenderingAndChecker() throws {
@@ -116,7 +116,7 @@ final class MountainCarTests: XCTestCase {
         XCTAssertEqual((environment as? TimeLimit<MountainCar>)?.maxEpisodeSteps, 200)
         for result in try spec.check() { XCTAssertTrue(result.passed, "\(result)") }
 
-        let car = started(at: [-0.5, 0])
+        let car = try started(at: [-0.5, 0])
         let frame = try XCTUnwrap(car.render())
         XCTAssertEqual(frame.width, 600)
         XCTAssertEqual(frame.height, 400)

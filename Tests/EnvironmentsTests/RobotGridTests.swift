@@ -91,7 +91,7 @@ final class RobotGridTests: XCTestCase {
         var environment = RobotGrid(seed: 0)
         let size = environment.configuration.size
         for seed in UInt64(0)..<200 {
-            let reset = environment.reset(seed: seed)
+            let reset = try environment.reset(seed: seed)
             let cells = environment.shortestPathCells
             XCTAssertEqual(reset.info["shortest_path"], .double(Double(cells.count - 1)))
             XCTAssertGreaterThan(cells.count, 1)

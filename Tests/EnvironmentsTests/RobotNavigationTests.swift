@@ -154,7 +154,7 @@ final class RobotNavigationTests: XCTestCase {
         var planner = AStarPlanner()
         let configuration = environment.configuration
         for seed in UInt64(0)..<200 {
-            let reset = environment.reset(seed: seed)
+            let reset = try environment.reset(seed: seed)
             let world = environment.world
             let path = environment.plannedPath
             XCTAssertGreaterThanOrEqual(world.clearance(at: world.start), configuration.robotRadius + 0.3, "seed \(seed)")
@@ -177,7 +177,7 @@ final class RobotNavigationTests: XCTestCase {
 
     func testTheSeedFixesTheEpisode() throws {
         var first = RobotNavigation(seed: 1), second = RobotNavigation(seed: 99)
-        let a = first.reset(seed: 7), b = second.reset(seed: 7)
+        let a = try first.reset(seed: 7), b = try second.reset(seed: 7)
         XCTAssertEqual(a, b)
         XCTAssertEqual(first.world, second.world)
         var generator = Xoshiro256(seed: 3)
@@ -187,7 +187,7 @@ final class RobotNavigationTests: XCTestCase {
             XCTAssertEqual(stepA, stepB)
             if stepA.isEpisodeOver { break }
         }
-        XCTAssertNotEqual(first.reset(seed: 8).observation, second.reset(seed: 9).observation)
+        XCTAssertNotEqual(try first.reset(seed: 8).observation, try second.reset(seed: 9).observation)
         XCTAssertNotEqual(first.world, second.world)
     }
 

@@ -6,9 +6,9 @@ final class SnakeTests: XCTestCase {
         Array(observation[channel.rawValue * size..<(channel.rawValue + 1) * size])
     }
 
-    func testStartLayoutAndObservationPlanes() {
+    func testStartLayoutAndObservationPlanes() throws {
         var snake = Snake()
-        let observation = snake.reset(seed: 1).observation
+        let observation = try snake.reset(seed: 1).observation
         XCTAssertEqual(snake.observationSpace.shape, [3, 10, 10])
         XCTAssertEqual(snake.body, [53, 54, 55], "row 5, columns 3...5, head last")
         XCTAssertEqual(plane(observation, .head).firstIndex(of: 1), 55)
@@ -19,7 +19,7 @@ final class SnakeTests: XCTestCase {
 
     func testMovingEatingAndGrowing() throws {
         var snake = Snake()
-        _ = snake.reset(seed: 1)
+        _ = try snake.reset(seed: 1)
         // Walk the head to the food along a row then a column, and check the growth.
         var eaten = 0
         var steps = 0
@@ -48,7 +48,7 @@ final class SnakeTests: XCTestCase {
 
     func testWallKillsAndReverseMoveKeepsGoing() throws {
         var snake = Snake(deathReward: -1)
-        _ = snake.reset(seed: 0)
+        _ = try snake.reset(seed: 0)
         let start = snake.head
         _ = try snake.step(Snake.Move.left.rawValue)  // straight back: read as right
         XCTAssertEqual(snake.head, start + 1)
@@ -67,7 +67,7 @@ final class SnakeTests: XCTestCase {
         // Tail 44, then 54, 55 and the head at 45 (heading up): moving left takes
         // the cell the tail leaves in the same step.
         var follower = Snake()
-        _ = follower.reset(seed: 0, options: ["body": .doubles([44, 54, 55, 45]), "food": .int(0)])
+        _ = try follower.reset(seed: 0, options: ["body": .doubles([44, 54, 55, 45]), "food": .int(0)])
         XCTAssertEqual(follower.heading, .up)
         let follow = try follower.step(Snake.Move.left.rawValue)
         XCTAssertFalse(follow.terminated)
@@ -76,7 +76,7 @@ final class SnakeTests: XCTestCase {
         // Seven cells ending 56, 57: up to 47, then left into 46, which the body
         // still holds (the tail is at 36), kills.
         var biter = Snake()
-        _ = biter.reset(seed: 0, options: ["body": .doubles([35, 36, 46, 45, 55, 56, 57]), "food": .int(0)])
+        _ = try biter.reset(seed: 0, options: ["body": .doubles([35, 36, 46, 45, 55, 56, 57]), "food": .int(0)])
         XCTAssertFalse(try biter.step(Snake.Move.up.rawValue).terminated)
         let bite = try biter.step(Snake.Move.left.rawValue)
         XCTAssertTrue(bite.terminated)
@@ -84,18 +84,18 @@ final class SnakeTests: XCTestCase {
 
         // Eating keeps the tail, so the tail's cell is then deadly.
         var eater = Snake()
-        _ = eater.reset(seed: 0, options: ["body": .doubles([44, 54, 55, 45]), "food": .int(35)])
+        _ = try eater.reset(seed: 0, options: ["body": .doubles([44, 54, 55, 45]), "food": .int(35)])
         XCTAssertEqual(try eater.step(Snake.Move.up.rawValue).reward, 1)
         XCTAssertEqual(eater.length, 5)
     }
 
-    func testFoodPlacementIsSeeded() {
+    func testFoodPlacementIsSeeded() throws {
         var a = Snake(), b = Snake()
-        XCTAssertEqual(a.reset(seed: 9).observation, b.reset(seed: 9).observation)
+        XCTAssertEqual(try a.reset(seed: 9).observation, try b.reset(seed: 9).observation)
         var foods = Set<Int>()
         for seed in 0..<50 {
             var snake = Snake()
-            _ = snake.reset(seed: UInt64(seed))
+            _ = try snake.reset(seed: UInt64(seed))
             foods.insert(snake.food)
         }
         XCTAssertGreaterThan(foods.count, 25, "food lands on many cells")
@@ -103,7 +103,7 @@ final class SnakeTests: XCTestCase {
 
     func testStepLimitTruncates() throws {
         var snake = Snake(width: 6, height: 6, maxSteps: 4)
-        _ = snake.reset(seed: 0)
+        _ = try snake.reset(seed: 0)
         var last: Step<[Float]>?
         for move in [Snake.Move.up, .left, .down, .right] { last = try snake.step(move.rawValue) }
         XCTAssertEqual(last?.truncated, true)
@@ -114,7 +114,7 @@ final class SnakeTests: XCTestCase {
         let spec = try EnvironmentRegistry.standard.spec(named: "snake")
         for result in try spec.check() { XCTAssertTrue(result.passed, "\(result)") }
         var snake = Snake()
-        _ = snake.reset(seed: 0)
+        _ = try snake.reset(seed: 0)
         let frame = try XCTUnwrap(snake.render())
         XCTAssertEqual(frame.width, 160)
         let head = snake.head

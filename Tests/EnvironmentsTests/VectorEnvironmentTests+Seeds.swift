@@ -50,7 +50,7 @@ final class VectorEnvironmentSeedTests: XCTestCase {
     func testSameStepResetsTakeSeedsFromTheSourceInCopyOrderAtTheEndingStep() throws {
         let seeds = RecordingSeeds(base: 1000)
         let vector = counters(.sameStep, seeds: seeds)
-        let reset = vector.reset()
+        let reset = try vector.reset()
         XCTAssertEqual(seeds.take(), [0, 1], "the first reset asks for every copy in order")
         XCTAssertEqual(reset.observations, [0, -1, 1000, 0, -1, 1001])
         XCTAssertEqual([vector.episodeSeed(ofCopy: 0), vector.episodeSeed(ofCopy: 1)], [1000, 1001])
@@ -75,7 +75,7 @@ final class VectorEnvironmentSeedTests: XCTestCase {
     func testNextStepResetsTakeSeedsFromTheSourceAtTheResettingStep() throws {
         let seeds = RecordingSeeds(base: 1000)
         let vector = counters(.nextStep, seeds: seeds)
-        _ = vector.reset()
+        _ = try vector.reset()
         XCTAssertEqual(seeds.take(), [0, 1])
         // Copy 0 ends at step 2, resets at 3, ends at 5, resets at 6, ends at 8;
         // copy 1 ends at 3, resets at 4, ends at 7, resets at 8.
@@ -94,16 +94,16 @@ final class VectorEnvironmentSeedTests: XCTestCase {
         XCTAssertEqual([vector.episodeSeed(ofCopy: 0), vector.episodeSeed(ofCopy: 1)], [1004, 1005])
     }
 
-    func testExplicitSeedsBypassTheSource() {
+    func testExplicitSeedsBypassTheSource() throws {
         let seeds = RecordingSeeds(base: 1000)
         let vector = counters(.sameStep, seeds: seeds)
-        XCTAssertEqual(vector.reset(seeds: [7, 3]).observations, [0, -1, 7, 0, -1, 3])
-        XCTAssertEqual(vector.reset(seed: 20).observations, [0, -1, 20, 0, -1, 21])
+        XCTAssertEqual(try vector.reset(seeds: [7, 3]).observations, [0, -1, 7, 0, -1, 3])
+        XCTAssertEqual(try vector.reset(seed: 20).observations, [0, -1, 20, 0, -1, 21])
         XCTAssertEqual(seeds.take(), [])
         XCTAssertEqual(vector.episodeSeed(ofCopy: 1), 21)
 
         let unseeded = VectorEnvironment(count: 1) { _ in Counter() }
-        _ = unseeded.reset()
+        _ = try unseeded.reset()
         XCTAssertNil(unseeded.episodeSeed(ofCopy: 0), "a reset that continued the copy's stream has no seed")
     }
 
@@ -149,7 +149,7 @@ final class VectorEnvironmentSeedTests: XCTestCase {
             func trace(_ scheduling: VectorScheduling) throws -> [String] {
                 let seeds = RecordingSeeds(base: 500)
                 let vector = cartPoles(mode, scheduling, seeds: seeds)
-                let reset = vector.reset()
+                let reset = try vector.reset()
                 var running = (0..<5).map { SavedEpisode(seed: vector.episodeSeed(ofCopy: $0)!) }
                 return ["\(reset.observations) \(seeds.take())"]
                     + (try run(vector, seeds: seeds, steps: 200, actionSeed: 9, running: &running))
@@ -167,7 +167,7 @@ final class VectorEnvironmentSeedTests: XCTestCase {
             // Uninterrupted, one thread: 37 steps, then 60 more.
             let seeds = RecordingSeeds(base: 500)
             let vector = cartPoles(mode, .serial, seeds: seeds)
-            _ = vector.reset()
+            _ = try vector.reset()
             _ = seeds.take()
             var running = (0..<5).map { SavedEpisode(seed: vector.episodeSeed(ofCopy: $0)!) }
             _ = try run(vector, seeds: seeds, steps: 37, actionSeed: 9, running: &running)
@@ -197,7 +197,7 @@ final class VectorEnvironmentSeedTests: XCTestCase {
     func testRestoringPastTheEpisodeEndStopsThereAndResetsAtTheNextStep() throws {
         let seeds = RecordingSeeds(base: 1000)
         let vector = counters(.sameStep, seeds: seeds)
-        _ = vector.reset(seeds: [5, 6])
+        _ = try vector.reset(seeds: [5, 6])
         let rewards = try vector.restoreCopy(0, seed: 40, actions: [1, 2, 0])
         XCTAssertEqual(rewards, [1.1, 2.2], "the replay stops at the action that ends the episode")
         XCTAssertEqual(vector.episodeSeed(ofCopy: 0), 40)

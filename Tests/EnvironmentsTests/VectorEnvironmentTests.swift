@@ -7,18 +7,18 @@ final class VectorEnvironmentTests: XCTestCase {
         VectorEnvironment(count: 2, autoresetMode: mode, scheduling: scheduling) { Counter(length: $0 + 2) }
     }
 
-    func testResetSeedsCopyIWithSeedPlusI() {
+    func testResetSeedsCopyIWithSeedPlusI() throws {
         let vector = counters(.nextStep)
-        let reset = vector.reset(seed: 10)
+        let reset = try vector.reset(seed: 10)
         XCTAssertEqual(reset.observations, [0, -1, 10, 0, -1, 11])
         XCTAssertEqual(reset.infos.map { $0["reset_tag"] }, [.double(10), .double(11)])
         XCTAssertEqual(vector.observationShape, [2, 3])
-        XCTAssertEqual(vector.reset().observations, [0, -1, 110, 0, -1, 111], "no seed: each copy continues")
+        XCTAssertEqual(try vector.reset().observations, [0, -1, 110, 0, -1, 111], "no seed: each copy continues")
     }
 
     func testNextStepModeReturnsTheResetObservationOnTheStepAfterTheEnd() throws {
         let vector = counters(.nextStep)
-        _ = vector.reset(seed: 10)
+        _ = try vector.reset(seed: 10)
         var step = try vector.step([1, 2])
         XCTAssertEqual(step.observations, [1, 1, 10, 1, 2, 11])
         XCTAssertEqual(step.rewards, [1.1, 2.1])
@@ -46,7 +46,7 @@ final class VectorEnvironmentTests: XCTestCase {
 
     func testSameStepModeResetsAtOnceAndReportsTheFinalObservation() throws {
         let vector = counters(.sameStep)
-        _ = vector.reset(seed: 10)
+        _ = try vector.reset(seed: 10)
         _ = try vector.step([1, 2])
         var step = try vector.step([0, 0])
         XCTAssertEqual(step.observations, [0, -1, 110, 2, 0, 11], "copy 0 already holds its next episode's first observation")
@@ -64,7 +64,7 @@ final class VectorEnvironmentTests: XCTestCase {
 
     func testTruncationAutoresetsLikeTermination() throws {
         let vector = VectorEnvironment(count: 1) { _ in TimeLimit(Counter(length: 100), maxEpisodeSteps: 1) }
-        _ = vector.reset(seed: 0)
+        _ = try vector.reset(seed: 0)
         var step = try vector.step([1])
         XCTAssertEqual(step.truncated, [true])
         XCTAssertEqual(step.terminated, [false])
@@ -78,7 +78,7 @@ final class VectorEnvironmentTests: XCTestCase {
         XCTAssertThrowsError(try vector.step([0, 0])) { error in
             XCTAssertEqual(error as? EnvironmentError, .resetNeeded(environment: "VectorEnvironment<Counter>[2]"))
         }
-        _ = vector.reset(seed: 0)
+        _ = try vector.reset(seed: 0)
         XCTAssertThrowsError(try vector.step([0, 3]))
         XCTAssertEqual(vector.environment(at: 0).count, 0, "no copy stepped")
     }
@@ -88,7 +88,7 @@ final class VectorEnvironmentTests: XCTestCase {
             let vector = VectorEnvironment(count: 7, autoresetMode: mode, scheduling: scheduling) { _ in
                 TimeLimit(CartPole(), maxEpisodeSteps: 30)
             }
-            var trace = ["\(vector.reset(seed: 3).observations)"]
+            var trace = ["\(try vector.reset(seed: 3).observations)"]
             var actions = Xoshiro256(seed: 4)
             for _ in 0..<300 {
                 let step = try vector.step((0..<7).map { _ in actions.nextInt(upperBound: 2) })
@@ -107,7 +107,7 @@ final class VectorEnvironmentTests: XCTestCase {
 
     func testWorkersSurviveIdlePausesAndStopWithTheVector() throws {
         let vector = VectorEnvironment(count: 4, scheduling: .workerThreads(2)) { _ in Counter(length: 1000) }
-        _ = vector.reset(seed: 0)
+        _ = try vector.reset(seed: 0)
         for pause in 0..<3 {
             // Long enough for the worker to fall asleep, so the wake-up path runs too.
             Thread.sleep(forTimeInterval: 0.05)
@@ -123,7 +123,7 @@ final class VectorEnvironmentTests: XCTestCase {
         XCTAssertEqual(vector.count, 4)
         XCTAssertEqual(vector.observationSize, 8)
         XCTAssertEqual(vector.name, "VectorEnvironment<FrameStack<TimeLimit<CartPole>>>[4]")
-        let reset = vector.reset(seed: 1, options: [:])
+        let reset = try vector.reset(seed: 1, options: [:])
         XCTAssertEqual(reset.observations.count, 32)
         var ended = 0
         for _ in 0..<100 {
@@ -132,5 +132,27 @@ final class VectorEnvironmentTests: XCTestCase {
             XCTAssertEqual(step.observations.count, 32)
         }
         XCTAssertGreaterThan(ended, 4)
+    }
+
+    func testTheVectorProtocolHasTheSingleSpacesAndAResetWithoutArguments() throws {
+        let vector: any VectorEnvironmentProtocol = try EnvironmentRegistry.standard.spec(named: "cartpole").makeVector(count: 2)
+        XCTAssertEqual(vector.singleObservationSpace, CartPole().observationSpace)
+        XCTAssertEqual(vector.singleActionSpace.description, Discrete(2).description)
+        XCTAssertTrue(vector.singleActionSpace.contains(1))
+        XCTAssertFalse(vector.singleActionSpace.contains(2))
+        XCTAssertEqual(try vector.reset().observations.count, 8)
+        XCTAssertEqual(try vector.reset(seed: 4).observations, try vector.reset(seed: 4, options: [:]).observations)
+    }
+
+    func testAMalformedResetOptionThrowsFromTheVector() throws {
+        let vector = VectorEnvironment(count: 2) { _ in CartPole() }
+        XCTAssertThrowsError(try vector.reset(seed: 0, options: ["state": [0, 0, 0]])) { error in
+            XCTAssertEqual(error as? EnvironmentError, .invalidResetOption(
+                environment: "CartPole", option: "state", value: "[0.0, 0.0, 0.0]",
+                expected: "a list of 4 finite numbers [x, xDot, theta, thetaDot]"))
+        }
+        XCTAssertThrowsError(try vector.step([0, 0]), "no copy was reset") { error in
+            XCTAssertEqual(error as? EnvironmentError, .resetNeeded(environment: vector.name))
+        }
     }
 }

@@ -34,7 +34,7 @@ final class WrapperOptionsTests: XCTestCase {
         let rollout = try spec.runRandomRollout(options: options, steps: 300, seed: 2)
         XCTAssertEqual(rollout.totalReward, 150, "clipped to 0.5 per step")
         var erased = try XCTUnwrap(try spec.make(["action_repeat": .int(2)]) as? any Environment<[Float], Int>)
-        _ = erased.reset(seed: 0)
+        _ = try erased.reset(seed: 0)
         XCTAssertEqual(try erased.step(0).reward, 2)
     }
 
@@ -57,8 +57,8 @@ extension WrapperOptionsTests {
         var carrier = try XCTUnwrap(training as? any ObservationNormalizationCarrying)
         XCTAssertFalse(carrier.isObservationStatisticsFrozen)
         var typed = try XCTUnwrap(training as? any Environment<[Float], Int>)
-        _ = typed.reset(seed: 0)
-        for _ in 0..<20 { if try typed.step(1).terminated { _ = typed.reset() } }
+        _ = try typed.reset(seed: 0)
+        for _ in 0..<20 { if try typed.step(1).terminated { _ = try typed.reset() } }
         training = typed
         carrier = try XCTUnwrap(training as? any ObservationNormalizationCarrying)
         let learnt = carrier.observationStatistics
@@ -70,7 +70,7 @@ extension WrapperOptionsTests {
         evaluation.observationStatistics = learnt
         evaluation.isObservationStatisticsFrozen = true
         var stepped = try XCTUnwrap(evaluation as? any Environment<[Float], Int>)
-        _ = stepped.reset(seed: 1)
+        _ = try stepped.reset(seed: 1)
         _ = try stepped.step(0)
         let after = try XCTUnwrap(stepped as? any ObservationNormalizationCarrying)
         XCTAssertEqual(after.observationStatistics, learnt)

@@ -6,7 +6,7 @@ final class ActionWrapperTests: XCTestCase {
 
     func testClipRewardBoundsRewardsOnly() throws {
         var environment = ClipReward(Counter(length: 3), minimum: -1, maximum: 1.15)
-        _ = environment.reset(seed: 0)
+        _ = try environment.reset(seed: 0)
         let first = try environment.step(2)  // reward 2.1
         XCTAssertEqual(first.reward, 1.15)
         XCTAssertEqual(first.observation, [1, 2, 0])
@@ -19,7 +19,7 @@ final class ActionWrapperTests: XCTestCase {
 
     func testActionRepeatSumsRewardsAndStopsAtEpisodeEnd() throws {
         var environment = ActionRepeat(Counter(length: 5), repeatCount: 2)
-        _ = environment.reset(seed: 0)
+        _ = try environment.reset(seed: 0)
         let first = try environment.step(1)
         XCTAssertEqual(first.observation, [2, 1, 0])
         XCTAssertEqual(first.reward, (1 + 0.1) + (1 + 0.2), accuracy: 1e-12)
@@ -33,7 +33,7 @@ final class ActionWrapperTests: XCTestCase {
 
     func testActionRepeatStopsAtTruncation() throws {
         var environment = ActionRepeat(TimeLimit(Counter(length: 100), maxEpisodeSteps: 3), repeatCount: 4)
-        _ = environment.reset(seed: 0)
+        _ = try environment.reset(seed: 0)
         let step = try environment.step(0)
         XCTAssertTrue(step.truncated)
         XCTAssertEqual(step.observation[0], 3)
@@ -43,22 +43,22 @@ final class ActionWrapperTests: XCTestCase {
 
     func testStickyActionWithProbabilityOneRepeatsTheFirstActionAndZeroNever() throws {
         var stuck = StickyAction(Counter(length: 10), probability: 1)
-        _ = stuck.reset(seed: 0)
+        _ = try stuck.reset(seed: 0)
         XCTAssertEqual(try stuck.step(2).observation[1], 2, "the first step has no previous action")
         XCTAssertEqual(try stuck.step(0).observation[1], 2)
         XCTAssertEqual(try stuck.step(1).observation[1], 2)
-        _ = stuck.reset()
+        _ = try stuck.reset()
         XCTAssertEqual(try stuck.step(1).observation[1], 1, "a reset forgets the previous action")
 
         var free = StickyAction(Counter(length: 10), probability: 0)
-        _ = free.reset(seed: 0)
+        _ = try free.reset(seed: 0)
         for action in [2, 0, 1, 1, 0] { XCTAssertEqual(try free.step(action).observation[1], Float(action)) }
     }
 
     func testStickyActionFollowsItsSeededStream() throws {
         func takenActions(seed: UInt64) throws -> [Int] {
             var environment = StickyAction(Counter(length: 1000), probability: 0.25)
-            _ = environment.reset(seed: seed)
+            _ = try environment.reset(seed: seed)
             var taken: [Int] = []
             for index in 0..<400 { taken.append(Int(try environment.step(index % 3).observation[1])) }
             return taken

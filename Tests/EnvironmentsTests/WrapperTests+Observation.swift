@@ -9,7 +9,7 @@ final class ObservationWrapperTests: XCTestCase {
         XCTAssertEqual(environment.observationSpace.shape, [9])
         XCTAssertEqual(environment.observationSpace.low, [0, -1, 0, 0, -1, 0, 0, -1, 0])
         XCTAssertEqual(environment.name, "FrameStack<Counter>")
-        let first = environment.reset(seed: 7).observation
+        let first = try environment.reset(seed: 7).observation
         XCTAssertEqual(first, [0, -1, 7, 0, -1, 7, 0, -1, 7])
         XCTAssertEqual(try environment.step(2).observation, [0, -1, 7, 0, -1, 7, 1, 2, 7])
         XCTAssertEqual(try environment.step(1).observation, [0, -1, 7, 1, 2, 7, 2, 1, 7])
@@ -17,7 +17,7 @@ final class ObservationWrapperTests: XCTestCase {
         XCTAssertEqual(third.observation, [1, 2, 7, 2, 1, 7, 3, 0, 7])
         XCTAssertEqual(third.reward, 0.3, accuracy: 1e-12)
         // A new episode refills every slot.
-        XCTAssertEqual(environment.reset(seed: 9).observation, [0, -1, 9, 0, -1, 9, 0, -1, 9])
+        XCTAssertEqual(try environment.reset(seed: 9).observation, [0, -1, 9, 0, -1, 9, 0, -1, 9])
     }
 
     func testFrameStackStacksImagesAlongTheChannelAxis() {
@@ -38,7 +38,7 @@ final class ObservationWrapperTests: XCTestCase {
 
     func testFrameStackOfOneIsTheIdentityAndPassesTheChecker() throws {
         var environment = FrameStack(Counter(), stackSize: 1)
-        XCTAssertEqual(environment.reset(seed: 3).observation, [0, -1, 3])
+        XCTAssertEqual(try environment.reset(seed: 3).observation, [0, -1, 3])
         XCTAssertEqual(try environment.step(1).observation, [1, 1, 3])
         for result in EnvironmentChecker.check(make: { FrameStack(TimeLimit(LineWalk(), maxEpisodeSteps: 20), stackSize: 4) }) {
             XCTAssertTrue(result.passed, "\(result)")
@@ -79,7 +79,7 @@ final class ObservationWrapperTests: XCTestCase {
 
     func testNormalizeObservationUpdatesThenNormalises() throws {
         var environment = NormalizeObservation(Counter(length: 10))
-        let first = environment.reset(seed: 5).observation
+        let first = try environment.reset(seed: 5).observation
         // After one update the mean is almost the observation, so it normalises to almost 0.
         for value in first { XCTAssertEqual(value, 0, accuracy: 1e-2) }
         let step = try environment.step(2)
@@ -94,12 +94,12 @@ final class ObservationWrapperTests: XCTestCase {
 
     func testFrozenStatisticsStayAndClippingBounds() throws {
         var training = NormalizeObservation(Counter(length: 50))
-        _ = training.reset(seed: 1)
+        _ = try training.reset(seed: 1)
         for action in 0..<20 { _ = try training.step(action % 3) }
         var evaluation = NormalizeObservation(Counter(length: 50), clipRange: 0.5, isFrozen: true)
         evaluation.statistics = training.statistics
         let before = evaluation.statistics
-        _ = evaluation.reset(seed: 1)
+        _ = try evaluation.reset(seed: 1)
         var largest: Float = 0
         for _ in 0..<40 { largest = max(largest, try evaluation.step(2).observation.map(abs).max()!) }
         XCTAssertEqual(evaluation.statistics, before, "frozen statistics must not change")
@@ -115,7 +115,7 @@ final class ObservationWrapperTests: XCTestCase {
         var environment = ObservationMask(Counter(), hiding: [1], mode: .zero)
         XCTAssertEqual(environment.observationSpace.low, [0, 0, 0])
         XCTAssertEqual(environment.observationSpace.high, [1000, 0, 100_000])
-        XCTAssertEqual(environment.reset(seed: 4).observation, [0, 0, 4])
+        XCTAssertEqual(try environment.reset(seed: 4).observation, [0, 0, 4])
         XCTAssertEqual(try environment.step(2).observation, [1, 0, 4])
     }
 
@@ -123,7 +123,7 @@ final class ObservationWrapperTests: XCTestCase {
         var environment = ObservationMask(Counter(), hiding: [2, 0, 2], mode: .drop)
         XCTAssertEqual(environment.hiddenIndices, [0, 2])
         XCTAssertEqual(environment.observationSpace.shape, [1])
-        XCTAssertEqual(environment.reset(seed: 4).observation, [-1])
+        XCTAssertEqual(try environment.reset(seed: 4).observation, [-1])
         XCTAssertEqual(try environment.step(2).observation, [2])
     }
 }

@@ -4,20 +4,20 @@ import XCTest
 final class WrapperTests: XCTestCase {
     func testTimeLimitTruncatesAtTheLimitAndNotBefore() throws {
         var environment = TimeLimit(LineWalk(), maxEpisodeSteps: 3)
-        _ = environment.reset(seed: 0)
+        _ = try environment.reset(seed: 0)
         XCTAssertFalse(try environment.step(0).truncated)
         XCTAssertFalse(try environment.step(0).truncated)
         let last = try environment.step(0)
         XCTAssertTrue(last.truncated)
         XCTAssertFalse(last.terminated)
         XCTAssertEqual(environment.name, "TimeLimit<LineWalk>")
-        _ = environment.reset()
+        _ = try environment.reset()
         XCTAssertEqual(environment.elapsedSteps, 0)
     }
 
     func testTimeLimitKeepsTerminationWhenBothHappen() throws {
         var environment = TimeLimit(LineWalk(), maxEpisodeSteps: 1)
-        _ = environment.reset(seed: 0, options: [:])
+        _ = try environment.reset(seed: 0, options: [:])
         environment.wrapped.position = 4
         let step = try environment.step(1)
         XCTAssertTrue(step.terminated)
@@ -27,7 +27,7 @@ final class WrapperTests: XCTestCase {
     func testRecordEpisodeStatisticsReportsReturnAndLengthAtEpisodeEnd() throws {
         var environment = RecordEpisodeStatistics(LineWalk(), historyLength: 2)
         for episode in 0..<3 {
-            _ = environment.reset(seed: UInt64(episode))
+            _ = try environment.reset(seed: UInt64(episode))
             environment.wrapped.position = 2
             var step = try environment.step(1)
             XCTAssertNil(step.info["episode_return"], "no statistics before the end")
@@ -58,13 +58,13 @@ final class WrapperTests: XCTestCase {
 final class TimeLimitEndTests: XCTestCase {
     func testSteppingAfterTruncationIsRefusedUntilReset() throws {
         var environment = TimeLimit(Counter(length: 100), maxEpisodeSteps: 2)
-        _ = environment.reset(seed: 0)
+        _ = try environment.reset(seed: 0)
         _ = try environment.step(0)
         XCTAssertTrue(try environment.step(0).truncated)
         XCTAssertThrowsError(try environment.step(0)) { error in
             XCTAssertEqual(error as? EnvironmentError, .episodeEnded(environment: "TimeLimit<Counter>"))
         }
-        _ = environment.reset()
+        _ = try environment.reset()
         XCTAssertFalse(try environment.step(0).truncated)
     }
 }

@@ -55,11 +55,12 @@ extension EnvironmentBenchmarkTests {
 }
 
 extension EnvironmentBenchmarkTests {
-    func testWrapperCostComparesTheSameWorkThreeWays() throws {
+    func testWrapperCostComparesTheSameWorkFourWays() throws {
         let cases = try EnvironmentBenchmark(steps: 3_000, repetitions: 1).measureWrapperCost(seed: 5)
         XCTAssertEqual(cases.map(\.name), [
             "CartPole", "TimeLimit<RecordEpisodeStatistics<CartPole>>",
             "any Environment<[Float], Int> (TimeLimit<RecordEpisodeStatistics<CartPole>>)",
+            "AnyEnvironment<[Float], Int> (TimeLimit<RecordEpisodeStatistics<CartPole>>)",
         ])
         // Same seed, same actions, same physics: the wrappers change nothing observable
         // here because random play never reaches the 500-step limit.

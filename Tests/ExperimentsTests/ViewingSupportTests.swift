@@ -53,16 +53,16 @@ final class ViewingSupportTests: XCTestCase {
         // The frames are the environment's own: re-simulate and compare the last one.
         var environment = try XCTUnwrap(try EnvironmentRegistry.standard.make("gridworld", options: contents.header.options)
             as? any Environment<[Float], Int>)
-        XCTAssertEqual(replayed.frames.first, firstFrame(&environment, seed: episode.seed))
+        XCTAssertEqual(replayed.frames.first, try firstFrame(&environment, seed: episode.seed))
         XCTAssertNotEqual(replayed.frames.first, replayed.frames.last, "the agent moved")
     }
 
-    private func firstFrame(_ environment: inout any Environment<[Float], Int>, seed: UInt64) -> Frame? {
-        func open<E: Environment>(_ environment: inout E) -> Frame? {
-            _ = environment.reset(seed: seed)
+    private func firstFrame(_ environment: inout any Environment<[Float], Int>, seed: UInt64) throws -> Frame? {
+        func open<E: Environment>(_ environment: inout E) throws -> Frame? {
+            _ = try environment.reset(seed: seed)
             return environment.render()
         }
-        return open(&environment)
+        return try open(&environment)
     }
 
     // MARK: - Training observer
@@ -123,7 +123,7 @@ final class ViewingSupportTests: XCTestCase {
         XCTAssertEqual(again.finishedReturns, playback.finishedReturns)
 
         // Restarting puts the episode back to its first frame.
-        again.restartEpisode()
+        try again.restartEpisode()
         XCTAssertEqual(again.step, 0)
         XCTAssertNil(again.lastAction)
     }

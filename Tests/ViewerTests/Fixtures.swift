@@ -15,13 +15,13 @@ extension XCTestCase {
     /// The frames of a grid-world episode: after the reset and after each of `steps` steps.
     func gridWorldFrames(steps: Int, seed: UInt64 = 3) throws -> [Frame] {
         var world = GridWorld(layout: .lavaCrossing(size: 7))
-        _ = world.reset(seed: seed)
+        _ = try world.reset(seed: seed)
         var frames = [try XCTUnwrap(world.render())]
         var generator = Xoshiro256(seed: seed)
         for _ in 0..<steps {
             let step = try world.step(world.actionSpace.sample(using: &generator))
             frames.append(try XCTUnwrap(world.render()))
-            if step.terminated || step.truncated { _ = world.reset() }
+            if step.terminated || step.truncated { _ = try world.reset() }
         }
         return frames
     }

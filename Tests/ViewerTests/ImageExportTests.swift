@@ -10,7 +10,7 @@ final class ImageExportTests: XCTestCase {
     func testPNGRoundTripsGridWorldAndCartPoleFramesExactly() throws {
         let folder = try makeTemporaryFolder()
         var cartPole = CartPole()
-        _ = cartPole.reset(seed: 1)
+        _ = try cartPole.reset(seed: 1)
         let frames = [try gridWorldFrames(steps: 3)[3], try XCTUnwrap(cartPole.render()), gradientFrame(width: 37, height: 11)]
         for (index, frame) in frames.enumerated() {
             let url = folder.appendingPathComponent("frame\(index).png")
