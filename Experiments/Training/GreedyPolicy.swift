@@ -18,7 +18,7 @@ public final class GreedyPolicy {
     /// The training step at which the loaded checkpoint was written.
     public let checkpointStep: Int
 
-    private let makeEnvironmentCopy: () throws -> any Environment<[Float], Int>
+    private let makeEnvironmentCopy: () throws -> AnyEnvironment<[Float], Int>
     private let policy: any Policy
     private let actionOffset: Int
 
@@ -41,7 +41,7 @@ public final class GreedyPolicy {
     }
 
     /// A fresh environment as the run configured it.
-    public func makeEnvironment() throws -> any Environment<[Float], Int> {
+    public func makeEnvironment() throws -> AnyEnvironment<[Float], Int> {
         try makeEnvironmentCopy()
     }
 
@@ -88,7 +88,7 @@ public final class PolicyPlayback {
     /// Returns of the episodes that ended, in order.
     public private(set) var finishedReturns: [Double] = []
 
-    private var environment: any Environment<[Float], Int>
+    private var environment: AnyEnvironment<[Float], Int>
     private var observation: [Float] = []
 
     /// Prepares `episodes` episodes on seeds derived from `seed` (the run's evaluation seed when `nil`).

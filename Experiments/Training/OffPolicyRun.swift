@@ -66,7 +66,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     }
 
     /// Makes the configured environment as one with `[Float]` observations and `Int` actions.
-    func makeEnvironment() throws -> any Environment<[Float], Int> {
+    func makeEnvironment() throws -> AnyEnvironment<[Float], Int> {
         try configuration.makeEnvironment(registry: registry)
     }
 
@@ -81,12 +81,6 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     /// completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
         var environment = try makeEnvironment()
-        return try train(&environment)
-    }
-
-    // MARK: - Algorithm
-
-    private func train<E: Environment>(_ environment: inout E) throws -> TrainingOutcome where E.Observation == [Float], E.Action == Int {
         let settings = configuration.run
         let (agent, actionOffset) = try makeAgent(for: environment)
         let session = try TrainingSession(

@@ -86,7 +86,7 @@ public final class PPORun {
     }
 
     /// Makes one copy of the configured environment, with `[Float]` observations and `Int` actions.
-    func makeEnvironment() throws -> any Environment<[Float], Int> {
+    func makeEnvironment() throws -> AnyEnvironment<[Float], Int> {
         try configuration.makeEnvironment(registry: registry)
     }
 
@@ -101,16 +101,9 @@ public final class PPORun {
     /// Trains until the step budget is spent (whole rollouts) or a stop is requested,
     /// then (when completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
-        var first = try makeEnvironment()
-        return try train(first: &first)
-    }
-
-    // MARK: - Algorithm
-
-    private func train<E: Environment>(first: inout E) throws -> TrainingOutcome where E.Observation == [Float], E.Action == Int {
         let settings = configuration.run
         let copies = configuration.ppo.environmentCount
-        let (agent, actionOffset) = try makeAgent(for: first)
+        let (agent, actionOffset) = try makeAgent(for: try makeEnvironment())
         let session = try TrainingSession(
             folder: folder, settings: settings, totalSteps: configuration.ppo.totalSteps,
             logHeader: EpisodeLogHeader(environment: configuration.environment, options: configuration.options,
@@ -123,11 +116,7 @@ public final class PPORun {
         let environments = try VectorEnvironment(count: copies, autoresetMode: .sameStep, nextEpisodeSeed: { _ in
             defer { session.state.nextSeedIndex += 1 }
             return SeedDerivation.episodeSeed(runSeed: settings.seed, index: session.state.nextSeedIndex)
-        }) { copy in
-            guard copy > 0 else { return first }
-            guard let environment = try makeEnvironment() as? E else { preconditionFailure("the environment factory returned another type") }
-            return environment
-        }
+        }) { _ in try makeEnvironment() }
         if try session.restore(agent) != nil {
             // Bring every copy to where the checkpoint left its running episode.
             for (copy, episode) in session.state.running.enumerated() {

@@ -65,19 +65,21 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
     }
 
     /// Makes the configured environment as one with `[Float]` observations and `Int` actions.
-    func makeEnvironment(registry: EnvironmentRegistry) throws -> any Environment<[Float], Int> {
-        let made = try registry.spec(named: environment).make(options)
-        guard let typed = made as? any Environment<[Float], Int> else {
+    func makeEnvironment(registry: EnvironmentRegistry) throws -> AnyEnvironment<[Float], Int> {
+        do {
+            return try registry.make(environment, as: [Float].self, Int.self, options: options)
+        } catch RegistryError.typeMismatch {
+            let made = try registry.spec(named: environment).make(options)
             throw TrainingError.unsupportedSpaces(environment: environment, observation: "\(made.observationSpace)",
                                                   action: "\(made.actionSpace)")
         }
-        return typed
     }
 
     /// The `Box` observation space and `Discrete` action space the agents need, or
     /// ``TrainingError/unsupportedSpaces(environment:observation:action:)``.
     func agentSpaces<E: Environment>(of made: E) throws -> (observation: Box, action: Discrete) {
-        guard let box = made.observationSpace as? Box, let discrete = made.actionSpace as? Discrete else {
+        guard let box = made.observationSpace.lookingThroughAnySpace(as: Box.self),
+              let discrete = made.actionSpace.lookingThroughAnySpace(as: Discrete.self) else {
             throw TrainingError.unsupportedSpaces(environment: environment, observation: "\(made.observationSpace)",
                                                   action: "\(made.actionSpace)")
         }

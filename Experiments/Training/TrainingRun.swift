@@ -168,7 +168,7 @@ public enum Training {
         var checkpointStep: Int
         var policy: any Policy
         var actionOffset: Int
-        var makeEnvironment: () throws -> any Environment<[Float], Int>
+        var makeEnvironment: () throws -> AnyEnvironment<[Float], Int>
     }
 
     /// The greedy policy of the newest checkpoint of the run in `url`.

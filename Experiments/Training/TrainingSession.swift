@@ -251,7 +251,7 @@ final class TrainingSession<State: SessionState> {
     /// Ends a completed run: plays the settings' greedy evaluation episodes with
     /// `policy` and writes eval.json and eval_episodes.jsonl.
     func finish(evaluating policy: any Policy, agentName: String, environment: String, options: [String: InfoValue],
-                makeEnvironment: () throws -> any Environment<[Float], Int>, actionOffset: Int) throws -> TrainingOutcome {
+                makeEnvironment: () throws -> AnyEnvironment<[Float], Int>, actionOffset: Int) throws -> TrainingOutcome {
         guard settings.evaluationEpisodes > 0 else { return .completed(nil) }
         let result = try Evaluation.play(
             policy, actionOffset: actionOffset, environment: makeEnvironment(), episodes: settings.evaluationEpisodes,
