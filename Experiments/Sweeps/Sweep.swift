@@ -131,13 +131,15 @@ extension Training {
     public static func checkPreset(_ kind: AgentKind, _ request: PresetRequest, registry: EnvironmentRegistry = .standard) throws {
         func check<Agent: OffPolicyAgent>(_: Agent.Type) throws {
             let preset: Preset<Agent.Config> = try request.resolve(agent: kind.name, registry: registry)
-            _ = try TrainingConfiguration(kind: kind, preset: preset, registry: registry, startedAt: "")
+            let configuration = try TrainingConfiguration(kind: kind, preset: preset, registry: registry, startedAt: "")
+            _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
         }
         switch kind.family {
         case .offPolicy(let agentType): try check(agentType)
         case .onPolicy:
             let preset: PPOPreset = try request.resolve(agent: kind.name, registry: registry)
-            _ = try PPORunConfiguration(preset: preset, agent: kind.name, registry: registry, startedAt: "")
+            let configuration = try PPORunConfiguration(preset: preset, agent: kind.name, registry: registry, startedAt: "")
+            _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
         }
     }
 }
