@@ -89,4 +89,40 @@ final class SweepTests: XCTestCase {
         XCTAssertTrue(report.standardOutput.contains("| dqn | gridworld | learning_rate") || report.standardOutput.contains("dqn.learning_rate=0.001"),
                       report.standardOutput)
     }
+
+    /// Against a real Slurm (`SWIFTRL_SLURM_TESTS=1` with `SLURM_CONF` set, as
+    /// `.ci/run` does after `scripts/local-slurm.sh start`): the sweep is submitted
+    /// as a job array, every task writes its run folder with an eval.json, and a
+    /// second launch finds nothing left to submit.
+    func testASweepRunsAsASlurmJobArray() throws {
+        try XCTSkipUnless(ProcessInfo.processInfo.environment["SWIFTRL_SLURM_TESTS"] == "1",
+                          "set SWIFTRL_SLURM_TESTS=1 and SLURM_CONF (scripts/local-slurm.sh start DIR) to test against Slurm")
+        let root = try makeTemporaryFolder()
+        let specURL = root.appendingPathComponent("gw.yaml")
+        try Data(specText.replacingOccurrences(of: "name: gw", with: "name: gw-slurm").utf8).write(to: specURL)
+        let sweeps = root.appendingPathComponent("sweeps").path
+        let submitted = try runRLRun(["sweep", specURL.path, "--backend", "slurm", "--time", "00:10:00", "--root", sweeps],
+                                     in: root, outputFolder: makeTemporaryFolder())
+        XCTAssertEqual(submitted.status, 0, submitted.standardError)
+        XCTAssertTrue(submitted.standardOutput.contains("submitted job array"), submitted.standardOutput)
+        let script = try String(contentsOf: root.appendingPathComponent("sweeps/gw-slurm/sweep.sbatch"), encoding: .utf8)
+        XCTAssertTrue(script.contains("#SBATCH --array=0,1,2,3"), script)
+
+        let ids = ["gridworld-v0-s1", "gridworld-v0-s2", "gridworld-v1-s1", "gridworld-v1-s2"]
+        let deadline = Date().addingTimeInterval(300)
+        var status = ""
+        while Date() < deadline {
+            status = try runRLRun(["sweep", specURL.path, "--status", "--root", sweeps], in: root, outputFolder: makeTemporaryFolder())
+                .standardOutput
+            if status.components(separatedBy: "finished").count - 1 == ids.count { break }
+            Thread.sleep(forTimeInterval: 2)
+        }
+        for id in ids {
+            XCTAssertTrue(status.contains("finished     \(id)"), status)
+            let evaluation = root.appendingPathComponent("sweeps/gw-slurm/runs/\(id)/eval.json")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: evaluation.path), id)
+        }
+        let again = try runRLRun(["sweep", specURL.path, "--backend", "slurm", "--root", sweeps], in: root, outputFolder: makeTemporaryFolder())
+        XCTAssertTrue(again.standardOutput.contains("every run is finished: nothing to submit"), again.standardOutput)
+    }
 }
