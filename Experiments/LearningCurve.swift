@@ -13,6 +13,9 @@ public struct LearningCurve: Equatable, Sendable {
     public var environment: String
     /// The agent that produced the episodes.
     public var agent: String
+    /// What sets the run's configuration apart from others of the same agent and
+    /// environment being compared (`key=value ...`; empty when nothing does).
+    public var configuration = ""
     /// Environment steps taken by the end of each episode, increasing.
     public var steps: [Int]
     /// Each episode's return.
@@ -99,7 +102,8 @@ public struct LearningCurveSummary: Equatable, Sendable {
         precondition(!curves.isEmpty, "summarising needs at least one curve")
         let smoothed = curves.map { $0.smoothedReturns(window: smoothing) }
         let first = curves[0]
-        let label = "\(first.agent) on \(first.environment)" + (curves.count > 1 ? " (\(curves.count) runs)" : "")
+        let label = "\(first.agent) on \(first.environment)" + (first.configuration.isEmpty ? "" : ", \(first.configuration)")
+            + (curves.count > 1 ? " (\(curves.count) runs)" : "")
         if curves.count == 1 {
             let steps = first.steps.map(Double.init)
             return LearningCurveSummary(label: label, runCount: 1, steps: steps, mean: smoothed[0], lower: smoothed[0], upper: smoothed[0])
@@ -120,16 +124,37 @@ public struct LearningCurveSummary: Equatable, Sendable {
         return summary
     }
 
-    /// Groups `curves` by agent and environment (in order of first appearance)
-    /// and summarises each group.
+    /// Groups `curves` by agent, environment and configuration (in order of first
+    /// appearance) and summarises each group.
     public static func summariseByGroup(_ curves: [LearningCurve], smoothing: Int, points: Int = 200) -> [LearningCurveSummary] {
         var order: [String] = []
         var groups: [String: [LearningCurve]] = [:]
         for curve in curves {
-            let key = curve.agent + "\u{0}" + curve.environment
+            let key = curve.agent + "\u{0}" + curve.environment + "\u{0}" + curve.configuration
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(curve)
         }
         return order.map { summarise(groups[$0]!, smoothing: smoothing, points: points) }
+    }
+}
+
+extension LearningCurve {
+    /// The curves of every run in `paths` (run folders, episode logs, or folders of
+    /// run folders such as a sweep's), each labelled with what sets its
+    /// configuration apart, so runs of one configuration are summarised together.
+    public static func loadRuns(from paths: [URL]) throws -> [LearningCurve] {
+        var folders: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            let isFolder = FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory) && isDirectory.boolValue
+            let isRun = FileManager.default.fileExists(atPath: RunFolder(url: path).episodesURL.path)
+            folders += isFolder && !isRun ? try RunFolder.findRuns(in: path) : [path]
+        }
+        let labels = RunIdentity.distinguishingLabels(of: folders)
+        return try zip(folders, labels).map { folder, label in
+            var curve = try load(from: folder)
+            curve.configuration = label
+            return curve
+        }
     }
 }

@@ -60,7 +60,7 @@ public struct RunReport: Sendable {
         var runs: [Run] = []
         var skipped: [(URL, String)] = []
         for path in paths {
-            let folders = try Self.runFolders(in: path)
+            let folders = try RunFolder.findRuns(in: path)
             guard !folders.isEmpty else { throw RunReportError.noRuns(path: path.path) }
             for folder in folders {
                 do {
@@ -81,7 +81,7 @@ public struct RunReport: Sendable {
             let first = members[0]
             // Only the settings that differ from the other configurations of the same agent and environment.
             let siblings = order.map { byKey[$0]![0] }.filter { $0.agent == first.agent && $0.environment == first.environment }
-            let differing = Self.differingSettings(siblings.map(\.settings))
+            let differing = RunIdentity.differingSettings(siblings.map(\.settings))
             return Group(agent: first.agent, environment: first.environment,
                          differences: differing.map { "\($0)=\(first.settings[$0] ?? "-")" }.joined(separator: " "),
                          seeds: members.map(\.seed), returns: members.map(\.meanReturn), successRates: members.compactMap(\.successRate),
@@ -125,29 +125,6 @@ public struct RunReport: Sendable {
         seconds >= 60 ? String(format: "%dm%02ds", Int(seconds) / 60, Int(seconds) % 60) : String(format: "%.1fs", seconds)
     }
 
-    /// `path` itself when it is a run folder, else every run folder below it.
-    private static func runFolders(in path: URL) throws -> [URL] {
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: path.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw RunReportError.noRuns(path: path.path)
-        }
-        if manager.fileExists(atPath: RunFolder(url: path).configurationURL.path) { return [path] }
-        let children = (try? manager.contentsOfDirectory(at: path, includingPropertiesForKeys: nil))?.sorted { $0.path < $1.path } ?? []
-        return try children.flatMap { child -> [URL] in
-            var childIsDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: child.path, isDirectory: &childIsDirectory), childIsDirectory.boolValue,
-                  !child.lastPathComponent.hasPrefix(".") else { return [] }
-            return try runFolders(in: child)
-        }
-    }
-
-    /// The setting names whose values differ between groups' settings.
-    private static func differingSettings(_ settings: [[String: String]]) -> [String] {
-        let names = Set(settings.flatMap(\.keys)).sorted()
-        return names.filter { name in Set(settings.map { $0[name] ?? "" }).count > 1 }
-    }
-
     /// One finished run: its configuration without the seed, and its results.
     private struct Run {
         var folder: URL
@@ -163,51 +140,19 @@ public struct RunReport: Sendable {
 
         /// Reads the run in `folder`; `nil` when it has no evaluation yet.
         init?(folder: URL) throws {
-            let runFolder = RunFolder(url: folder)
             let evaluationURL = folder.appendingPathComponent(TrainingFiles.evaluation)
             guard FileManager.default.fileExists(atPath: evaluationURL.path) else { return nil }
-            guard let configuration = try JSONSerialization.jsonObject(with: Data(contentsOf: runFolder.configurationURL)) as? [String: Any],
-                  let agent = configuration["agent"] as? String, let environment = configuration["environment"] as? String,
-                  let run = configuration["run"] as? [String: Any], let seed = (run["seed"] as? NSNumber)?.uint64Value else {
-                throw RunReportError.unreadable(path: runFolder.configurationURL.path, reason: "not a training run's config.json")
-            }
+            let identity = try RunIdentity(folder: folder)
             let evaluation = try JSONDecoder().decode(EvaluationResult.self, from: Data(contentsOf: evaluationURL))
             self.folder = folder
-            self.agent = agent
-            self.environment = environment
-            self.seed = seed
+            agent = identity.agent
+            environment = identity.environment
+            seed = identity.seed
+            settings = identity.settings
+            groupKey = identity.groupKey
             meanReturn = evaluation.meanReturn
             successRate = evaluation.successRate
             wallSeconds = Self.lastWallSeconds(folder.appendingPathComponent(TrainingFiles.progress))
-            // Seeds, times, paths and versions do not make a configuration.
-            var determining = configuration
-            for key in ["agent_seed", "started_at", "preset_file", "project_version", "seed_derivation", "episode_scheme"] {
-                determining[key] = nil
-            }
-            var settings: [String: String] = [:]
-            for (section, value) in determining {
-                guard let entries = value as? [String: Any] else {
-                    settings[section] = Self.json(value)
-                    continue
-                }
-                for (key, entry) in entries { settings[section + "." + key] = Self.json(entry) }
-            }
-            settings["run.seed"] = nil
-            // Environment options are InfoValues: show them as written in presets.
-            struct Options: Decodable { var options: [String: InfoValue] }
-            if let options = try? JSONDecoder().decode(Options.self, from: Data(contentsOf: runFolder.configurationURL)).options {
-                for (key, value) in options { settings["env." + key] = value.description }
-                settings = settings.filter { !$0.key.hasPrefix("options.") }
-            }
-            self.settings = settings
-            groupKey = settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: "\n")
-        }
-
-        private static func json(_ value: Any) -> String {
-            guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) else {
-                return "\(value)"
-            }
-            return String(decoding: data, as: UTF8.self)
         }
 
         /// The `wall_seconds` column (the last) of progress.csv's last row.
@@ -269,6 +214,97 @@ public enum RunReportError: Error, CustomStringConvertible {
         switch self {
         case .noRuns(let path): return "\(path): no run folders (folders with a config.json) found"
         case .unreadable(let path, let reason): return "\(path): \(reason)"
+        }
+    }
+}
+
+/// What a run folder's config.json says determines the run, the seed left out:
+/// the key by which runs of one configuration are grouped.
+struct RunIdentity {
+    var agent: String
+    var environment: String
+    var seed: UInt64
+    /// Every setting that determines the run except its seed: `section.key` → value.
+    var settings: [String: String]
+    /// The settings as one string, equal for runs that differ only by seed.
+    var groupKey: String { settings.keys.sorted().map { "\($0)=\(settings[$0]!)" }.joined(separator: "\n") }
+
+    init(folder: URL) throws {
+        let url = RunFolder(url: folder).configurationURL
+        let data = try Data(contentsOf: url)
+        guard let configuration = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let agent = configuration["agent"] as? String, let environment = configuration["environment"] as? String,
+              let run = configuration["run"] as? [String: Any], let seed = (run["seed"] as? NSNumber)?.uint64Value else {
+            throw RunReportError.unreadable(path: url.path, reason: "not a training run's config.json")
+        }
+        self.agent = agent
+        self.environment = environment
+        self.seed = seed
+        // Seeds, times, paths and versions do not make a configuration.
+        var determining = configuration
+        for key in ["agent_seed", "started_at", "preset_file", "project_version", "seed_derivation", "episode_scheme", "options"] {
+            determining[key] = nil
+        }
+        var settings: [String: String] = [:]
+        for (section, value) in determining {
+            guard let entries = value as? [String: Any] else {
+                settings[section] = Self.json(value)
+                continue
+            }
+            for (key, entry) in entries { settings[section + "." + key] = Self.json(entry) }
+        }
+        settings["run.seed"] = nil
+        // Environment options are InfoValues: show them as written in presets.
+        struct Options: Decodable { var options: [String: InfoValue] }
+        let options = try JSONDecoder().decode(Options.self, from: data).options
+        for (key, value) in options { settings["env." + key] = value.description }
+        self.settings = settings
+    }
+
+    /// The setting names whose values differ between `settings`.
+    static func differingSettings(_ settings: [[String: String]]) -> [String] {
+        let names = Set(settings.flatMap(\.keys)).sorted()
+        return names.filter { name in Set(settings.map { $0[name] ?? "" }).count > 1 }
+    }
+
+    /// For each run folder, the settings that set its configuration apart from the
+    /// other configurations of the same agent and environment among `folders`
+    /// (`key=value ...`, empty when there is one configuration); unreadable folders get "".
+    static func distinguishingLabels(of folders: [URL]) -> [String] {
+        let identities = folders.map { try? RunIdentity(folder: $0) }
+        return identities.map { identity in
+            guard let identity else { return "" }
+            let siblings = identities.compactMap { $0 }.filter { $0.agent == identity.agent && $0.environment == identity.environment }
+            return differingSettings(siblings.map(\.settings)).map { "\($0)=\(identity.settings[$0] ?? "-")" }.joined(separator: " ")
+        }
+    }
+
+    private static func json(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) else {
+            return "\(value)"
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension RunFolder {
+    /// `path` itself when it is a run folder (it has a config.json), else every run
+    /// folder below it (a sweep folder, a folder of runs), in path order.
+    ///
+    /// - Throws: ``RunReportError/noRuns(path:)`` when `path` is not a folder.
+    public static func findRuns(in path: URL) throws -> [URL] {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw RunReportError.noRuns(path: path.path)
+        }
+        if manager.fileExists(atPath: RunFolder(url: path).configurationURL.path) { return [path] }
+        let children = (try? manager.contentsOfDirectory(at: path, includingPropertiesForKeys: nil))?.sorted { $0.path < $1.path } ?? []
+        return try children.flatMap { child -> [URL] in
+            var childIsDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: child.path, isDirectory: &childIsDirectory), childIsDirectory.boolValue,
+                  !child.lastPathComponent.hasPrefix(".") else { return [] }
+            return try findRuns(in: child)
         }
     }
 }

@@ -12,8 +12,9 @@ struct PlotCommand: ParsableCommand {
         discussion: """
             Reads each run's episodes.jsonl: the step axis is the running sum of episode lengths, the \
             returns are smoothed by a trailing moving average over --smoothing episodes. Runs of the \
-            same agent and environment (for example several seeds) are drawn as their mean with a \
-            band from the lowest to the highest run; other groups get their own line. The format \
+            same agent, environment and configuration (for example several seeds) are drawn as their \
+            mean with a band from the lowest to the highest run; other groups get their own line. A \
+            folder of run folders (a sweep's) stands for every run in it. The format \
             follows --out: .svg (text) or .png.
 
             Examples:
@@ -22,7 +23,7 @@ struct PlotCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Run folders (or episodes.jsonl files).", valueName: "run-dir"))
+    @Argument(help: ArgumentHelp("Run folders, sweep folders or episodes.jsonl files.", valueName: "run-dir"))
     var runFolders: [String]
 
     @Option(help: ArgumentHelp("The picture to write: a .svg or .png file.", valueName: "file"))
@@ -51,7 +52,7 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        let curves = try reportingUserErrors { try runFolders.map { try LearningCurve.load(from: URL(fileURLWithPath: $0)) } }
+        let curves = try reportingUserErrors { try LearningCurve.loadRuns(from: runFolders.map { URL(fileURLWithPath: $0) }) }
         if let empty = curves.first(where: { $0.steps.isEmpty }) {
             throw fail("run '\(empty.label)' has no finished episodes to plot")
         }

@@ -69,4 +69,20 @@ final class RunReportTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("\(empty.path): no run folders"), "\(error)")
         }
     }
+
+    func testPlotCurvesOfASweepAreGroupedByConfiguration() throws {
+        let sweep = try makeTemporaryFolder()
+        for (name, seed, rate) in [("a", 1, "0.001"), ("b", 2, "0.001"), ("c", 3, "0.01")] {
+            let folder = sweep.appendingPathComponent("runs/\(name)")
+            try writeRun(folder, seed: seed, learningRate: rate, meanReturn: 1)
+            let log = try EpisodeLogWriter(url: RunFolder(url: folder).episodesURL,
+                                           header: EpisodeLogHeader(environment: "walk", options: [:], agent: "dqn", seed: UInt64(seed)))
+            try log.append(EpisodeRecord(index: 0, seed: 1, actions: [.integer(0), .integer(1)], rewards: [0, 1],
+                                         terminated: true, truncated: false))
+        }
+        let curves = try LearningCurve.loadRuns(from: [sweep])
+        XCTAssertEqual(curves.map(\.configuration), ["dqn.learning_rate=0.001", "dqn.learning_rate=0.001", "dqn.learning_rate=0.01"])
+        let summaries = LearningCurveSummary.summariseByGroup(curves, smoothing: 1)
+        XCTAssertEqual(summaries.map(\.label), ["dqn on walk, dqn.learning_rate=0.001 (2 runs)", "dqn on walk, dqn.learning_rate=0.01"])
+    }
 }
