@@ -52,36 +52,6 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// The shape of ``VectorStep/observations``: `[N] + singleObservationSpace.shape`.
     public var observationShape: [Int] { [count] + singleObservationSpace.shape }
 
-    @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
-    /// Each copy's flags and seeds, one 64-byte cache line per copy so that
-    /// threads stepping neighbouring copies never write to the same line (a
-    /// `[Bool]` holds 64 copies' flags in one line, and sharing it measured
-    /// slower than one thread). See ``CopyLine`` for the layout. The flags are
-    /// copied into the `terminated` and `truncated` arrays after the chunks finish.
-    @usableFromInline let copyFlags: UnsafeMutableRawPointer
-    @usableFromInline static var flagStride: Int { 64 }
-
-    /// Byte offsets in a copy's line of ``copyFlags``.
-    @usableFromInline enum CopyLine {
-        /// Bool: the copy's last step terminated its episode.
-        @usableFromInline static var terminated: Int { 0 }
-        /// Bool: the copy's last step truncated its episode.
-        @usableFromInline static var truncated: Int { 1 }
-        /// Bool: the episode ended and the copy's next step resets it instead of stepping.
-        @usableFromInline static var needsReset: Int { 2 }
-        /// Bool: the current episode was reset with ``episodeSeed``.
-        @usableFromInline static var hasEpisodeSeed: Int { 3 }
-        /// Bool: the reset at the next step uses ``pendingSeed`` (drawn on the caller's thread).
-        @usableFromInline static var hasPendingSeed: Int { 4 }
-        /// Bool: the episode ended at this step (same-step mode with a seed
-        /// source) and the caller's thread resets the copy after the chunks.
-        @usableFromInline static var awaitsSeededReset: Int { 5 }
-        /// UInt64: the seed of the current episode.
-        @usableFromInline static var episodeSeed: Int { 8 }
-        /// UInt64: the seed for the reset at the next step.
-        @usableFromInline static var pendingSeed: Int { 16 }
-    }
-
     /// Where resets without an explicit seed take their seed, called with the
     /// copy's index; `nil` (the default) lets each copy continue its own stream.
     ///
@@ -100,8 +70,47 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     ///   handed to the chunk that resets the copy.
     ///
     /// The closure need not be `Sendable`: it never runs concurrently with
-    /// itself or with the caller. Set it between steps, not during one.
+    /// itself or with the caller. It must not call the vector. Set it between
+    /// steps, not during one.
     public var nextEpisodeSeed: ((_ copy: Int) -> UInt64)?
+
+    @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
+    /// Each copy's reset state and seeds, one 64-byte cache line per copy (see
+    /// ``CopyLine``), so that threads stepping neighbouring copies never write to
+    /// the same line. Only the chunk that owns the copy touches its line during
+    /// a step; the caller's thread touches it only to hand over a seed.
+    @usableFromInline let copyLines: UnsafeMutableRawPointer
+    @usableFromInline static var copyLineStride: Int { 64 }
+
+    /// Byte offsets in a copy's line of ``copyLines``.
+    @usableFromInline enum CopyLine {
+        /// Bool: the episode ended and the copy's next step resets it instead of stepping.
+        @usableFromInline static var needsReset: Int { 0 }
+        /// Bool: the reset at the next step uses ``pendingSeed`` (drawn on the caller's thread).
+        @usableFromInline static var hasPendingSeed: Int { 1 }
+        /// Bool: the current episode was reset with ``episodeSeed``.
+        @usableFromInline static var hasEpisodeSeed: Int { 2 }
+        /// UInt64: the seed of the current episode.
+        @usableFromInline static var episodeSeed: Int { 8 }
+        /// UInt64: the seed for the reset at the next step.
+        @usableFromInline static var pendingSeed: Int { 16 }
+    }
+
+    /// Each chunk's `terminated` and `truncated` flags, packed in a region of
+    /// its own per chunk (``resultStride`` bytes, whole cache-line pairs): the
+    /// chunk's `terminated` flags from offset 0, its `truncated` flags from
+    /// ``truncatedOffset``. The caller's thread copies a chunk's flags from a
+    /// line or two instead of one line per copy, and chunks never share a line
+    /// (a `[Bool]` holds 64 copies' flags in one line, and sharing it measured
+    /// slower than one thread).
+    @usableFromInline let stepResults: UnsafeMutableRawPointer
+    @usableFromInline let resultStride: Int
+    @usableFromInline let truncatedOffset: Int
+
+    /// Copies whose next step resets them (their episode ended), kept on the
+    /// caller's side so that drawing their seeds reads no chunk's memory.
+    @usableFromInline let resetsAtNextStep: UnsafeMutablePointer<Bool>
+
     @usableFromInline var observations: [Float]
     @usableFromInline var rewards: [Double]
     @usableFromInline var terminated: [Bool]
@@ -109,33 +118,55 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     @usableFromInline var infos: [Info]
     @usableFromInline var hasReset = false
     @usableFromInline let pool: WorkerPool?
-    /// The chunk boundaries: chunk `c` holds copies `chunkStarts[c]..<chunkStarts[c + 1]`.
-    @usableFromInline let chunkStarts: [Int]
+    /// The number of chunks; chunk `c` holds copies `c * count / threads ..< (c + 1) * count / threads`.
+    @usableFromInline let threads: Int
 
-    /// Where the current step's inputs and outputs live, for the chunks to use.
-    /// Set by ``step(_:)`` before the chunks run and valid only while they do.
+    /// Everything a chunk reads, so that a worker reads nothing from the vector
+    /// object (whose cache lines the caller's thread writes at every step).
     @usableFromInline struct StepContext {
+        // Rewritten by every step.
         @usableFromInline var actions: UnsafePointer<Wrapped.Action>
         @usableFromInline var observations: UnsafeMutablePointer<Float>
         @usableFromInline var rewards: UnsafeMutablePointer<Double>
         @usableFromInline var infos: UnsafeMutablePointer<Info>
-        @usableFromInline var errors: UnsafeMutablePointer<EnvironmentError?>
         /// Whether ``nextEpisodeSeed`` is set: same-step resets then wait for the caller's thread.
         @usableFromInline var drawsSeeds: Bool
+        // Fixed.
+        @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
+        @usableFromInline let copyLines: UnsafeMutableRawPointer
+        @usableFromInline let stepResults: UnsafeMutableRawPointer
+        @usableFromInline let resultStride: Int
+        @usableFromInline let truncatedOffset: Int
+        @usableFromInline let errors: UnsafeMutablePointer<EnvironmentError?>
+        @usableFromInline let count: Int
+        @usableFromInline let threads: Int
+        @usableFromInline let observationSize: Int
+        @usableFromInline let sameStep: Bool
 
-        @inlinable
-        init(actions: UnsafePointer<Wrapped.Action>, observations: UnsafeMutablePointer<Float>,
-             rewards: UnsafeMutablePointer<Double>, infos: UnsafeMutablePointer<Info>, errors: UnsafeMutablePointer<EnvironmentError?>,
-             drawsSeeds: Bool) {
-            self.actions = actions
-            self.observations = observations
-            self.rewards = rewards
-            self.infos = infos
+        @usableFromInline
+        init(environments: UnsafeMutablePointer<Wrapped>, copyLines: UnsafeMutableRawPointer,
+             stepResults: UnsafeMutableRawPointer, resultStride: Int, truncatedOffset: Int,
+             errors: UnsafeMutablePointer<EnvironmentError?>, count: Int, threads: Int, observationSize: Int, sameStep: Bool) {
+            // Placeholders until the first step points them at its buffers.
+            actions = UnsafePointer(bitPattern: 8)!
+            observations = UnsafeMutablePointer(bitPattern: 8)!
+            rewards = UnsafeMutablePointer(bitPattern: 8)!
+            infos = UnsafeMutablePointer(bitPattern: 8)!
+            drawsSeeds = false
+            self.environments = environments
+            self.copyLines = copyLines
+            self.stepResults = stepResults
+            self.resultStride = resultStride
+            self.truncatedOffset = truncatedOffset
             self.errors = errors
-            self.drawsSeeds = drawsSeeds
+            self.count = count
+            self.threads = threads
+            self.observationSize = observationSize
+            self.sameStep = sameStep
         }
     }
-    @usableFromInline nonisolated(unsafe) var context: StepContext?
+    /// The step context, alone in its cache-line pair; valid while the chunks run.
+    @usableFromInline let context: UnsafeMutablePointer<StepContext>
     /// The chunk runner handed to the threads, made on the first step.
     @usableFromInline nonisolated(unsafe) var chunkJob: UncheckedChunkJob?
     @usableFromInline let chunkErrors: UnsafeMutablePointer<EnvironmentError?>
@@ -173,19 +204,34 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 throw error
             }
         }
-        copyFlags = UnsafeMutableRawPointer.allocate(byteCount: count * Self.flagStride, alignment: Self.flagStride)
-        copyFlags.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.flagStride)
+        copyLines = UnsafeMutableRawPointer.allocate(byteCount: count * Self.copyLineStride, alignment: Self.copyLineStride)
+        copyLines.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.copyLineStride)
         observations = [Float](repeating: 0, count: count * space.low.count)
         rewards = [Double](repeating: 0, count: count)
         terminated = [Bool](repeating: false, count: count)
         truncated = [Bool](repeating: false, count: count)
         infos = [Info](repeating: [:], count: count)
+        resetsAtNextStep = UnsafeMutablePointer<Bool>.allocate(capacity: count)
+        resetsAtNextStep.initialize(repeating: false, count: count)
 
         let threads = min(scheduling.threadCount, count)
+        self.threads = threads
         self.scheduling = threads == 1 ? .serial : scheduling
-        chunkStarts = (0...threads).map { $0 * count / threads }
+        // Whole cache-line pairs per region: some processors fetch lines in pairs.
+        let largestChunk = (count + threads - 1) / threads
+        truncatedOffset = (largestChunk + 63) / 64 * 64
+        resultStride = (2 * truncatedOffset + 127) / 128 * 128
+        stepResults = UnsafeMutableRawPointer.allocate(byteCount: threads * resultStride, alignment: 128)
+        stepResults.initializeMemory(as: UInt8.self, repeating: 0, count: threads * resultStride)
         chunkErrors = UnsafeMutablePointer<EnvironmentError?>.allocate(capacity: threads)
         chunkErrors.initialize(repeating: nil, count: threads)
+        let contextBytes = (MemoryLayout<StepContext>.stride + 127) / 128 * 128
+        context = UnsafeMutableRawPointer.allocate(byteCount: contextBytes, alignment: 128)
+            .bindMemory(to: StepContext.self, capacity: 1)
+        context.initialize(to: StepContext(
+            environments: environments, copyLines: copyLines, stepResults: stepResults, resultStride: resultStride,
+            truncatedOffset: truncatedOffset, errors: chunkErrors, count: count, threads: threads, observationSize: observationSize,
+            sameStep: autoresetMode == .sameStep))
         if case .workerThreads = self.scheduling {
             pool = WorkerPool(threadCount: threads)
         } else {
@@ -197,9 +243,13 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         pool?.stop()
         environments.deinitialize(count: count)
         environments.deallocate()
-        chunkErrors.deinitialize(count: chunkStarts.count - 1)
+        chunkErrors.deinitialize(count: threads)
         chunkErrors.deallocate()
-        copyFlags.deallocate()
+        copyLines.deallocate()
+        stepResults.deallocate()
+        resetsAtNextStep.deallocate()
+        context.deinitialize(count: 1)
+        UnsafeMutableRawPointer(context).deallocate()
     }
 
     /// A copy of environment `index` as it is now (for rendering or inspection).
@@ -243,7 +293,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// ``AutoresetMode/nextStep`` mode (the copy resets at its next step).
     public func episodeSeed(ofCopy index: Int) -> UInt64? {
         precondition(index >= 0 && index < count, "copy \(index) outside 0..<\(count)")
-        let line = copyFlags + index * Self.flagStride
+        let line = copyLines + index * Self.copyLineStride
         guard line.load(fromByteOffset: CopyLine.hasEpisodeSeed, as: Bool.self) else { return nil }
         return line.load(fromByteOffset: CopyLine.episodeSeed, as: UInt64.self)
     }
@@ -275,11 +325,12 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             let step = try environments[index].step(action)
             rewards.append(step.reward)
             observations.withUnsafeMutableBufferPointer { batch in
-                write(step.observation, into: batch.baseAddress! + index * observationSize)
+                Self.write(step.observation, into: batch.baseAddress! + index * observationSize, size: observationSize)
             }
             infos[index] = step.info
             if step.isEpisodeOver {
-                (copyFlags + index * Self.flagStride).storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                (copyLines + index * Self.copyLineStride).storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                resetsAtNextStep[index] = true
                 break
             }
         }
@@ -291,11 +342,12 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     private func resetCopy(_ index: Int, seed: UInt64?, options: Info) -> Info {
         let reset = environments[index].reset(seed: seed, options: options)
         observations.withUnsafeMutableBufferPointer { batch in
-            write(reset.observation, into: batch.baseAddress! + index * observationSize)
+            Self.write(reset.observation, into: batch.baseAddress! + index * observationSize, size: observationSize)
         }
-        let line = copyFlags + index * Self.flagStride
-        line.initializeMemory(as: UInt8.self, repeating: 0, count: Self.flagStride)
+        let line = copyLines + index * Self.copyLineStride
+        line.initializeMemory(as: UInt8.self, repeating: 0, count: Self.copyLineStride)
         Self.recordEpisodeSeed(seed, in: line)
+        resetsAtNextStep[index] = false
         return reset.info
     }
 
@@ -316,7 +368,11 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     public func step(_ actions: [Wrapped.Action]) throws(EnvironmentError) -> VectorStep {
         precondition(actions.count == count, "VectorEnvironment of \(count) copies given \(actions.count) actions")
         guard hasReset else { throw .resetNeeded(environment: name) }
-        for action in actions where !singleActionSpace.contains(action) {
+        // Without an early exit, so the check of every action compiles to a
+        // few vector instructions for simple spaces; this runs on one thread.
+        var allValid = true
+        for action in actions { allValid = allValid && singleActionSpace.contains(action) }
+        if !allValid, let action = actions.first(where: { !singleActionSpace.contains($0) }) {
             throw .invalidAction(environment: name, action: "\(action)", space: singleActionSpace.description)
         }
         let seedSource = nextEpisodeSeed
@@ -326,31 +382,33 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         var observations = take(&self.observations), rewards = take(&self.rewards)
         var terminated = take(&self.terminated), truncated = take(&self.truncated)
         var infos = take(&self.infos)
-        let threads = chunkStarts.count - 1
         // Set here rather than in init so the job runs the chunk code specialised
-        // for `Wrapped` in the caller's module.
+        // for `Wrapped` in the caller's module. It captures the context's address,
+        // not the vector, so the workers read nothing of the vector object.
         if chunkJob == nil {
-            chunkJob = UncheckedChunkJob(run: { [unowned self] chunk in self.runChunk(chunk) })
+            let context = self.context
+            chunkJob = UncheckedChunkJob(run: { chunk in Self.runChunk(chunk, context.pointee) })
             pool?.job = chunkJob?.run
         }
         actions.withUnsafeBufferPointer { actions in
             observations.withUnsafeMutableBufferPointer { observations in
                 rewards.withUnsafeMutableBufferPointer { rewards in
                     infos.withUnsafeMutableBufferPointer { infos in
-                        context = StepContext(
-                            actions: actions.baseAddress!, observations: observations.baseAddress!,
-                            rewards: rewards.baseAddress!, infos: infos.baseAddress!, errors: chunkErrors,
-                            drawsSeeds: seedSource != nil)
+                        context.pointee.actions = actions.baseAddress!
+                        context.pointee.observations = observations.baseAddress!
+                        context.pointee.rewards = rewards.baseAddress!
+                        context.pointee.infos = infos.baseAddress!
+                        context.pointee.drawsSeeds = seedSource != nil
+                        let stepContext = context.pointee
                         switch scheduling {
                         case .serial:
-                            runChunk(0)
+                            Self.runChunk(0, stepContext)
                         case .workerThreads:
-                            pool!.run()
+                            pool!.run { chunk in Self.runChunk(chunk, stepContext) }
                         case .dispatch:
                             let job = chunkJob!
                             DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk) }
                         }
-                        context = nil
                         if let seedSource, autoresetMode == .sameStep {
                             resetFinishedCopies(seedSource: seedSource, observations: observations.baseAddress!)
                         }
@@ -358,15 +416,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 }
             }
         }
-        let flags = copyFlags, stride = Self.flagStride
-        terminated.withUnsafeMutableBufferPointer { terminated in
-            truncated.withUnsafeMutableBufferPointer { truncated in
-                for index in 0..<terminated.count {
-                    terminated[index] = flags.load(fromByteOffset: index * stride + CopyLine.terminated, as: Bool.self)
-                    truncated[index] = flags.load(fromByteOffset: index * stride + CopyLine.truncated, as: Bool.self)
-                }
-            }
-        }
+        readStepResults(into: &terminated, &truncated)
         self.observations = observations
         self.rewards = rewards
         self.terminated = terminated
@@ -385,15 +435,33 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// A short name for messages, such as `VectorEnvironment<TimeLimit<CartPole>>[8]`.
     public var name: String { "VectorEnvironment<\(environments[0].name)>[\(count)]" }
 
-    // MARK: - Seeded resets on the caller's thread
+    // MARK: - The caller's side of a step
 
-    /// Next-step mode (or a restored copy whose episode ended): draws the seeds
-    /// of the resets this step's chunks will make, in copy order.
+    /// Copies the chunks' packed flags into the flag arrays, and notes which
+    /// copies the next step resets (next-step mode).
+    @inlinable
+    func readStepResults(into terminated: inout [Bool], _ truncated: inout [Bool]) {
+        terminated.withUnsafeMutableBufferPointer { terminated in
+            truncated.withUnsafeMutableBufferPointer { truncated in
+                for chunk in 0..<threads {
+                    let region = stepResults + chunk * resultStride
+                    let start = chunk * count / threads, size = (chunk + 1) * count / threads - start
+                    (terminated.baseAddress! + start).update(from: region.assumingMemoryBound(to: Bool.self), count: size)
+                    (truncated.baseAddress! + start).update(
+                        from: (region + truncatedOffset).assumingMemoryBound(to: Bool.self), count: size)
+                }
+                let nextStep = autoresetMode == .nextStep
+                for index in 0..<count { resetsAtNextStep[index] = nextStep && (terminated[index] || truncated[index]) }
+            }
+        }
+    }
+
+    /// Draws the seeds of the resets this step's chunks will make (next-step
+    /// mode, or a restored copy whose episode ended), in copy order.
     @inlinable
     func drawSeedsForPendingResets(from seedSource: (Int) -> UInt64) {
-        for index in 0..<count {
-            let line = copyFlags + index * Self.flagStride
-            guard line.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) else { continue }
+        for index in 0..<count where resetsAtNextStep[index] {
+            let line = copyLines + index * Self.copyLineStride
             line.storeBytes(of: seedSource(index), toByteOffset: CopyLine.pendingSeed, as: UInt64.self)
             line.storeBytes(of: true, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
         }
@@ -403,78 +471,84 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// copy order, each with a seed from `seedSource`, after the chunks are done.
     @inlinable
     func resetFinishedCopies(seedSource: (Int) -> UInt64, observations: UnsafeMutablePointer<Float>) {
-        for index in 0..<count {
-            let line = copyFlags + index * Self.flagStride
-            guard line.load(fromByteOffset: CopyLine.awaitsSeededReset, as: Bool.self) else { continue }
-            line.storeBytes(of: false, toByteOffset: CopyLine.awaitsSeededReset, as: Bool.self)
-            let seed = seedSource(index)
-            write(environments[index].reset(seed: seed, options: [:]).observation, into: observations + index * observationSize)
-            Self.recordEpisodeSeed(seed, in: line)
+        for chunk in 0..<threads {
+            let region = stepResults + chunk * resultStride
+            let start = chunk * count / threads
+            for index in start..<(chunk + 1) * count / threads
+            where region.load(fromByteOffset: index - start, as: Bool.self)
+                || region.load(fromByteOffset: truncatedOffset + index - start, as: Bool.self) {
+                let seed = seedSource(index)
+                let reset = environments[index].reset(seed: seed, options: [:])
+                Self.write(reset.observation, into: observations + index * observationSize, size: observationSize)
+                Self.recordEpisodeSeed(seed, in: copyLines + index * Self.copyLineStride)
+            }
         }
     }
 
     // MARK: - Chunks
 
-    /// Steps copies `chunkStarts[chunk]..<chunkStarts[chunk + 1]`; runs on any thread.
+    /// Steps copies `chunk * count / threads ..< (chunk + 1) * count / threads`;
+    /// runs on any thread and reads only `context` and the memory it points to.
     @inlinable
-    func runChunk(_ chunk: Int) {
-        guard let context else { return }
-        let size = observationSize
-        let sameStep = autoresetMode == .sameStep
-        for index in chunkStarts[chunk]..<chunkStarts[chunk + 1] {
+    static func runChunk(_ chunk: Int, _ context: StepContext) {
+        let size = context.observationSize
+        let start = chunk * context.count / context.threads
+        let terminated = context.stepResults + chunk * context.resultStride - start
+        let truncated = terminated + context.truncatedOffset
+        for index in start..<(chunk + 1) * context.count / context.threads {
             let slot = context.observations + index * size
-            let flags = copyFlags + index * Self.flagStride
-            if flags.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) {
-                let hasSeed = flags.load(fromByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
-                let seed = hasSeed ? flags.load(fromByteOffset: CopyLine.pendingSeed, as: UInt64.self) : nil
-                let reset = environments[index].reset(seed: seed, options: [:])
-                write(reset.observation, into: slot)
+            let line = context.copyLines + index * copyLineStride
+            if line.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) {
+                let hasSeed = line.load(fromByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
+                let seed = hasSeed ? line.load(fromByteOffset: CopyLine.pendingSeed, as: UInt64.self) : nil
+                let reset = context.environments[index].reset(seed: seed, options: [:])
+                write(reset.observation, into: slot, size: size)
                 context.rewards[index] = 0
-                flags.storeBytes(of: false, toByteOffset: CopyLine.terminated, as: Bool.self)
-                flags.storeBytes(of: false, toByteOffset: CopyLine.truncated, as: Bool.self)
-                flags.storeBytes(of: false, toByteOffset: CopyLine.needsReset, as: Bool.self)
-                flags.storeBytes(of: false, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
-                Self.recordEpisodeSeed(seed, in: flags)
+                terminated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
+                truncated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
+                line.storeBytes(of: false, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                line.storeBytes(of: false, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
+                recordEpisodeSeed(seed, in: line)
                 context.infos[index] = reset.info
                 continue
             }
             let step: Step<[Float]>
             do {
-                step = try environments[index].step(context.actions[index])
+                step = try context.environments[index].step(context.actions[index])
             } catch {
+                terminated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
+                truncated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
                 if context.errors[chunk] == nil { context.errors[chunk] = error }
                 continue
             }
             context.rewards[index] = step.reward
-            flags.storeBytes(of: step.terminated, toByteOffset: CopyLine.terminated, as: Bool.self)
-            flags.storeBytes(of: step.truncated, toByteOffset: CopyLine.truncated, as: Bool.self)
+            terminated.storeBytes(of: step.terminated, toByteOffset: index, as: Bool.self)
+            truncated.storeBytes(of: step.truncated, toByteOffset: index, as: Bool.self)
             let ended = step.terminated || step.truncated
-            if ended && sameStep {
+            if ended && context.sameStep {
                 var info = step.info
-                info[Self.finalObservationKey] = .doubles(step.observation.map(Double.init))
+                info[finalObservationKey] = .doubles(step.observation.map(Double.init))
                 context.infos[index] = info
-                if context.drawsSeeds {
-                    // The seed must be drawn on the caller's thread in copy order;
-                    // ``resetFinishedCopies`` resets the copy after the chunks.
-                    flags.storeBytes(of: true, toByteOffset: CopyLine.awaitsSeededReset, as: Bool.self)
-                } else {
-                    write(environments[index].reset(seed: nil, options: [:]).observation, into: slot)
-                    Self.recordEpisodeSeed(nil, in: flags)
+                // With a seed source the seed must be drawn on the caller's
+                // thread in copy order: ``resetFinishedCopies`` resets the copy.
+                if !context.drawsSeeds {
+                    write(context.environments[index].reset(seed: nil, options: [:]).observation, into: slot, size: size)
+                    recordEpisodeSeed(nil, in: line)
                 }
             } else {
-                write(step.observation, into: slot)
+                write(step.observation, into: slot, size: size)
                 context.infos[index] = step.info
-                flags.storeBytes(of: ended, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                if ended { line.storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self) }
             }
         }
     }
 
     @inlinable
-    func write(_ observation: [Float], into slot: UnsafeMutablePointer<Float>) {
-        precondition(observation.count == observationSize,
-                     "\(name): a copy returned \(observation.count) floats, its space has \(observationSize)")
+    static func write(_ observation: [Float], into slot: UnsafeMutablePointer<Float>, size: Int) {
+        precondition(observation.count == size,
+                     "VectorEnvironment<\(Wrapped.self)>: a copy returned \(observation.count) floats, its space has \(size)")
         observation.withUnsafeBufferPointer { source in
-            slot.update(from: source.baseAddress!, count: observationSize)
+            slot.update(from: source.baseAddress!, count: size)
         }
     }
 }
