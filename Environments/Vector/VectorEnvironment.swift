@@ -118,55 +118,65 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     @usableFromInline var infos: [Info]
     @usableFromInline var hasReset = false
     @usableFromInline let pool: WorkerPool?
-    /// The number of chunks; chunk `c` holds copies `c * count / threads ..< (c + 1) * count / threads`.
+    /// The number of chunks.
     @usableFromInline let threads: Int
+    /// Chunk `c` holds copies `chunkBounds[c] ..< chunkBounds[c + 1]`; `threads + 1` entries.
+    @usableFromInline let chunkBounds: UnsafeMutablePointer<Int>
 
-    /// Everything a chunk reads, so that a worker reads nothing from the vector
-    /// object (whose cache lines the caller's thread writes at every step).
-    @usableFromInline struct StepContext {
-        // Rewritten by every step.
-        @usableFromInline var actions: UnsafePointer<Wrapped.Action>
-        @usableFromInline var observations: UnsafeMutablePointer<Float>
-        @usableFromInline var rewards: UnsafeMutablePointer<Double>
-        @usableFromInline var infos: UnsafeMutablePointer<Info>
-        /// Whether ``nextEpisodeSeed`` is set: same-step resets then wait for the caller's thread.
-        @usableFromInline var drawsSeeds: Bool
-        // Fixed.
+    /// What a chunk needs that never changes after init, kept in a cache-line
+    /// pair of its own so that it stays cached on every core (a worker reads
+    /// nothing from the vector object, whose lines the caller's thread writes
+    /// at every step).
+    @usableFromInline struct ChunkLayout {
         @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
         @usableFromInline let copyLines: UnsafeMutableRawPointer
         @usableFromInline let stepResults: UnsafeMutableRawPointer
         @usableFromInline let resultStride: Int
         @usableFromInline let truncatedOffset: Int
         @usableFromInline let errors: UnsafeMutablePointer<EnvironmentError?>
-        @usableFromInline let count: Int
-        @usableFromInline let threads: Int
+        @usableFromInline let chunkBounds: UnsafeMutablePointer<Int>
         @usableFromInline let observationSize: Int
         @usableFromInline let sameStep: Bool
 
         @usableFromInline
         init(environments: UnsafeMutablePointer<Wrapped>, copyLines: UnsafeMutableRawPointer,
              stepResults: UnsafeMutableRawPointer, resultStride: Int, truncatedOffset: Int,
-             errors: UnsafeMutablePointer<EnvironmentError?>, count: Int, threads: Int, observationSize: Int, sameStep: Bool) {
-            // Placeholders until the first step points them at its buffers.
-            actions = UnsafePointer(bitPattern: 8)!
-            observations = UnsafeMutablePointer(bitPattern: 8)!
-            rewards = UnsafeMutablePointer(bitPattern: 8)!
-            infos = UnsafeMutablePointer(bitPattern: 8)!
-            drawsSeeds = false
+             errors: UnsafeMutablePointer<EnvironmentError?>, chunkBounds: UnsafeMutablePointer<Int>,
+             observationSize: Int, sameStep: Bool) {
             self.environments = environments
             self.copyLines = copyLines
             self.stepResults = stepResults
             self.resultStride = resultStride
             self.truncatedOffset = truncatedOffset
             self.errors = errors
-            self.count = count
-            self.threads = threads
+            self.chunkBounds = chunkBounds
             self.observationSize = observationSize
             self.sameStep = sameStep
         }
     }
-    /// The step context, alone in its cache-line pair; valid while the chunks run.
-    @usableFromInline let context: UnsafeMutablePointer<StepContext>
+    @usableFromInline let layout: UnsafeMutablePointer<ChunkLayout>
+
+    /// A step's inputs and outputs. Small enough to travel to each worker
+    /// inside its mailbox with the request (``WorkerPool/payloadCapacity``), so
+    /// a worker reads them from the cache line it fetches anyway.
+    @usableFromInline struct StepBuffers {
+        @usableFromInline let actions: UnsafePointer<Wrapped.Action>
+        @usableFromInline let observations: UnsafeMutablePointer<Float>
+        @usableFromInline let rewards: UnsafeMutablePointer<Double>
+        @usableFromInline let infos: UnsafeMutablePointer<Info>
+        /// Whether ``nextEpisodeSeed`` is set: same-step resets then wait for the caller's thread.
+        @usableFromInline let drawsSeeds: Bool
+
+        @inlinable
+        init(actions: UnsafePointer<Wrapped.Action>, observations: UnsafeMutablePointer<Float>,
+             rewards: UnsafeMutablePointer<Double>, infos: UnsafeMutablePointer<Info>, drawsSeeds: Bool) {
+            self.actions = actions
+            self.observations = observations
+            self.rewards = rewards
+            self.infos = infos
+            self.drawsSeeds = drawsSeeds
+        }
+    }
     /// The chunk runner handed to the threads, made on the first step.
     @usableFromInline nonisolated(unsafe) var chunkJob: UncheckedChunkJob?
     @usableFromInline let chunkErrors: UnsafeMutablePointer<EnvironmentError?>
@@ -217,20 +227,24 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         let threads = min(scheduling.threadCount, count)
         self.threads = threads
         self.scheduling = threads == 1 ? .serial : scheduling
+        let bounds = UnsafeMutablePointer<Int>.allocate(capacity: threads + 1)
+        for chunk in 0...threads { bounds[chunk] = chunk * count / threads }
+        chunkBounds = bounds
         // Whole cache-line pairs per region: some processors fetch lines in pairs.
-        let largestChunk = (count + threads - 1) / threads
+        let largestChunk = (0..<threads).map { bounds[$0 + 1] - bounds[$0] }.max()!
         truncatedOffset = (largestChunk + 63) / 64 * 64
         resultStride = (2 * truncatedOffset + 127) / 128 * 128
         stepResults = UnsafeMutableRawPointer.allocate(byteCount: threads * resultStride, alignment: 128)
         stepResults.initializeMemory(as: UInt8.self, repeating: 0, count: threads * resultStride)
         chunkErrors = UnsafeMutablePointer<EnvironmentError?>.allocate(capacity: threads)
         chunkErrors.initialize(repeating: nil, count: threads)
-        let contextBytes = (MemoryLayout<StepContext>.stride + 127) / 128 * 128
-        context = UnsafeMutableRawPointer.allocate(byteCount: contextBytes, alignment: 128)
-            .bindMemory(to: StepContext.self, capacity: 1)
-        context.initialize(to: StepContext(
+        precondition(MemoryLayout<StepBuffers>.size <= WorkerPool.payloadCapacity, "step buffers outgrew the mailbox")
+        let layoutBytes = (MemoryLayout<ChunkLayout>.stride + 127) / 128 * 128
+        layout = UnsafeMutableRawPointer.allocate(byteCount: layoutBytes, alignment: 128)
+            .bindMemory(to: ChunkLayout.self, capacity: 1)
+        layout.initialize(to: ChunkLayout(
             environments: environments, copyLines: copyLines, stepResults: stepResults, resultStride: resultStride,
-            truncatedOffset: truncatedOffset, errors: chunkErrors, count: count, threads: threads, observationSize: observationSize,
+            truncatedOffset: truncatedOffset, errors: chunkErrors, chunkBounds: chunkBounds, observationSize: observationSize,
             sameStep: autoresetMode == .sameStep))
         if case .workerThreads = self.scheduling {
             pool = WorkerPool(threadCount: threads)
@@ -248,8 +262,9 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         copyLines.deallocate()
         stepResults.deallocate()
         resetsAtNextStep.deallocate()
-        context.deinitialize(count: 1)
-        UnsafeMutableRawPointer(context).deallocate()
+        chunkBounds.deallocate()
+        layout.deinitialize(count: 1)
+        UnsafeMutableRawPointer(layout).deallocate()
     }
 
     /// A copy of environment `index` as it is now (for rendering or inspection).
@@ -383,31 +398,36 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         var terminated = take(&self.terminated), truncated = take(&self.truncated)
         var infos = take(&self.infos)
         // Set here rather than in init so the job runs the chunk code specialised
-        // for `Wrapped` in the caller's module. It captures the context's address,
+        // for `Wrapped` in the caller's module. It captures the layout's address,
         // not the vector, so the workers read nothing of the vector object.
         if chunkJob == nil {
-            let context = self.context
-            chunkJob = UncheckedChunkJob(run: { chunk in Self.runChunk(chunk, context.pointee) })
+            let layout = self.layout
+            chunkJob = UncheckedChunkJob(run: { chunk, buffers in
+                Self.runChunk(chunk, layout.pointee, buffers.load(as: StepBuffers.self))
+            })
             pool?.job = chunkJob?.run
         }
         actions.withUnsafeBufferPointer { actions in
             observations.withUnsafeMutableBufferPointer { observations in
                 rewards.withUnsafeMutableBufferPointer { rewards in
                     infos.withUnsafeMutableBufferPointer { infos in
-                        context.pointee.actions = actions.baseAddress!
-                        context.pointee.observations = observations.baseAddress!
-                        context.pointee.rewards = rewards.baseAddress!
-                        context.pointee.infos = infos.baseAddress!
-                        context.pointee.drawsSeeds = seedSource != nil
-                        let stepContext = context.pointee
+                        let buffers = StepBuffers(
+                            actions: actions.baseAddress!, observations: observations.baseAddress!,
+                            rewards: rewards.baseAddress!, infos: infos.baseAddress!, drawsSeeds: seedSource != nil)
+                        let layout = self.layout.pointee
                         switch scheduling {
                         case .serial:
-                            Self.runChunk(0, stepContext)
+                            Self.runChunk(0, layout, buffers)
                         case .workerThreads:
-                            pool!.run { chunk in Self.runChunk(chunk, stepContext) }
+                            withUnsafeBytes(of: buffers) { payload in
+                                pool!.run(payload: payload) { chunk in Self.runChunk(chunk, layout, buffers) }
+                            }
                         case .dispatch:
                             let job = chunkJob!
-                            DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk) }
+                            withUnsafeBytes(of: buffers) { payload in
+                                let payload = UncheckedPayload(bytes: payload.baseAddress!)
+                                DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk, payload.bytes) }
+                            }
                         }
                         if let seedSource, autoresetMode == .sameStep {
                             resetFinishedCopies(seedSource: seedSource, observations: observations.baseAddress!)
@@ -445,7 +465,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             truncated.withUnsafeMutableBufferPointer { truncated in
                 for chunk in 0..<threads {
                     let region = stepResults + chunk * resultStride
-                    let start = chunk * count / threads, size = (chunk + 1) * count / threads - start
+                    let start = chunkBounds[chunk], size = chunkBounds[chunk + 1] - start
                     (terminated.baseAddress! + start).update(from: region.assumingMemoryBound(to: Bool.self), count: size)
                     (truncated.baseAddress! + start).update(
                         from: (region + truncatedOffset).assumingMemoryBound(to: Bool.self), count: size)
@@ -473,8 +493,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     func resetFinishedCopies(seedSource: (Int) -> UInt64, observations: UnsafeMutablePointer<Float>) {
         for chunk in 0..<threads {
             let region = stepResults + chunk * resultStride
-            let start = chunk * count / threads
-            for index in start..<(chunk + 1) * count / threads
+            let start = chunkBounds[chunk]
+            for index in start..<chunkBounds[chunk + 1]
             where region.load(fromByteOffset: index - start, as: Bool.self)
                 || region.load(fromByteOffset: truncatedOffset + index - start, as: Bool.self) {
                 let seed = seedSource(index)
@@ -487,57 +507,57 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
 
     // MARK: - Chunks
 
-    /// Steps copies `chunk * count / threads ..< (chunk + 1) * count / threads`;
-    /// runs on any thread and reads only `context` and the memory it points to.
+    /// Steps copies `chunkBounds[chunk] ..< chunkBounds[chunk + 1]`;
+    /// runs on any thread and reads only `layout`, `buffers` and the memory they point to.
     @inlinable
-    static func runChunk(_ chunk: Int, _ context: StepContext) {
-        let size = context.observationSize
-        let start = chunk * context.count / context.threads
-        let terminated = context.stepResults + chunk * context.resultStride - start
-        let truncated = terminated + context.truncatedOffset
-        for index in start..<(chunk + 1) * context.count / context.threads {
-            let slot = context.observations + index * size
-            let line = context.copyLines + index * copyLineStride
+    static func runChunk(_ chunk: Int, _ layout: ChunkLayout, _ buffers: StepBuffers) {
+        let size = layout.observationSize
+        let start = layout.chunkBounds[chunk]
+        let terminated = layout.stepResults + chunk * layout.resultStride - start
+        let truncated = terminated + layout.truncatedOffset
+        for index in start..<layout.chunkBounds[chunk + 1] {
+            let slot = buffers.observations + index * size
+            let line = layout.copyLines + index * copyLineStride
             if line.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) {
                 let hasSeed = line.load(fromByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
                 let seed = hasSeed ? line.load(fromByteOffset: CopyLine.pendingSeed, as: UInt64.self) : nil
-                let reset = context.environments[index].reset(seed: seed, options: [:])
+                let reset = layout.environments[index].reset(seed: seed, options: [:])
                 write(reset.observation, into: slot, size: size)
-                context.rewards[index] = 0
+                buffers.rewards[index] = 0
                 terminated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
                 truncated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
                 line.storeBytes(of: false, toByteOffset: CopyLine.needsReset, as: Bool.self)
                 line.storeBytes(of: false, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
                 recordEpisodeSeed(seed, in: line)
-                context.infos[index] = reset.info
+                buffers.infos[index] = reset.info
                 continue
             }
             let step: Step<[Float]>
             do {
-                step = try context.environments[index].step(context.actions[index])
+                step = try layout.environments[index].step(buffers.actions[index])
             } catch {
                 terminated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
                 truncated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
-                if context.errors[chunk] == nil { context.errors[chunk] = error }
+                if layout.errors[chunk] == nil { layout.errors[chunk] = error }
                 continue
             }
-            context.rewards[index] = step.reward
+            buffers.rewards[index] = step.reward
             terminated.storeBytes(of: step.terminated, toByteOffset: index, as: Bool.self)
             truncated.storeBytes(of: step.truncated, toByteOffset: index, as: Bool.self)
             let ended = step.terminated || step.truncated
-            if ended && context.sameStep {
+            if ended && layout.sameStep {
                 var info = step.info
                 info[finalObservationKey] = .doubles(step.observation.map(Double.init))
-                context.infos[index] = info
+                buffers.infos[index] = info
                 // With a seed source the seed must be drawn on the caller's
                 // thread in copy order: ``resetFinishedCopies`` resets the copy.
-                if !context.drawsSeeds {
-                    write(context.environments[index].reset(seed: nil, options: [:]).observation, into: slot, size: size)
+                if !buffers.drawsSeeds {
+                    write(layout.environments[index].reset(seed: nil, options: [:]).observation, into: slot, size: size)
                     recordEpisodeSeed(nil, in: line)
                 }
             } else {
                 write(step.observation, into: slot, size: size)
-                context.infos[index] = step.info
+                buffers.infos[index] = step.info
                 if ended { line.storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self) }
             }
         }
@@ -554,12 +574,21 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
 }
 
 /// A chunk runner that may be called from other threads: the vector hands each
-/// thread its own chunk, so the calls never touch the same copy or slot.
+/// thread its own chunk, so the calls never touch the same copy or slot. It
+/// takes the chunk and the bytes of the step's buffers.
 @usableFromInline
 struct UncheckedChunkJob: @unchecked Sendable {
-    @usableFromInline let run: (Int) -> Void
+    @usableFromInline let run: (Int, UnsafeRawPointer) -> Void
 
-    @inlinable init(run: @escaping (Int) -> Void) { self.run = run }
+    @inlinable init(run: @escaping (Int, UnsafeRawPointer) -> Void) { self.run = run }
+}
+
+/// The bytes of a step's buffers, read by every chunk while the step runs.
+@usableFromInline
+struct UncheckedPayload: @unchecked Sendable {
+    @usableFromInline let bytes: UnsafeRawPointer
+
+    @inlinable init(bytes: UnsafeRawPointer) { self.bytes = bytes }
 }
 
 /// Moves a value out of a stored property, leaving an empty one, so the moved

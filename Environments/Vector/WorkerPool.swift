@@ -24,9 +24,11 @@ import Darwin
 /// against the adjacent-line prefetcher), holding a word `sequence << 2 |
 /// phase` that the caller writes to post a request, the worker and the caller
 /// race to claim with a compare-and-exchange, and the worker writes when done;
-/// the line also holds the worker's `isSleeping` flag. The job closure is read
-/// once per worker, and the caller runs its chunks through a non-escaping
-/// closure instead.
+/// the line also holds the worker's `isSleeping` flag and a payload: bytes
+/// the caller copies in with each request (the vector's step buffers), so the
+/// worker finds them in the line it fetches anyway instead of fetching another
+/// one the caller has just written. The job closure is read once per worker,
+/// and the caller runs its chunks through a non-escaping closure instead.
 ///
 /// Waking a sleeping thread costs a system call and several microseconds, so a
 /// worker first polls its mailbox after each request, ``tightSpin`` flat out,
@@ -64,19 +66,23 @@ final class WorkerPool: @unchecked Sendable {
     private static let stopWord = -1
     /// Bytes between mailboxes: two cache lines.
     private static let mailboxStride = 128
+    /// Where the payload starts in a mailbox: after the word and the flag, in the same line.
+    private static let payloadOffset = 16
+    /// The most bytes a request's payload may hold.
+    @usableFromInline static let payloadCapacity = 48
 
     /// Chunks per job: the workers' plus the caller's.
     let threadCount: Int
     /// The number of the latest request; only the caller's thread touches it.
     private var sequence = 0
     /// Worker `w`'s mailbox (`w` in `0..<threadCount - 1`, for chunk `w + 1`):
-    /// the word at offset 0, `isSleeping` at offset 8.
+    /// the word at offset 0, `isSleeping` at offset 8, the payload from ``payloadOffset``.
     private let mailboxes: UnsafeMutableRawPointer
     private let wakeUps: [DispatchSemaphore]
-    /// The job the workers run, called with a chunk index; set once before the
-    /// first run. Written before the first request is posted (release) and read
-    /// after it is seen (acquire), so the workers see it.
-    @usableFromInline nonisolated(unsafe) var job: ((Int) -> Void)?
+    /// The job the workers run, called with a chunk index and the request's
+    /// payload; set once before the first run. Written before the first request
+    /// is posted (release) and read after it is seen (acquire), so the workers see it.
+    @usableFromInline nonisolated(unsafe) var job: ((Int, UnsafeRawPointer) -> Void)?
 
     /// Starts `threadCount - 1` worker threads.
     init(threadCount: Int) {
@@ -128,14 +134,21 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Runs chunk 0 with `chunk` on the caller's thread while the workers run
-    /// theirs with ``job``, runs with `chunk` every chunk whose worker has not
-    /// started it, and returns when all are done.
+    /// theirs with ``job`` and `payload`, runs with `chunk` every chunk whose
+    /// worker has not started it, and returns when all are done.
     ///
-    /// - Parameter chunk: the caller's way to run a chunk; the same work as ``job``.
-    @usableFromInline func run(_ chunk: (Int) -> Void) {
+    /// - Parameters:
+    ///   - payload: at most ``payloadCapacity`` bytes handed to ``job``, copied
+    ///     into each mailbox; the copy is valid while the job runs.
+    ///   - chunk: the caller's way to run a chunk; the same work as ``job``.
+    @usableFromInline func run(payload: UnsafeRawBufferPointer, _ chunk: (Int) -> Void) {
+        precondition(payload.count <= Self.payloadCapacity, "payload of \(payload.count) bytes outgrew the mailbox")
         sequence += 1
         let posted = sequence << 2 | Phase.posted
         for worker in wakeUps.indices {
+            if let bytes = payload.baseAddress {
+                (mailboxes + worker * Self.mailboxStride + Self.payloadOffset).copyMemory(from: bytes, byteCount: payload.count)
+            }
             word(worker).pointee.store(posted, ordering: .releasing)
             wakeIfSleeping(worker)
         }
@@ -166,7 +179,8 @@ final class WorkerPool: @unchecked Sendable {
     private func workerLoop(worker: Int) {
         let word = word(worker), isSleeping = isSleeping(worker)
         let clock = ContinuousClock()
-        var job: ((Int) -> Void)?
+        var job: ((Int, UnsafeRawPointer) -> Void)?
+        let payload = UnsafeRawPointer(mailboxes + worker * Self.mailboxStride + Self.payloadOffset)
         var seen = 0
         while true {
             var current = word.pointee.load(ordering: .acquiring)
@@ -194,7 +208,7 @@ final class WorkerPool: @unchecked Sendable {
                 expected: current, desired: seen << 2 | Phase.claimedByWorker, ordering: .acquiringAndReleasing)
             guard claimed else { continue }
             if job == nil { job = self.job }
-            job?(worker + 1)
+            job?(worker + 1, payload)
             word.pointee.store(seen << 2 | Phase.done, ordering: .releasing)
         }
     }
