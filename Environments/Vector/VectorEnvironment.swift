@@ -72,7 +72,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// The closure need not be `Sendable`: it never runs concurrently with
     /// itself or with the caller. It must not call the vector. Set it between
     /// steps, not during one.
-    public var nextEpisodeSeed: ((_ copy: Int) -> UInt64)?
+    @exclusivity(unchecked) public var nextEpisodeSeed: ((_ copy: Int) -> UInt64)?
 
     @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
     /// Each copy's reset state and seeds, one 64-byte cache line per copy (see
@@ -109,14 +109,23 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
 
     /// Copies whose next step resets them (their episode ended), kept on the
     /// caller's side so that drawing their seeds reads no chunk's memory.
-    @usableFromInline let resetsAtNextStep: UnsafeMutablePointer<Bool>
+    /// 1 or 0 per copy, bytes rather than `Bool`s so that the flags of a step
+    /// are combined with vector instructions.
+    @usableFromInline let resetsAtNextStep: UnsafeMutablePointer<UInt8>
+    /// Whether ``restoreCopy(_:seed:actions:options:)`` set an entry of
+    /// ``resetsAtNextStep`` that the next step must clear (same-step mode,
+    /// where steps otherwise leave them all 0).
+    @usableFromInline @exclusivity(unchecked) var hasRestoredEndedEpisode = false
 
-    @usableFromInline var observations: [Float]
-    @usableFromInline var rewards: [Double]
-    @usableFromInline var terminated: [Bool]
-    @usableFromInline var truncated: [Bool]
-    @usableFromInline var infos: [Info]
-    @usableFromInline var hasReset = false
+    // The vector is used from one thread at a time (see the type's
+    // documentation), so dynamic exclusivity checks (a runtime call per
+    // access, a dozen per step) guard nothing here.
+    @usableFromInline @exclusivity(unchecked) var observations: [Float]
+    @usableFromInline @exclusivity(unchecked) var rewards: [Double]
+    @usableFromInline @exclusivity(unchecked) var terminated: [Bool]
+    @usableFromInline @exclusivity(unchecked) var truncated: [Bool]
+    @usableFromInline @exclusivity(unchecked) var infos: [Info]
+    @usableFromInline @exclusivity(unchecked) var hasReset = false
     @usableFromInline let pool: WorkerPool?
     /// The number of chunks.
     @usableFromInline let threads: Int
@@ -178,7 +187,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         }
     }
     /// The chunk runner handed to the threads, made on the first step.
-    @usableFromInline nonisolated(unsafe) var chunkJob: UncheckedChunkJob?
+    @usableFromInline @exclusivity(unchecked) nonisolated(unsafe) var chunkJob: UncheckedChunkJob?
     @usableFromInline let chunkErrors: UnsafeMutablePointer<EnvironmentError?>
 
     /// Makes `count` copies with `make(index)` for index `0..<count`.
@@ -221,8 +230,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         terminated = [Bool](repeating: false, count: count)
         truncated = [Bool](repeating: false, count: count)
         infos = [Info](repeating: [:], count: count)
-        resetsAtNextStep = UnsafeMutablePointer<Bool>.allocate(capacity: count)
-        resetsAtNextStep.initialize(repeating: false, count: count)
+        resetsAtNextStep = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+        resetsAtNextStep.initialize(repeating: 0, count: count)
 
         let threads = min(scheduling.threadCount, count)
         self.threads = threads
@@ -345,7 +354,8 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             infos[index] = step.info
             if step.isEpisodeOver {
                 (copyLines + index * Self.copyLineStride).storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self)
-                resetsAtNextStep[index] = true
+                resetsAtNextStep[index] = 1
+                hasRestoredEndedEpisode = true
                 break
             }
         }
@@ -362,7 +372,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         let line = copyLines + index * Self.copyLineStride
         line.initializeMemory(as: UInt8.self, repeating: 0, count: Self.copyLineStride)
         Self.recordEpisodeSeed(seed, in: line)
-        resetsAtNextStep[index] = false
+        resetsAtNextStep[index] = 0
         return reset.info
     }
 
@@ -383,11 +393,12 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     public func step(_ actions: [Wrapped.Action]) throws(EnvironmentError) -> VectorStep {
         precondition(actions.count == count, "VectorEnvironment of \(count) copies given \(actions.count) actions")
         guard hasReset else { throw .resetNeeded(environment: name) }
-        // Without an early exit, so the check of every action compiles to a
-        // few vector instructions for simple spaces; this runs on one thread.
+        // Without an early exit and on a local copy of the space, so the check
+        // of every action is a short loop; it runs on the caller's thread alone.
+        let actionSpace = singleActionSpace
         var allValid = true
-        for action in actions { allValid = allValid && singleActionSpace.contains(action) }
-        if !allValid, let action = actions.first(where: { !singleActionSpace.contains($0) }) {
+        for action in actions { allValid = allValid && actionSpace.contains(action) }
+        if !allValid, let action = actions.first(where: { !actionSpace.contains($0) }) {
             throw .invalidAction(environment: name, action: "\(action)", space: singleActionSpace.description)
         }
         let seedSource = nextEpisodeSeed
@@ -466,13 +477,21 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 for chunk in 0..<threads {
                     let region = stepResults + chunk * resultStride
                     let start = chunkBounds[chunk], size = chunkBounds[chunk + 1] - start
-                    (terminated.baseAddress! + start).update(from: region.assumingMemoryBound(to: Bool.self), count: size)
-                    (truncated.baseAddress! + start).update(
-                        from: (region + truncatedOffset).assumingMemoryBound(to: Bool.self), count: size)
+                    UnsafeMutableRawPointer(terminated.baseAddress! + start).copyMemory(from: region, byteCount: size)
+                    UnsafeMutableRawPointer(truncated.baseAddress! + start).copyMemory(from: region + truncatedOffset, byteCount: size)
                 }
-                let nextStep = autoresetMode == .nextStep
-                for index in 0..<count { resetsAtNextStep[index] = nextStep && (terminated[index] || truncated[index]) }
             }
+        }
+        if autoresetMode == .nextStep {
+            for chunk in 0..<threads {
+                let ended = (stepResults + chunk * resultStride).assumingMemoryBound(to: UInt8.self)
+                let truncatedEnds = ended + truncatedOffset
+                let start = chunkBounds[chunk], pending = resetsAtNextStep + start
+                for index in 0..<chunkBounds[chunk + 1] - start { pending[index] = ended[index] | truncatedEnds[index] }
+            }
+        } else if hasRestoredEndedEpisode {
+            resetsAtNextStep.update(repeating: 0, count: count)
+            hasRestoredEndedEpisode = false
         }
     }
 
@@ -480,7 +499,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// mode, or a restored copy whose episode ended), in copy order.
     @inlinable
     func drawSeedsForPendingResets(from seedSource: (Int) -> UInt64) {
-        for index in 0..<count where resetsAtNextStep[index] {
+        for index in 0..<count where resetsAtNextStep[index] != 0 {
             let line = copyLines + index * Self.copyLineStride
             line.storeBytes(of: seedSource(index), toByteOffset: CopyLine.pendingSeed, as: UInt64.self)
             line.storeBytes(of: true, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
