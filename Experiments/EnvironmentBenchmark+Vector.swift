@@ -19,6 +19,9 @@ extension EnvironmentBenchmark {
     /// ``measureVector(copies:threads:seed:)`` for any environment with
     /// `[Float]` observations and `Int` actions, fully specialised for its type;
     /// `label` names it in the rows.
+    ///
+    /// The cases take turns, one repetition each (see ``measureInterleaved(_:)``),
+    /// so that on a shared machine every case meets the same spells of load.
     public func measureVector<E: Environment>(label: String, copies: Int, threads: Int, seed: UInt64 = 0,
                                               make: (Int) throws -> E) throws -> [Measurement]
     where E.Observation == [Float], E.Action == Int {
@@ -26,27 +29,56 @@ extension EnvironmentBenchmark {
         var generator = Xoshiro256(seed: seed)
         let actionSpace = try make(0).actionSpace
         let table: [[Int]] = (0..<tableSteps).map { _ in (0..<copies).map { _ in actionSpace.sample(using: &generator) } }
-        var measurements: [Measurement] = []
-        let cases: [(String, VectorScheduling)] = [
+        let schedulings: [(String, VectorScheduling)] = [
             ("\(copies) x \(label), 1 thread", .serial),
             ("\(copies) x \(label), \(threads) worker threads", .workerThreads(threads)),
             ("\(copies) x \(label), concurrentPerform(\(threads))", .dispatch(threads)),
         ]
-        for (name, scheduling) in cases {
+        var cases: [(name: String, run: (Int) throws -> Int)] = []
+        for (name, scheduling) in schedulings {
             let vector = try VectorEnvironment(count: copies, scheduling: scheduling, make: make)
             _ = try vector.reset(seed: seed)
             // `steps` counts environment steps; the vector takes steps / copies of its own.
-            let measurement = try measure(name: name) { steps in
+            cases.append((name, { steps in
                 var episodes = 0
                 for index in 0..<max(1, steps / copies) {
                     let step = try vector.step(table[index % tableSteps])
                     for ended in step.terminated where ended { episodes += 1 }
                 }
                 return episodes
-            }
-            measurements.append(measurement)
+            }))
         }
-        return measurements
+        return try measureInterleaved(cases)
+    }
+
+    /// ``measure(name:run:)`` for several cases that take turns: repetition 1 of
+    /// every case, then repetition 2 of every case, and so on, each reporting
+    /// its fastest and median repetition. Every case runs the step count
+    /// calibrated on the first (with ``targetSeconds``), so their rows compare.
+    func measureInterleaved(_ cases: [(name: String, run: (Int) throws -> Int)]) throws -> [Measurement] {
+        guard let first = cases.first else { return [] }
+        var stepCount = steps
+        if let targetSeconds {
+            let calibrationSteps = 10_000
+            let start = monotonicSeconds()
+            _ = try first.run(calibrationSteps)
+            let perStep = max(monotonicSeconds() - start, 1e-9) / Double(calibrationSteps)
+            stepCount = max(calibrationSteps, Int(min(targetSeconds / perStep, 1e10)))
+        }
+        var durations = [[Double]](repeating: [], count: cases.count)
+        var episodes = [Int](repeating: 0, count: cases.count)
+        for _ in 0..<repetitions {
+            for (index, measured) in cases.enumerated() {
+                let start = monotonicSeconds()
+                episodes[index] = try measured.run(stepCount)
+                durations[index].append(max(monotonicSeconds() - start, 1e-9))
+            }
+        }
+        return cases.indices.map { index in
+            let sorted = durations[index].sorted()
+            return Measurement(name: cases[index].name, steps: stepCount, episodes: episodes[index],
+                               bestSeconds: sorted[0], medianSeconds: sorted[sorted.count / 2])
+        }
     }
 
     /// What wrappers turned on by registry options cost: cart-pole made by the

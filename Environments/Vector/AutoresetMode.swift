@@ -23,11 +23,12 @@ public enum AutoresetMode: String, Sendable, CaseIterable {
 public enum VectorScheduling: Sendable, Equatable {
     /// One thread, the caller's.
     case serial
-    /// Persistent worker threads that poll a shared counter between steps
-    /// (some microseconds flat out, then yielding the core) and then sleep; the
-    /// caller's thread takes the first chunk, and any chunk whose worker has
-    /// not started it. Meant for steps that follow each other closely and are
-    /// each small, where waking threads would cost more than the work.
+    /// Persistent worker threads, each owning a fixed chunk of copies, that
+    /// poll a mailbox of their own between steps (50 µs flat out, then
+    /// yielding the core until 500 µs) and then sleep; the caller's thread
+    /// takes the first chunk, and any chunk whose worker has not started it.
+    /// Meant for steps that follow each other closely and are each small,
+    /// where waking threads would cost more than the work.
     case workerThreads(Int)
     /// `DispatchQueue.concurrentPerform` over the chunks at every step.
     case dispatch(Int)

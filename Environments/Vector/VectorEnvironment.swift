@@ -52,36 +52,6 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// The shape of ``VectorStep/observations``: `[N] + singleObservationSpace.shape`.
     public var observationShape: [Int] { [count] + singleObservationSpace.shape }
 
-    @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
-    /// Each copy's flags and seeds, one 64-byte cache line per copy so that
-    /// threads stepping neighbouring copies never write to the same line (a
-    /// `[Bool]` holds 64 copies' flags in one line, and sharing it measured
-    /// slower than one thread). See ``CopyLine`` for the layout. The flags are
-    /// copied into the `terminated` and `truncated` arrays after the chunks finish.
-    @usableFromInline let copyFlags: UnsafeMutableRawPointer
-    @usableFromInline static var flagStride: Int { 64 }
-
-    /// Byte offsets in a copy's line of ``copyFlags``.
-    @usableFromInline enum CopyLine {
-        /// Bool: the copy's last step terminated its episode.
-        @usableFromInline static var terminated: Int { 0 }
-        /// Bool: the copy's last step truncated its episode.
-        @usableFromInline static var truncated: Int { 1 }
-        /// Bool: the episode ended and the copy's next step resets it instead of stepping.
-        @usableFromInline static var needsReset: Int { 2 }
-        /// Bool: the current episode was reset with ``episodeSeed``.
-        @usableFromInline static var hasEpisodeSeed: Int { 3 }
-        /// Bool: the reset at the next step uses ``pendingSeed`` (drawn on the caller's thread).
-        @usableFromInline static var hasPendingSeed: Int { 4 }
-        /// Bool: the episode ended at this step (same-step mode with a seed
-        /// source) and the caller's thread resets the copy after the chunks.
-        @usableFromInline static var awaitsSeededReset: Int { 5 }
-        /// UInt64: the seed of the current episode.
-        @usableFromInline static var episodeSeed: Int { 8 }
-        /// UInt64: the seed for the reset at the next step.
-        @usableFromInline static var pendingSeed: Int { 16 }
-    }
-
     /// Where resets without an explicit seed take their seed, called with the
     /// copy's index; `nil` (the default) lets each copy continue its own stream.
     ///
@@ -100,44 +70,124 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     ///   handed to the chunk that resets the copy.
     ///
     /// The closure need not be `Sendable`: it never runs concurrently with
-    /// itself or with the caller. Set it between steps, not during one.
-    public var nextEpisodeSeed: ((_ copy: Int) -> UInt64)?
-    @usableFromInline var observations: [Float]
-    @usableFromInline var rewards: [Double]
-    @usableFromInline var terminated: [Bool]
-    @usableFromInline var truncated: [Bool]
-    @usableFromInline var infos: [Info]
-    @usableFromInline var hasReset = false
-    @usableFromInline let pool: WorkerPool?
-    /// The chunk boundaries: chunk `c` holds copies `chunkStarts[c]..<chunkStarts[c + 1]`.
-    @usableFromInline let chunkStarts: [Int]
+    /// itself or with the caller. It must not call the vector. Set it between
+    /// steps, not during one.
+    @exclusivity(unchecked) public var nextEpisodeSeed: ((_ copy: Int) -> UInt64)?
 
-    /// Where the current step's inputs and outputs live, for the chunks to use.
-    /// Set by ``step(_:)`` before the chunks run and valid only while they do.
-    @usableFromInline struct StepContext {
-        @usableFromInline var actions: UnsafePointer<Wrapped.Action>
-        @usableFromInline var observations: UnsafeMutablePointer<Float>
-        @usableFromInline var rewards: UnsafeMutablePointer<Double>
-        @usableFromInline var infos: UnsafeMutablePointer<Info>
-        @usableFromInline var errors: UnsafeMutablePointer<EnvironmentError?>
+    @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
+    /// Each copy's reset state and seeds, one 64-byte cache line per copy (see
+    /// ``CopyLine``), so that threads stepping neighbouring copies never write to
+    /// the same line. Only the chunk that owns the copy touches its line during
+    /// a step; the caller's thread touches it only to hand over a seed.
+    @usableFromInline let copyLines: UnsafeMutableRawPointer
+    @usableFromInline static var copyLineStride: Int { 64 }
+
+    /// Byte offsets in a copy's line of ``copyLines``.
+    @usableFromInline enum CopyLine {
+        /// Bool: the episode ended and the copy's next step resets it instead of stepping.
+        @usableFromInline static var needsReset: Int { 0 }
+        /// Bool: the reset at the next step uses ``pendingSeed`` (drawn on the caller's thread).
+        @usableFromInline static var hasPendingSeed: Int { 1 }
+        /// Bool: the current episode was reset with ``episodeSeed``.
+        @usableFromInline static var hasEpisodeSeed: Int { 2 }
+        /// UInt64: the seed of the current episode.
+        @usableFromInline static var episodeSeed: Int { 8 }
+        /// UInt64: the seed for the reset at the next step.
+        @usableFromInline static var pendingSeed: Int { 16 }
+    }
+
+    /// Each chunk's `terminated` and `truncated` flags, packed in a region of
+    /// its own per chunk (``resultStride`` bytes, whole cache-line pairs): the
+    /// chunk's `terminated` flags from offset 0, its `truncated` flags from
+    /// ``truncatedOffset``. The caller's thread copies a chunk's flags from a
+    /// line or two instead of one line per copy, and chunks never share a line
+    /// (a `[Bool]` holds 64 copies' flags in one line, and sharing it measured
+    /// slower than one thread).
+    @usableFromInline let stepResults: UnsafeMutableRawPointer
+    @usableFromInline let resultStride: Int
+    @usableFromInline let truncatedOffset: Int
+
+    /// Copies whose next step resets them (their episode ended), kept on the
+    /// caller's side so that drawing their seeds reads no chunk's memory.
+    /// 1 or 0 per copy, bytes rather than `Bool`s so that the flags of a step
+    /// are combined with vector instructions.
+    @usableFromInline let resetsAtNextStep: UnsafeMutablePointer<UInt8>
+    /// Whether ``restoreCopy(_:seed:actions:options:)`` set an entry of
+    /// ``resetsAtNextStep`` that the next step must clear (same-step mode,
+    /// where steps otherwise leave them all 0).
+    @usableFromInline @exclusivity(unchecked) var hasRestoredEndedEpisode = false
+
+    // The vector is used from one thread at a time (see the type's
+    // documentation), so dynamic exclusivity checks (a runtime call per
+    // access, a dozen per step) guard nothing here.
+    @usableFromInline @exclusivity(unchecked) var observations: [Float]
+    @usableFromInline @exclusivity(unchecked) var rewards: [Double]
+    @usableFromInline @exclusivity(unchecked) var terminated: [Bool]
+    @usableFromInline @exclusivity(unchecked) var truncated: [Bool]
+    @usableFromInline @exclusivity(unchecked) var infos: [Info]
+    @usableFromInline @exclusivity(unchecked) var hasReset = false
+    @usableFromInline let pool: WorkerPool?
+    /// The number of chunks.
+    @usableFromInline let threads: Int
+    /// Chunk `c` holds copies `chunkBounds[c] ..< chunkBounds[c + 1]`; `threads + 1` entries.
+    @usableFromInline let chunkBounds: UnsafeMutablePointer<Int>
+
+    /// What a chunk needs that never changes after init, kept in a cache-line
+    /// pair of its own so that it stays cached on every core (a worker reads
+    /// nothing from the vector object, whose lines the caller's thread writes
+    /// at every step).
+    @usableFromInline struct ChunkLayout {
+        @usableFromInline let environments: UnsafeMutablePointer<Wrapped>
+        @usableFromInline let copyLines: UnsafeMutableRawPointer
+        @usableFromInline let stepResults: UnsafeMutableRawPointer
+        @usableFromInline let resultStride: Int
+        @usableFromInline let truncatedOffset: Int
+        @usableFromInline let errors: UnsafeMutablePointer<EnvironmentError?>
+        @usableFromInline let chunkBounds: UnsafeMutablePointer<Int>
+        @usableFromInline let observationSize: Int
+        @usableFromInline let sameStep: Bool
+
+        @usableFromInline
+        init(environments: UnsafeMutablePointer<Wrapped>, copyLines: UnsafeMutableRawPointer,
+             stepResults: UnsafeMutableRawPointer, resultStride: Int, truncatedOffset: Int,
+             errors: UnsafeMutablePointer<EnvironmentError?>, chunkBounds: UnsafeMutablePointer<Int>,
+             observationSize: Int, sameStep: Bool) {
+            self.environments = environments
+            self.copyLines = copyLines
+            self.stepResults = stepResults
+            self.resultStride = resultStride
+            self.truncatedOffset = truncatedOffset
+            self.errors = errors
+            self.chunkBounds = chunkBounds
+            self.observationSize = observationSize
+            self.sameStep = sameStep
+        }
+    }
+    @usableFromInline let layout: UnsafeMutablePointer<ChunkLayout>
+
+    /// A step's inputs and outputs. Small enough to travel to each worker
+    /// inside its mailbox with the request (``WorkerPool/payloadCapacity``), so
+    /// a worker reads them from the cache line it fetches anyway.
+    @usableFromInline struct StepBuffers {
+        @usableFromInline let actions: UnsafePointer<Wrapped.Action>
+        @usableFromInline let observations: UnsafeMutablePointer<Float>
+        @usableFromInline let rewards: UnsafeMutablePointer<Double>
+        @usableFromInline let infos: UnsafeMutablePointer<Info>
         /// Whether ``nextEpisodeSeed`` is set: same-step resets then wait for the caller's thread.
-        @usableFromInline var drawsSeeds: Bool
+        @usableFromInline let drawsSeeds: Bool
 
         @inlinable
         init(actions: UnsafePointer<Wrapped.Action>, observations: UnsafeMutablePointer<Float>,
-             rewards: UnsafeMutablePointer<Double>, infos: UnsafeMutablePointer<Info>, errors: UnsafeMutablePointer<EnvironmentError?>,
-             drawsSeeds: Bool) {
+             rewards: UnsafeMutablePointer<Double>, infos: UnsafeMutablePointer<Info>, drawsSeeds: Bool) {
             self.actions = actions
             self.observations = observations
             self.rewards = rewards
             self.infos = infos
-            self.errors = errors
             self.drawsSeeds = drawsSeeds
         }
     }
-    @usableFromInline nonisolated(unsafe) var context: StepContext?
     /// The chunk runner handed to the threads, made on the first step.
-    @usableFromInline nonisolated(unsafe) var chunkJob: UncheckedChunkJob?
+    @usableFromInline @exclusivity(unchecked) nonisolated(unsafe) var chunkJob: UncheckedChunkJob?
     @usableFromInline let chunkErrors: UnsafeMutablePointer<EnvironmentError?>
 
     /// Makes `count` copies with `make(index)` for index `0..<count`.
@@ -173,19 +223,38 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 throw error
             }
         }
-        copyFlags = UnsafeMutableRawPointer.allocate(byteCount: count * Self.flagStride, alignment: Self.flagStride)
-        copyFlags.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.flagStride)
+        copyLines = UnsafeMutableRawPointer.allocate(byteCount: count * Self.copyLineStride, alignment: Self.copyLineStride)
+        copyLines.initializeMemory(as: UInt8.self, repeating: 0, count: count * Self.copyLineStride)
         observations = [Float](repeating: 0, count: count * space.low.count)
         rewards = [Double](repeating: 0, count: count)
         terminated = [Bool](repeating: false, count: count)
         truncated = [Bool](repeating: false, count: count)
         infos = [Info](repeating: [:], count: count)
+        resetsAtNextStep = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+        resetsAtNextStep.initialize(repeating: 0, count: count)
 
         let threads = min(scheduling.threadCount, count)
+        self.threads = threads
         self.scheduling = threads == 1 ? .serial : scheduling
-        chunkStarts = (0...threads).map { $0 * count / threads }
+        let bounds = UnsafeMutablePointer<Int>.allocate(capacity: threads + 1)
+        for chunk in 0...threads { bounds[chunk] = chunk * count / threads }
+        chunkBounds = bounds
+        // Whole cache-line pairs per region: some processors fetch lines in pairs.
+        let largestChunk = (0..<threads).map { bounds[$0 + 1] - bounds[$0] }.max()!
+        truncatedOffset = (largestChunk + 63) / 64 * 64
+        resultStride = (2 * truncatedOffset + 127) / 128 * 128
+        stepResults = UnsafeMutableRawPointer.allocate(byteCount: threads * resultStride, alignment: 128)
+        stepResults.initializeMemory(as: UInt8.self, repeating: 0, count: threads * resultStride)
         chunkErrors = UnsafeMutablePointer<EnvironmentError?>.allocate(capacity: threads)
         chunkErrors.initialize(repeating: nil, count: threads)
+        precondition(MemoryLayout<StepBuffers>.size <= WorkerPool.payloadCapacity, "step buffers outgrew the mailbox")
+        let layoutBytes = (MemoryLayout<ChunkLayout>.stride + 127) / 128 * 128
+        layout = UnsafeMutableRawPointer.allocate(byteCount: layoutBytes, alignment: 128)
+            .bindMemory(to: ChunkLayout.self, capacity: 1)
+        layout.initialize(to: ChunkLayout(
+            environments: environments, copyLines: copyLines, stepResults: stepResults, resultStride: resultStride,
+            truncatedOffset: truncatedOffset, errors: chunkErrors, chunkBounds: chunkBounds, observationSize: observationSize,
+            sameStep: autoresetMode == .sameStep))
         if case .workerThreads = self.scheduling {
             pool = WorkerPool(threadCount: threads)
         } else {
@@ -197,9 +266,14 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         pool?.stop()
         environments.deinitialize(count: count)
         environments.deallocate()
-        chunkErrors.deinitialize(count: chunkStarts.count - 1)
+        chunkErrors.deinitialize(count: threads)
         chunkErrors.deallocate()
-        copyFlags.deallocate()
+        copyLines.deallocate()
+        stepResults.deallocate()
+        resetsAtNextStep.deallocate()
+        chunkBounds.deallocate()
+        layout.deinitialize(count: 1)
+        UnsafeMutableRawPointer(layout).deallocate()
     }
 
     /// A copy of environment `index` as it is now (for rendering or inspection).
@@ -247,7 +321,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// ``AutoresetMode/nextStep`` mode (the copy resets at its next step).
     public func episodeSeed(ofCopy index: Int) -> UInt64? {
         precondition(index >= 0 && index < count, "copy \(index) outside 0..<\(count)")
-        let line = copyFlags + index * Self.flagStride
+        let line = copyLines + index * Self.copyLineStride
         guard line.load(fromByteOffset: CopyLine.hasEpisodeSeed, as: Bool.self) else { return nil }
         return line.load(fromByteOffset: CopyLine.episodeSeed, as: UInt64.self)
     }
@@ -279,11 +353,13 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
             let step = try environments[index].step(action)
             rewards.append(step.reward)
             observations.withUnsafeMutableBufferPointer { batch in
-                write(step.observation, into: batch.baseAddress! + index * observationSize)
+                Self.write(step.observation, into: batch.baseAddress! + index * observationSize, size: observationSize)
             }
             infos[index] = step.info
             if step.isEpisodeOver {
-                (copyFlags + index * Self.flagStride).storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                (copyLines + index * Self.copyLineStride).storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                resetsAtNextStep[index] = 1
+                hasRestoredEndedEpisode = true
                 break
             }
         }
@@ -295,11 +371,12 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     private func resetCopy(_ index: Int, seed: UInt64?, options: Info) throws(EnvironmentError) -> Info {
         let reset = try environments[index].reset(seed: seed, options: options)
         observations.withUnsafeMutableBufferPointer { batch in
-            write(reset.observation, into: batch.baseAddress! + index * observationSize)
+            Self.write(reset.observation, into: batch.baseAddress! + index * observationSize, size: observationSize)
         }
-        let line = copyFlags + index * Self.flagStride
-        line.initializeMemory(as: UInt8.self, repeating: 0, count: Self.flagStride)
+        let line = copyLines + index * Self.copyLineStride
+        line.initializeMemory(as: UInt8.self, repeating: 0, count: Self.copyLineStride)
         Self.recordEpisodeSeed(seed, in: line)
+        resetsAtNextStep[index] = 0
         return reset.info
     }
 
@@ -320,7 +397,12 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     public func step(_ actions: [Wrapped.Action]) throws(EnvironmentError) -> VectorStep {
         precondition(actions.count == count, "VectorEnvironment of \(count) copies given \(actions.count) actions")
         guard hasReset else { throw .resetNeeded(environment: name) }
-        for action in actions where !singleActionSpace.contains(action) {
+        // Without an early exit and on a local copy of the space, so the check
+        // of every action is a short loop; it runs on the caller's thread alone.
+        let actionSpace = singleActionSpace
+        var allValid = true
+        for action in actions { allValid = allValid && actionSpace.contains(action) }
+        if !allValid, let action = actions.first(where: { !actionSpace.contains($0) }) {
             throw .invalidAction(environment: name, action: "\(action)", space: singleActionSpace.description)
         }
         let seedSource = nextEpisodeSeed
@@ -330,31 +412,38 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
         var observations = take(&self.observations), rewards = take(&self.rewards)
         var terminated = take(&self.terminated), truncated = take(&self.truncated)
         var infos = take(&self.infos)
-        let threads = chunkStarts.count - 1
         // Set here rather than in init so the job runs the chunk code specialised
-        // for `Wrapped` in the caller's module.
+        // for `Wrapped` in the caller's module. It captures the layout's address,
+        // not the vector, so the workers read nothing of the vector object.
         if chunkJob == nil {
-            chunkJob = UncheckedChunkJob(run: { [unowned self] chunk in self.runChunk(chunk) })
+            let layout = self.layout
+            chunkJob = UncheckedChunkJob(run: { chunk, buffers in
+                Self.runChunk(chunk, layout.pointee, buffers.load(as: StepBuffers.self))
+            })
             pool?.job = chunkJob?.run
         }
         actions.withUnsafeBufferPointer { actions in
             observations.withUnsafeMutableBufferPointer { observations in
                 rewards.withUnsafeMutableBufferPointer { rewards in
                     infos.withUnsafeMutableBufferPointer { infos in
-                        context = StepContext(
+                        let buffers = StepBuffers(
                             actions: actions.baseAddress!, observations: observations.baseAddress!,
-                            rewards: rewards.baseAddress!, infos: infos.baseAddress!, errors: chunkErrors,
-                            drawsSeeds: seedSource != nil)
+                            rewards: rewards.baseAddress!, infos: infos.baseAddress!, drawsSeeds: seedSource != nil)
+                        let layout = self.layout.pointee
                         switch scheduling {
                         case .serial:
-                            runChunk(0)
+                            Self.runChunk(0, layout, buffers)
                         case .workerThreads:
-                            pool!.run()
+                            withUnsafeBytes(of: buffers) { payload in
+                                pool!.run(payload: payload) { chunk in Self.runChunk(chunk, layout, buffers) }
+                            }
                         case .dispatch:
                             let job = chunkJob!
-                            DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk) }
+                            withUnsafeBytes(of: buffers) { payload in
+                                let payload = UncheckedPayload(bytes: payload.baseAddress!)
+                                DispatchQueue.concurrentPerform(iterations: threads) { chunk in job.run(chunk, payload.bytes) }
+                            }
                         }
-                        context = nil
                         if let seedSource, autoresetMode == .sameStep {
                             resetFinishedCopies(seedSource: seedSource, observations: observations.baseAddress!)
                         }
@@ -362,15 +451,7 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
                 }
             }
         }
-        let flags = copyFlags, stride = Self.flagStride
-        terminated.withUnsafeMutableBufferPointer { terminated in
-            truncated.withUnsafeMutableBufferPointer { truncated in
-                for index in 0..<terminated.count {
-                    terminated[index] = flags.load(fromByteOffset: index * stride + CopyLine.terminated, as: Bool.self)
-                    truncated[index] = flags.load(fromByteOffset: index * stride + CopyLine.truncated, as: Bool.self)
-                }
-            }
-        }
+        readStepResults(into: &terminated, &truncated)
         self.observations = observations
         self.rewards = rewards
         self.terminated = terminated
@@ -389,15 +470,41 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// A short name for messages, such as `VectorEnvironment<TimeLimit<CartPole>>[8]`.
     public var name: String { "VectorEnvironment<\(environments[0].name)>[\(count)]" }
 
-    // MARK: - Seeded resets on the caller's thread
+    // MARK: - The caller's side of a step
 
-    /// Next-step mode (or a restored copy whose episode ended): draws the seeds
-    /// of the resets this step's chunks will make, in copy order.
+    /// Copies the chunks' packed flags into the flag arrays, and notes which
+    /// copies the next step resets (next-step mode).
+    @inlinable
+    func readStepResults(into terminated: inout [Bool], _ truncated: inout [Bool]) {
+        terminated.withUnsafeMutableBufferPointer { terminated in
+            truncated.withUnsafeMutableBufferPointer { truncated in
+                for chunk in 0..<threads {
+                    let region = stepResults + chunk * resultStride
+                    let start = chunkBounds[chunk], size = chunkBounds[chunk + 1] - start
+                    UnsafeMutableRawPointer(terminated.baseAddress! + start).copyMemory(from: region, byteCount: size)
+                    UnsafeMutableRawPointer(truncated.baseAddress! + start).copyMemory(from: region + truncatedOffset, byteCount: size)
+                }
+            }
+        }
+        if autoresetMode == .nextStep {
+            for chunk in 0..<threads {
+                let ended = (stepResults + chunk * resultStride).assumingMemoryBound(to: UInt8.self)
+                let truncatedEnds = ended + truncatedOffset
+                let start = chunkBounds[chunk], pending = resetsAtNextStep + start
+                for index in 0..<chunkBounds[chunk + 1] - start { pending[index] = ended[index] | truncatedEnds[index] }
+            }
+        } else if hasRestoredEndedEpisode {
+            resetsAtNextStep.update(repeating: 0, count: count)
+            hasRestoredEndedEpisode = false
+        }
+    }
+
+    /// Draws the seeds of the resets this step's chunks will make (next-step
+    /// mode, or a restored copy whose episode ended), in copy order.
     @inlinable
     func drawSeedsForPendingResets(from seedSource: (Int) -> UInt64) {
-        for index in 0..<count {
-            let line = copyFlags + index * Self.flagStride
-            guard line.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) else { continue }
+        for index in 0..<count where resetsAtNextStep[index] != 0 {
+            let line = copyLines + index * Self.copyLineStride
             line.storeBytes(of: seedSource(index), toByteOffset: CopyLine.pendingSeed, as: UInt64.self)
             line.storeBytes(of: true, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
         }
@@ -407,105 +514,121 @@ public final class VectorEnvironment<Wrapped: Environment>: @unchecked Sendable 
     /// copy order, each with a seed from `seedSource`, after the chunks are done.
     @inlinable
     func resetFinishedCopies(seedSource: (Int) -> UInt64, observations: UnsafeMutablePointer<Float>) {
-        for index in 0..<count {
-            let line = copyFlags + index * Self.flagStride
-            guard line.load(fromByteOffset: CopyLine.awaitsSeededReset, as: Bool.self) else { continue }
-            line.storeBytes(of: false, toByteOffset: CopyLine.awaitsSeededReset, as: Bool.self)
-            let seed = seedSource(index)
-            do {
-                write(try environments[index].reset(seed: seed, options: [:]).observation, into: observations + index * observationSize)
-            } catch {
-                if chunkErrors[0] == nil { chunkErrors[0] = error }
-                continue
+        for chunk in 0..<threads {
+            let region = stepResults + chunk * resultStride
+            let start = chunkBounds[chunk]
+            for index in start..<chunkBounds[chunk + 1]
+            where region.load(fromByteOffset: index - start, as: Bool.self)
+                || region.load(fromByteOffset: truncatedOffset + index - start, as: Bool.self) {
+                let seed = seedSource(index)
+                let reset: Reset<[Float]>
+                do {
+                    reset = try environments[index].reset(seed: seed, options: [:])
+                } catch {
+                    if chunkErrors[chunk] == nil { chunkErrors[chunk] = error }
+                    continue
+                }
+                Self.write(reset.observation, into: observations + index * observationSize, size: observationSize)
+                Self.recordEpisodeSeed(seed, in: copyLines + index * Self.copyLineStride)
             }
-            Self.recordEpisodeSeed(seed, in: line)
         }
     }
 
     // MARK: - Chunks
 
-    /// Steps copies `chunkStarts[chunk]..<chunkStarts[chunk + 1]`; runs on any thread.
+    /// Steps copies `chunkBounds[chunk] ..< chunkBounds[chunk + 1]`;
+    /// runs on any thread and reads only `layout`, `buffers` and the memory they point to.
     @inlinable
-    func runChunk(_ chunk: Int) {
-        guard let context else { return }
-        let size = observationSize
-        let sameStep = autoresetMode == .sameStep
-        for index in chunkStarts[chunk]..<chunkStarts[chunk + 1] {
-            let slot = context.observations + index * size
-            let flags = copyFlags + index * Self.flagStride
-            if flags.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) {
-                let hasSeed = flags.load(fromByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
-                let seed = hasSeed ? flags.load(fromByteOffset: CopyLine.pendingSeed, as: UInt64.self) : nil
+    static func runChunk(_ chunk: Int, _ layout: ChunkLayout, _ buffers: StepBuffers) {
+        let size = layout.observationSize
+        let start = layout.chunkBounds[chunk]
+        let terminated = layout.stepResults + chunk * layout.resultStride - start
+        let truncated = terminated + layout.truncatedOffset
+        for index in start..<layout.chunkBounds[chunk + 1] {
+            let slot = buffers.observations + index * size
+            let line = layout.copyLines + index * copyLineStride
+            if line.load(fromByteOffset: CopyLine.needsReset, as: Bool.self) {
+                let hasSeed = line.load(fromByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
+                let seed = hasSeed ? line.load(fromByteOffset: CopyLine.pendingSeed, as: UInt64.self) : nil
                 let reset: Reset<[Float]>
                 do {
-                    reset = try environments[index].reset(seed: seed, options: [:])
+                    reset = try layout.environments[index].reset(seed: seed, options: [:])
                 } catch {
-                    if context.errors[chunk] == nil { context.errors[chunk] = error }
+                    if layout.errors[chunk] == nil { layout.errors[chunk] = error }
                     continue
                 }
-                write(reset.observation, into: slot)
-                context.rewards[index] = 0
-                flags.storeBytes(of: false, toByteOffset: CopyLine.terminated, as: Bool.self)
-                flags.storeBytes(of: false, toByteOffset: CopyLine.truncated, as: Bool.self)
-                flags.storeBytes(of: false, toByteOffset: CopyLine.needsReset, as: Bool.self)
-                flags.storeBytes(of: false, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
-                Self.recordEpisodeSeed(seed, in: flags)
-                context.infos[index] = reset.info
+                write(reset.observation, into: slot, size: size)
+                buffers.rewards[index] = 0
+                terminated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
+                truncated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
+                line.storeBytes(of: false, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                line.storeBytes(of: false, toByteOffset: CopyLine.hasPendingSeed, as: Bool.self)
+                recordEpisodeSeed(seed, in: line)
+                buffers.infos[index] = reset.info
                 continue
             }
             let step: Step<[Float]>
             do {
-                step = try environments[index].step(context.actions[index])
+                step = try layout.environments[index].step(buffers.actions[index])
             } catch {
-                if context.errors[chunk] == nil { context.errors[chunk] = error }
+                terminated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
+                truncated.storeBytes(of: false, toByteOffset: index, as: Bool.self)
+                if layout.errors[chunk] == nil { layout.errors[chunk] = error }
                 continue
             }
-            context.rewards[index] = step.reward
-            flags.storeBytes(of: step.terminated, toByteOffset: CopyLine.terminated, as: Bool.self)
-            flags.storeBytes(of: step.truncated, toByteOffset: CopyLine.truncated, as: Bool.self)
+            buffers.rewards[index] = step.reward
+            terminated.storeBytes(of: step.terminated, toByteOffset: index, as: Bool.self)
+            truncated.storeBytes(of: step.truncated, toByteOffset: index, as: Bool.self)
             let ended = step.terminated || step.truncated
-            if ended && sameStep {
+            if ended && layout.sameStep {
                 var info = step.info
-                info[Self.finalObservationKey] = .doubles(step.observation.map(Double.init))
-                context.infos[index] = info
-                if context.drawsSeeds {
-                    // The seed must be drawn on the caller's thread in copy order;
-                    // ``resetFinishedCopies`` resets the copy after the chunks.
-                    flags.storeBytes(of: true, toByteOffset: CopyLine.awaitsSeededReset, as: Bool.self)
-                } else {
+                info[finalObservationKey] = .doubles(step.observation.map(Double.init))
+                buffers.infos[index] = info
+                // With a seed source the seed must be drawn on the caller's
+                // thread in copy order: ``resetFinishedCopies`` resets the copy.
+                if !buffers.drawsSeeds {
                     do {
-                        write(try environments[index].reset(seed: nil, options: [:]).observation, into: slot)
+                        write(try layout.environments[index].reset(seed: nil, options: [:]).observation, into: slot, size: size)
                     } catch {
-                        if context.errors[chunk] == nil { context.errors[chunk] = error }
+                        if layout.errors[chunk] == nil { layout.errors[chunk] = error }
                         continue
                     }
-                    Self.recordEpisodeSeed(nil, in: flags)
+                    recordEpisodeSeed(nil, in: line)
                 }
             } else {
-                write(step.observation, into: slot)
-                context.infos[index] = step.info
-                flags.storeBytes(of: ended, toByteOffset: CopyLine.needsReset, as: Bool.self)
+                write(step.observation, into: slot, size: size)
+                buffers.infos[index] = step.info
+                if ended { line.storeBytes(of: true, toByteOffset: CopyLine.needsReset, as: Bool.self) }
             }
         }
     }
 
     @inlinable
-    func write(_ observation: [Float], into slot: UnsafeMutablePointer<Float>) {
-        precondition(observation.count == observationSize,
-                     "\(name): a copy returned \(observation.count) floats, its space has \(observationSize)")
+    static func write(_ observation: [Float], into slot: UnsafeMutablePointer<Float>, size: Int) {
+        precondition(observation.count == size,
+                     "VectorEnvironment<\(Wrapped.self)>: a copy returned \(observation.count) floats, its space has \(size)")
         observation.withUnsafeBufferPointer { source in
-            slot.update(from: source.baseAddress!, count: observationSize)
+            slot.update(from: source.baseAddress!, count: size)
         }
     }
 }
 
 /// A chunk runner that may be called from other threads: the vector hands each
-/// thread its own chunk, so the calls never touch the same copy or slot.
+/// thread its own chunk, so the calls never touch the same copy or slot. It
+/// takes the chunk and the bytes of the step's buffers.
 @usableFromInline
 struct UncheckedChunkJob: @unchecked Sendable {
-    @usableFromInline let run: (Int) -> Void
+    @usableFromInline let run: (Int, UnsafeRawPointer) -> Void
 
-    @inlinable init(run: @escaping (Int) -> Void) { self.run = run }
+    @inlinable init(run: @escaping (Int, UnsafeRawPointer) -> Void) { self.run = run }
+}
+
+/// The bytes of a step's buffers, read by every chunk while the step runs.
+@usableFromInline
+struct UncheckedPayload: @unchecked Sendable {
+    @usableFromInline let bytes: UnsafeRawPointer
+
+    @inlinable init(bytes: UnsafeRawPointer) { self.bytes = bytes }
 }
 
 /// Moves a value out of a stored property, leaving an empty one, so the moved

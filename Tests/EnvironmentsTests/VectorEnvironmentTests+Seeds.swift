@@ -205,6 +205,9 @@ final class VectorEnvironmentSeedTests: XCTestCase {
         XCTAssertEqual(seeds.take(), [0])
         XCTAssertEqual(step.observations, [0, -1, 1000, 1, 1, 6], "copy 0 reset, its action ignored; copy 1 stepped")
         XCTAssertEqual(step.rewards, [0, 1.1])
+        let next = try vector.step([2, 1])
+        XCTAssertEqual(seeds.take(), [], "reset once only")
+        XCTAssertEqual(next.observations, [1, 2, 1000, 2, 1, 6])
         XCTAssertThrowsError(try vector.restoreCopy(1, seed: 3, actions: [5]))
     }
 }

@@ -79,6 +79,17 @@ extension EnvironmentBenchmarkTests {
         XCTAssertGreaterThan(cases[0].episodes, 0)
     }
 
+    func testInterleavedCasesTakeTurnsWithTheSameStepCount() throws {
+        var calls: [String] = []
+        let cases = try EnvironmentBenchmark(steps: 500, repetitions: 3).measureInterleaved([
+            ("a", { steps in calls.append("a\(steps)"); return 1 }),
+            ("b", { steps in calls.append("b\(steps)"); return 2 }),
+        ])
+        XCTAssertEqual(calls, ["a500", "b500", "a500", "b500", "a500", "b500"])
+        XCTAssertEqual(cases.map(\.name), ["a", "b"])
+        XCTAssertEqual(cases.map(\.episodes), [1, 2])
+    }
+
     func testWrapperOptionsSectionComparesByHandAndByOption() throws {
         let cases = try EnvironmentBenchmark(steps: 2_000, repetitions: 1).measureWrapperOptionsCost(seed: 1)
         XCTAssertEqual(cases.map(\.name), ["ClipReward<TimeLimit<CartPole>> by hand", "ClipReward<TimeLimit<CartPole>> by option"])
