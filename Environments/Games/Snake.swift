@@ -142,7 +142,9 @@ public struct Snake: Environment, Sendable {
                                       expected: "a cell the snake's body does not occupy")
         }
         if let seed { generator = Xoshiro256(seed: seed) }
-        for index in 0..<cells { occupied[index] = false }
+        // One bulk write: an element loop here kept a uniqueness check per cell
+        // once reset could throw (Snake's bench went from 58 to 71 ns a step).
+        occupied.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
         observation.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         tailSlot = 0
         length = start.count
