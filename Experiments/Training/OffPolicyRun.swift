@@ -153,7 +153,8 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
 
             if session.state.step % settings.logInterval == 0 {
                 try session.writeProgressRow(epsilon: agent.epsilon, loss: session.state.recentLoss,
-                                             scalars: [("train/epsilon", agent.epsilon)])
+                                             scalars: [("train/epsilon", agent.epsilon),
+                                                       ("train/learning_rate", Double(agent.optimizer.learningRate))])
             } else if session.state.step & 127 == 0 {
                 session.reportLiveProgress(epsilon: agent.epsilon, loss: session.state.recentLoss)
             }

@@ -81,6 +81,7 @@ final class TensorBoardTests: XCTestCase {
         XCTAssertEqual(scalars["rollout/episode_return"]?.map { $0[1] }, episodes.map { Double(Float($0.episodeReturn)) })
         XCTAssertEqual(scalars["rollout/episode_length"]?.count, episodes.count)
         XCTAssertEqual(scalars["train/epsilon"]?.map { $0[0] }, [100, 200, 300, 400])
+        XCTAssertEqual(scalars["train/learning_rate"]?.count, 4)
         XCTAssertEqual(scalars["time/steps_per_second"]?.count, 4)
         XCTAssertEqual(scalars["eval/mean_return"]?.count, 1)
     }
