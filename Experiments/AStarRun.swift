@@ -107,6 +107,7 @@ public struct AStarRun {
         for index in 0..<configuration.episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: configuration.seed, index: index)
             let reset = try environment.reset(seed: episodeSeed)
+            let carried = environment.carriedResetOptions
             let shortest = reset.info[RobotNavigation.InfoKey.shortestPath]?.doubleValue ?? .nan
             var policy = makePolicy(environment)
             var actions: [LoggedAction] = []
@@ -124,7 +125,7 @@ public struct AStarRun {
                     let outcome = PathPlanningOutcome(finalInfo: step.info)
                         ?? PathPlanningOutcome(success: false, shortestPath: shortest, pathLength: .nan)
                     try record(EpisodeRecord(index: index, seed: episodeSeed, actions: actions, rewards: rewards,
-                                             terminated: step.terminated, truncated: step.truncated), outcome)
+                                             terminated: step.terminated, truncated: step.truncated, resetOptions: carried), outcome)
                     break
                 }
             }

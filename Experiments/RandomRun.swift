@@ -75,6 +75,7 @@ public struct RandomRun {
         for index in 0..<configuration.episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: configuration.seed, index: index)
             var observation = try environment.reset(seed: episodeSeed).observation
+            let carried = environment.carriedResetOptions
             var actions: [LoggedAction] = []
             var rewards: [Double] = []
             while true {
@@ -93,7 +94,7 @@ public struct RandomRun {
                 observation = step.observation
                 if step.terminated || step.truncated {
                     try record(EpisodeRecord(index: index, seed: episodeSeed, actions: actions, rewards: rewards,
-                                             terminated: step.terminated, truncated: step.truncated))
+                                             terminated: step.terminated, truncated: step.truncated, resetOptions: carried))
                     break
                 }
             }

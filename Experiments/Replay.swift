@@ -63,7 +63,7 @@ public struct Replay {
         }
 
         do {
-            _ = try environment.reset(seed: episode.seed)
+            _ = try environment.reset(seed: episode.seed, options: episode.resetOptions)
         } catch {
             return fail(0, .environmentError(error.description))
         }

@@ -59,6 +59,8 @@ public struct AnyEnvironment<Observation, Action>: Environment {
     public func render() -> Frame? { operations.render(storage) }
 
     public func renderANSI() -> String? { operations.renderANSI(storage) }
+
+    public var carriedResetOptions: Info { operations.carriedResetOptions(storage) }
 }
 
 /// The reference an ``AnyEnvironment`` keeps its environment behind.
@@ -97,6 +99,7 @@ final class AnyEnvironmentOperations<Observation, Action> {
     @usableFromInline let base: (AnyEnvironmentStorage) -> any Environment<Observation, Action>
     @usableFromInline let render: (AnyEnvironmentStorage) -> Frame?
     @usableFromInline let renderANSI: (AnyEnvironmentStorage) -> String?
+    @usableFromInline let carriedResetOptions: (AnyEnvironmentStorage) -> Info
 
     @inlinable
     init<E: Environment>(for type: E.Type) where E.Observation == Observation, E.Action == Action {
@@ -114,5 +117,6 @@ final class AnyEnvironmentOperations<Observation, Action> {
         base = { storage in environment(storage).pointee }
         render = { storage in environment(storage).pointee.render() }
         renderANSI = { storage in environment(storage).pointee.renderANSI() }
+        carriedResetOptions = { storage in environment(storage).pointee.carriedResetOptions }
     }
 }

@@ -68,6 +68,14 @@ public protocol Environment<Observation, Action> {
     /// The current state as text for a terminal (may contain ANSI colour codes),
     /// or `nil` when the environment has no text rendering.
     func renderANSI() -> String?
+
+    /// The reset options that reproduce what the environment carries from one
+    /// episode into the next, read just after a reset: the start of the episode
+    /// depends on its seed and these. Empty (the default) for environments that
+    /// carry nothing; MinAtar's games carry their previous action (for sticky
+    /// actions), as the reference does. Episode logs record them, so one episode
+    /// replays alone.
+    var carriedResetOptions: Info { get }
 }
 
 extension Environment {
@@ -76,6 +84,9 @@ extension Environment {
     public func render() -> Frame? { nil }
 
     public func renderANSI() -> String? { nil }
+
+    /// Nothing is carried between episodes.
+    public var carriedResetOptions: Info { [:] }
 
     /// Starts a new episode without options; see ``reset(seed:options:)``.
     public mutating func reset(seed: UInt64? = nil) throws(EnvironmentError) -> Reset<Observation> {

@@ -117,6 +117,10 @@ public struct MinAtarEnvironment<Game: MinAtarGame>: Environment {
     /// The reset option that sets ``previousAction``.
     public static var previousActionOption: String { "previous_action" }
 
+    /// The previous action, which the next episode starts with (sticky actions
+    /// may repeat it on its first frame).
+    public var carriedResetOptions: Info { [Self.previousActionOption: .int(previousAction.rawValue)] }
+
     /// Advances one frame; see the game's documentation for the rules.
     public mutating func step(_ action: Int) throws(EnvironmentError) -> Step<[Float]> {
         try phase.checkCanStep(name)

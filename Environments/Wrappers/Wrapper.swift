@@ -44,6 +44,9 @@ extension Wrapper {
 
     /// The wrapped environment's text rendering.
     public func renderANSI() -> String? { wrapped.renderANSI() }
+
+    /// The wrapped environment's.
+    public var carriedResetOptions: Info { wrapped.carriedResetOptions }
 }
 
 extension Wrapper where ObservationSpace == Wrapped.ObservationSpace {

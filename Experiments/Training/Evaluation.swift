@@ -117,6 +117,7 @@ enum Evaluation {
         for index in 0..<episodes {
             let episodeSeed = SeedDerivation.episodeSeed(runSeed: seed, index: index)
             let reset = try environment.reset(seed: episodeSeed)
+            let carried = environment.carriedResetOptions
             if let shortest = reset.info["shortest_path"]?.intValue, shortest >= 0 { shortestPaths.append(shortest) }
             var observation = reset.observation
             onEpisodeStart()
@@ -134,7 +135,7 @@ enum Evaluation {
                     if let success = step.info["success"]?.boolValue { successes.append(success) }
                     if let outcome = PathPlanningOutcome(finalInfo: step.info) { pathOutcomes.append(outcome) }
                     try log?.append(EpisodeRecord(index: index, seed: episodeSeed, actions: actions, rewards: rewards,
-                                                  terminated: step.terminated, truncated: step.truncated))
+                                                  terminated: step.terminated, truncated: step.truncated, resetOptions: carried))
                     break
                 }
             }

@@ -91,7 +91,8 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             progressHeader: ProgressRow.header,
             initial: OffPolicyTrainingState(step: 0, episodesFinished: 0,
                                             episodeSeed: SeedDerivation.episodeSeed(runSeed: settings.seed, index: 0),
-                                            episodeActions: [], episodeRewards: [], progressRows: 0, recentReturns: [],
+                                            episodeActions: [], episodeRewards: [], episodeResetOptions: nil,
+                                            progressRows: 0, recentReturns: [],
                                             recentLoss: nil, wallSeconds: 0, agent: agent.state),
             resume: resumeState, stopRequest: stopRequest, stopAfterSteps: stopAfterSteps, onProgress: onProgress)
         if let checkpoint = try session.restore(agent) {
@@ -99,7 +100,9 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         }
 
         // Bring the environment to where the checkpoint left the running episode.
-        var observation = try environment.reset(seed: session.state.episodeSeed).observation
+        var observation = try environment.reset(seed: session.state.episodeSeed, options: session.state.episodeResetOptions ?? [:])
+            .observation
+        session.state.episodeResetOptions = environment.carriedResetOptions.nonEmpty
         for (index, action) in session.state.episodeActions.enumerated() {
             let step = try environment.step(action + actionOffset)
             guard step.reward == session.state.episodeRewards[index] else {
@@ -143,12 +146,14 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                 try session.endEpisode(EpisodeRecord(
                     index: session.state.episodesFinished, seed: session.state.episodeSeed,
                     actions: session.state.episodeActions.map { .integer($0 + actionOffset) },
-                    rewards: session.state.episodeRewards, terminated: step.terminated, truncated: step.truncated))
+                    rewards: session.state.episodeRewards, terminated: step.terminated, truncated: step.truncated,
+                    resetOptions: session.state.episodeResetOptions ?? [:]))
                 session.state.episodeSeed = SeedDerivation.episodeSeed(runSeed: settings.seed, index: session.state.episodesFinished)
                 session.state.episodeActions.removeAll(keepingCapacity: true)
                 session.state.episodeRewards.removeAll(keepingCapacity: true)
                 episodeReturn = 0
                 observation = try environment.reset(seed: session.state.episodeSeed).observation
+                session.state.episodeResetOptions = environment.carriedResetOptions.nonEmpty
             }
 
             if session.state.step % settings.logInterval == 0 {
@@ -192,4 +197,9 @@ extension OffPolicyRun: StepObservableRun {
     public var seed: UInt64 { configuration.run.seed }
     public var totalSteps: Int { configuration.agentConfig.totalSteps }
     public var environmentCount: Int { 1 }
+}
+
+extension Dictionary {
+    /// The dictionary, or `nil` when it is empty.
+    var nonEmpty: Self? { isEmpty ? nil : self }
 }

@@ -118,17 +118,23 @@ public final class PPORun {
             defer { session.state.nextSeedIndex += 1 }
             return SeedDerivation.episodeSeed(runSeed: settings.seed, index: session.state.nextSeedIndex)
         }) { _ in try makeEnvironment() }
+        /// The episode copy `copy` has just started: its seed and what it carried in.
+        func newEpisode(of copy: Int) -> RunningEpisode {
+            RunningEpisode(seed: environments.episodeSeed(ofCopy: copy)!, actions: [], rewards: [],
+                           resetOptions: environments.environment(at: copy).carriedResetOptions.nonEmpty)
+        }
         if try session.restore(agent) != nil {
             // Bring every copy to where the checkpoint left its running episode.
             for (copy, episode) in session.state.running.enumerated() {
-                let rewards = try environments.restoreCopy(copy, seed: episode.seed, actions: episode.actions.map { $0 + actionOffset })
+                let rewards = try environments.restoreCopy(copy, seed: episode.seed, actions: episode.actions.map { $0 + actionOffset },
+                                                           options: episode.resetOptions ?? [:])
                 if let step = episode.rewards.indices.first(where: { $0 >= rewards.count || rewards[$0] != episode.rewards[$0] }) {
                     throw TrainingError.resumeMismatch(episode: session.state.episodesFinished, step: step)
                 }
             }
         } else {
             let reset = try environments.reset()
-            session.state.running = (0..<copies).map { RunningEpisode(seed: environments.episodeSeed(ofCopy: $0)!, actions: [], rewards: []) }
+            session.state.running = (0..<copies).map { newEpisode(of: $0) }
             agent.setObservations(reset.observations, episodeStarts: [Bool](repeating: true, count: copies))
         }
         func latestLoss() -> Double? { agent.lastStatistics.map { Double($0.loss) } }
@@ -155,8 +161,8 @@ public final class PPORun {
                 let episode = session.state.running[copy]
                 try session.endEpisode(EpisodeRecord(
                     index: session.state.episodesFinished, seed: episode.seed, actions: episode.actions.map { .integer($0 + actionOffset) },
-                    rewards: episode.rewards, terminated: terminated, truncated: truncated))
-                session.state.running[copy] = RunningEpisode(seed: environments.episodeSeed(ofCopy: copy)!, actions: [], rewards: [])
+                    rewards: episode.rewards, terminated: terminated, truncated: truncated, resetOptions: episode.resetOptions ?? [:]))
+                session.state.running[copy] = newEpisode(of: copy)
             }
             agent.recordRewards(step.rewards, bootstrapObservations: bootstrap)
             agent.setObservations(step.observations, episodeStarts: starts)
@@ -224,6 +230,8 @@ struct RunningEpisode: Codable, Equatable {
     var seed: UInt64
     var actions: [Int]
     var rewards: [Double]
+    /// What the environment carried into the episode besides its seed; `nil` when nothing.
+    var resetOptions: [String: InfoValue]?
 }
 
 /// What a PPO checkpoint's `state.json` holds besides tensors.

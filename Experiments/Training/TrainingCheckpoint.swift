@@ -1,4 +1,5 @@
 import Foundation
+import Environments
 import Neural
 import Agents
 
@@ -95,6 +96,9 @@ struct OffPolicyTrainingState<AgentState: Codable>: Codable {
     var episodeSeed: UInt64
     var episodeActions: [Int]
     var episodeRewards: [Double]
+    /// What the environment carried into the running episode (its reset options
+    /// besides the seed); `nil` when nothing (and in older checkpoints).
+    var episodeResetOptions: [String: InfoValue]?
     /// Rows of progress.csv written.
     var progressRows: Int
     /// Returns of the most recent episodes (at most 100), for the running mean.

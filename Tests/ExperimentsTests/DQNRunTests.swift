@@ -56,6 +56,41 @@ final class DQNRunTests: XCTestCase {
         try assertStoppedAndResumedRunWritesTheSameEpisodeLog()
     }
 
+    /// On MinAtar Breakout, whose episodes start with the previous episode's last
+    /// action (sticky actions), a resumed run restores that too: the same log as
+    /// a run never stopped, and every logged episode replays alone.
+    func testStoppedAndResumedMinAtarRunWritesTheSameEpisodeLogAndItReplays() throws {
+        let presetText = """
+            environment: breakout
+            seed: 4
+            total_steps: 700
+            learning_starts: 100
+            buffer_size: 1000
+            batch_size: 8
+            hidden_sizes: [8]
+            use_cnn: false
+            eval_episodes: 2
+            log_interval: 350
+            checkpoint_interval: 350
+            """
+        let root = try makeTemporaryFolder()
+        let whole = try DQNRun(preset: DQNPreset.parse(presetText, file: "b.yaml", agent: "dqn"),
+                               folder: RunFolder.create(at: root.appendingPathComponent("whole")))
+        _ = try whole.train()
+        let stoppedFolder = try RunFolder.create(at: root.appendingPathComponent("stopped"))
+        let stopped = try DQNRun(preset: DQNPreset.parse(presetText, file: "b.yaml", agent: "dqn"), folder: stoppedFolder)
+        stopped.stopAfterSteps = 311
+        _ = try stopped.train()
+        _ = try DQNRun(resuming: stoppedFolder.url).train()
+        let expected = try text(whole.folder.episodesURL)
+        XCTAssertEqual(try text(stoppedFolder.episodesURL), expected)
+        let contents = try EpisodeLogReader.read(from: stoppedFolder.episodesURL)
+        XCTAssertGreaterThan(contents.episodes.count, 5)
+        for episode in contents.episodes {
+            XCTAssertNil(try Replay().replay(episode, header: contents.header).mismatch, "episode \(episode.index)")
+        }
+    }
+
     /// The same with a dueling head, whose two streams' parameters must keep
     /// distinct names for the checkpoint to be written at all.
     func testStoppedAndResumedDuelingRunWritesTheSameEpisodeLog() throws {

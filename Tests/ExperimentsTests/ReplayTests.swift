@@ -34,6 +34,24 @@ final class ReplayTests: XCTestCase {
         }
     }
 
+    /// MinAtar carries its previous action (sticky actions) from one episode into
+    /// the next, as the reference does: each record holds it, so every episode of a
+    /// random Breakout run replays on its own (50 episodes: without it one did not).
+    func testEpisodesOfAnEnvironmentThatCarriesStateAcrossResetsReplayAlone() throws {
+        let folder = try RunFolder.create(at: try makeTemporaryFolder().appendingPathComponent("run"))
+        _ = try RandomRun(environment: "breakout", seed: 3, episodes: 50).run(in: folder)
+        let contents = try EpisodeLogReader.read(from: folder.episodesURL)
+        XCTAssertEqual(contents.problems, [])
+        XCTAssertTrue(contents.episodes.allSatisfy { $0.resetOptions[MinAtarEnvironment<Breakout>.previousActionOption] != nil })
+        XCTAssertGreaterThan(Set(contents.episodes.compactMap { $0.resetOptions["previous_action"] }).count, 1)
+        for episode in contents.episodes {
+            XCTAssertNil(try Replay().replay(episode, header: contents.header).mismatch, "episode \(episode.index)")
+        }
+        let line = try contents.episodes[1].jsonLine()
+        XCTAssertTrue(line.hasSuffix(",\"reset_options\":{\"previous_action\":\(contents.episodes[1].resetOptions["previous_action"]!)}}"), line)
+        XCTAssertEqual(try JSONDecoder().decode(EpisodeRecord.self, from: Data(line.utf8)), contents.episodes[1])
+    }
+
     func testTamperedRewardIsCaughtAtItsEpisodeAndStep() throws {
         let (folder, original) = try recordRun()
         let target = try XCTUnwrap(original.episodes.firstIndex { $0.length >= 3 })
