@@ -91,6 +91,43 @@ final class DQNRunTests: XCTestCase {
         }
     }
 
+    /// The five MinAtar presets are the paper's DQN (examples/dqn.py of Young &
+    /// Tian 2019), value for value, on the game's default environment.
+    func testMinAtarPresetsAreThePapersDQN() throws {
+        for game in ["breakout", "space-invaders", "freeway", "asterix", "seaquest"] {
+            let preset = try DQNPreset.bundled(agent: "dqn", environment: game)
+            let config = preset.agentConfig
+            XCTAssertEqual(preset.environment, game)
+            XCTAssertEqual(config.totalSteps, 5_000_000, game)
+            XCTAssertEqual(config.convolutionChannels, [16], game)
+            XCTAssertEqual(config.convolutionKernel, 3, game)
+            XCTAssertEqual(config.convolutionStride, 1, game)
+            XCTAssertEqual(config.hiddenSizes, [128], game)
+            XCTAssertTrue(config.useCNN, game)
+            XCTAssertEqual(config.batchSize, 32, game)
+            XCTAssertEqual(config.bufferSize, 100_000, game)
+            XCTAssertEqual(config.learningStarts, 5_000, game)
+            XCTAssertEqual(config.trainFrequency, 1, game)
+            XCTAssertEqual(config.gradientSteps, 1, game)
+            XCTAssertEqual(config.targetUpdateInterval, 1_000, game)
+            XCTAssertEqual(config.tau, 1, game)
+            XCTAssertEqual(config.gamma, 0.99, game)
+            XCTAssertEqual(config.loss, "huber", game)
+            XCTAssertEqual(config.optimizer, "rmsprop_centered", game)
+            XCTAssertEqual(config.learningRate, 2.5e-4, game)
+            XCTAssertEqual(config.rmspropDecay, 0.95, game)
+            XCTAssertEqual(config.optimizerEpsilon, 0.01, game)
+            XCTAssertEqual(config.explorationInitialEpsilon, 1.0, game)
+            XCTAssertEqual(config.explorationFinalEpsilon, 0.1, game)
+            XCTAssertEqual(config.explorationFraction * Double(config.totalSteps), 100_000, accuracy: 1e-6, game)
+            XCTAssertFalse(config.doubleDQN, game)
+            XCTAssertEqual(config.nStep, 1, game)
+            XCTAssertEqual(preset.environmentOptions["sticky_action_probability"], .double(0.1), game)
+            XCTAssertEqual(preset.environmentOptions["difficulty_ramping"], .bool(true), game)
+            XCTAssertEqual(preset.environmentOptions["minimal_actions"], .bool(false), game)
+        }
+    }
+
     /// The same with a dueling head, whose two streams' parameters must keep
     /// distinct names for the checkpoint to be written at all.
     func testStoppedAndResumedDuelingRunWritesTheSameEpisodeLog() throws {
@@ -219,6 +256,17 @@ final class SlowLearningTests: XCTestCase {
         try XCTSkipUnless(ProcessInfo.processInfo.environment["SWIFTRL_SLOW_TESTS"] == "1",
                           "set SWIFTRL_SLOW_TESTS=1 to run the full-length learning checks")
         setBLASThreads(1)
+    }
+
+    /// The paper's DQN on MinAtar Breakout (its preset, cut to 300,000 frames):
+    /// greedy play beats the random policy's mean return (about 0.5) clearly.
+    func testMinAtarDQNLearnsBreakoutWithinAFewHundredThousandFrames() throws {
+        var preset = try DQNPreset.bundled(agent: "dqn", environment: "breakout")
+        // total_steps shortens the ε schedule with it; keep its 100,000 frames.
+        try preset.apply(settings: ["total_steps=300000", "exploration_fraction=0.333333333", "eval_episodes=50"])
+        let run = try DQNRun(preset: preset, folder: RunFolder.create(at: makeTemporaryFolder()))
+        guard case .completed(let evaluation?) = try run.train() else { return XCTFail("run did not complete") }
+        XCTAssertGreaterThan(evaluation.meanReturn, 3, "random play returns about 0.5 a game")
     }
 
     private func train(_ environment: String, seed: UInt64) throws -> EvaluationResult {
