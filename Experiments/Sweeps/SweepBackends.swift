@@ -75,7 +75,7 @@ extension Sweep {
                 if status == 0 && state(of: run) == .finished {
                     outcome.finished.append(run.id)
                     onEvent("finished \(run.id)")
-                } else if status == StopRequest.exitStatus(for: SIGINT) || status == StopRequest.exitStatus(for: SIGTERM) {
+                } else if StopRequest.handledSignals.map(StopRequest.exitStatus).contains(status) {
                     outcome.stopped.append(run.id)
                     onEvent("stopped  \(run.id) (checkpoint written)")
                 } else {

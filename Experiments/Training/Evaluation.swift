@@ -67,6 +67,12 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     }
 }
 
+/// A stop request (a signal) that ended an evaluation before its last episode.
+struct EvaluationStopped: Error {
+    /// The signal that asked to stop.
+    var signal: Int32
+}
+
 /// Plays greedy episodes on seeds kept apart from training's and summarises them.
 enum Evaluation {
     /// Runs a stand-alone evaluation (`rlrun eval`) of the run in `runFolder`:
@@ -90,13 +96,13 @@ enum Evaluation {
     /// (replacing one that is there) under `logHeader`.
     static func play<E: Environment>(
         _ policy: any Policy, actionOffset: Int, environment: E, episodes: Int, seed: UInt64, logURL: URL,
-        logHeader: EpisodeLogHeader
+        logHeader: EpisodeLogHeader, stopRequest: StopRequest? = nil
     ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
         var environment = environment
         try? FileManager.default.removeItem(at: logURL)
         let log = try EpisodeLogWriter(url: logURL, header: logHeader)
         return try run(&environment, episodes: episodes, seed: seed, episodeStepCap: episodeStepCap, log: log,
-                       onEpisodeStart: { policy.beginEpisode() }) {
+                       stopRequest: stopRequest, onEpisodeStart: { policy.beginEpisode() }) {
             policy.action(for: $0) + actionOffset
         }
     }
@@ -108,9 +114,10 @@ enum Evaluation {
     /// with ``SeedDerivation/episodeSeed(runSeed:index:)`` of `seed`, and
     /// `onEpisodeStart` is called before its first action (a recurrent agent resets
     /// its state there). Each episode is appended to `log` when one is given.
+    /// A signal on `stopRequest` ends it before the next step with ``EvaluationStopped``.
     static func run<E: Environment>(
         _ environment: inout E, episodes: Int, seed: UInt64, episodeStepCap: Int,
-        log: EpisodeLogWriter?, onEpisodeStart: () -> Void = {}, act: ([Float]) -> Int
+        log: EpisodeLogWriter?, stopRequest: StopRequest? = nil, onEpisodeStart: () -> Void = {}, act: ([Float]) -> Int
     ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
         var returns: [Double] = [], lengths: [Int] = [], successes: [Bool] = [], shortestPaths: [Int] = []
         var pathOutcomes: [PathPlanningOutcome] = []
@@ -126,6 +133,7 @@ enum Evaluation {
                 guard actions.count < episodeStepCap else {
                     throw RunError.episodeNeverEnded(environment: environment.name, episode: index, maxSteps: episodeStepCap)
                 }
+                if let signal = stopRequest?.signal { throw EvaluationStopped(signal: signal) }
                 let action = act(observation)
                 let step = try environment.step(action)
                 actions.append(.integer(action))

@@ -1,7 +1,10 @@
 import Foundation
 import Synchronization
 
-/// A request from outside to stop training (SIGINT or SIGTERM).
+/// Set by the SIGPIPE handler (a plain C handler, so only a lock-free store).
+private let brokenPipe = Atomic<Bool>(false)
+
+/// A request from outside to stop training (SIGINT, SIGTERM, SIGHUP or SIGPIPE).
 ///
 /// The signal only sets a flag; the training loop finishes the current step,
 /// writes a checkpoint, flushes its logs and returns, and the command exits with
@@ -16,7 +19,8 @@ public final class StopRequest: Sendable {
     /// The signal that asked to stop, or `nil`.
     public var signal: Int32? {
         let value = signalNumber.load(ordering: .relaxed)
-        return value == 0 ? nil : value
+        if value != 0 { return value }
+        return brokenPipe.load(ordering: .relaxed) ? SIGPIPE : nil
     }
 
     /// Asks to stop, as if `signal` had arrived.
@@ -24,10 +28,19 @@ public final class StopRequest: Sendable {
         signalNumber.store(signal, ordering: .relaxed)
     }
 
-    /// Routes SIGINT and SIGTERM to this request instead of ending the process.
+    /// The signals ``installSignalHandlers()`` routes to a stop: Ctrl-C, kill, a
+    /// closed terminal, and a closed pipe (`rlrun dqn cartpole | head`), each of
+    /// which would otherwise end the process with nothing saved.
+    public static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGPIPE]
+
+    /// Routes ``handledSignals`` to this request instead of ending the process.
     public func installSignalHandlers() {
+        // SIGPIPE is raised in the thread whose write failed, so a dispatch source
+        // (which only sees signals sent to the process) never hears it: a plain
+        // handler records it instead.
+        Foundation.signal(SIGPIPE) { _ in brokenPipe.store(true, ordering: .relaxed) }
         sources.withLock { sources in
-            for number in [SIGINT, SIGTERM] {
+            for number in Self.handledSignals where number != SIGPIPE {
                 Foundation.signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { [weak self] in self?.request(signal: number) }

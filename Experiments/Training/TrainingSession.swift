@@ -249,15 +249,24 @@ final class TrainingSession<State: SessionState> {
     // MARK: - Evaluation
 
     /// Ends a completed run: plays the settings' greedy evaluation episodes with
-    /// `policy` and writes eval.json and eval_episodes.jsonl.
+    /// `policy` and writes eval.json and eval_episodes.jsonl. A signal during the
+    /// evaluation stops it (the final checkpoint is already written, so a resume
+    /// evaluates again) and the run ends as stopped.
     func finish(evaluating policy: any Policy, agentName: String, environment: String, options: [String: InfoValue],
                 makeEnvironment: () throws -> AnyEnvironment<[Float], Int>, actionOffset: Int) throws -> TrainingOutcome {
         guard settings.evaluationEpisodes > 0 else { return .completed(nil) }
-        let result = try Evaluation.play(
-            policy, actionOffset: actionOffset, environment: makeEnvironment(), episodes: settings.evaluationEpisodes,
-            seed: settings.evaluationSeed, logURL: folder.url.appendingPathComponent(TrainingFiles.evaluationEpisodes),
-            logHeader: EpisodeLogHeader(environment: environment, options: options, agent: agentName + "-greedy",
-                                        seed: settings.evaluationSeed))
+        if let signal = pendingStop() { return .stopped(signal: signal, step: state.step) }
+        let result: EvaluationResult
+        do {
+            result = try Evaluation.play(
+                policy, actionOffset: actionOffset, environment: makeEnvironment(), episodes: settings.evaluationEpisodes,
+                seed: settings.evaluationSeed, logURL: folder.url.appendingPathComponent(TrainingFiles.evaluationEpisodes),
+                logHeader: EpisodeLogHeader(environment: environment, options: options, agent: agentName + "-greedy",
+                                            seed: settings.evaluationSeed),
+                stopRequest: stopRequest)
+        } catch let stop as EvaluationStopped {
+            return .stopped(signal: stop.signal, step: state.step)
+        }
         try result.write(to: folder.url.appendingPathComponent(TrainingFiles.evaluation))
         try events.addScalars(result.scalars, step: state.step)
         return .completed(result)

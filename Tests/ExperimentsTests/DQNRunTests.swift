@@ -128,6 +128,43 @@ final class DQNRunTests: XCTestCase {
         }
     }
 
+    /// A signal during the final evaluation stops it (exit as stopped, no eval.json);
+    /// the resume evaluates from the final checkpoint and writes what a run never
+    /// stopped writes.
+    func testASignalDuringTheFinalEvaluationStopsItAndTheResumeEvaluates() throws {
+        let root = try makeTemporaryFolder()
+        var evaluating = try preset()
+        evaluating.run.evaluationEpisodes = 40
+        let whole = try DQNRun(preset: evaluating, folder: RunFolder.create(at: root.appendingPathComponent("whole")),
+                               registry: WalkEnvironment.registry)
+        guard case .completed(let expected?) = try whole.train() else { return XCTFail("run did not complete") }
+
+        let folder = try RunFolder.create(at: root.appendingPathComponent("stopped"))
+        let stopped = try DQNRun(preset: evaluating, folder: folder, registry: WalkEnvironment.registry)
+        stopped.onProgress = { progress in
+            if progress.isLogRow && progress.step == progress.totalSteps { stopped.stopRequest.request(signal: SIGTERM) }
+        }
+        guard case .stopped(let signal, let step) = try stopped.train() else { return XCTFail("evaluation was not stopped") }
+        XCTAssertEqual(signal, SIGTERM)
+        XCTAssertEqual(step, 1200)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("eval.json").path))
+
+        guard case .completed(let evaluation?) = try DQNRun(resuming: folder.url, registry: WalkEnvironment.registry).train() else {
+            return XCTFail("resumed run did not evaluate")
+        }
+        XCTAssertEqual(evaluation, expected)
+        XCTAssertEqual(try text(folder.episodesURL), try text(whole.folder.episodesURL))
+
+        // A signal in the middle of the evaluation stops it before its next step.
+        var environment = try WalkEnvironment.registry.make("walk", as: [Float].self, Int.self)
+        let request = StopRequest()
+        request.request(signal: SIGINT)
+        XCTAssertThrowsError(try Evaluation.run(&environment, episodes: 3, seed: 1, episodeStepCap: 100, log: nil,
+                                                stopRequest: request) { _ in 0 }) { error in
+            XCTAssertEqual((error as? EvaluationStopped)?.signal, SIGINT)
+        }
+    }
+
     /// The same with a dueling head, whose two streams' parameters must keep
     /// distinct names for the checkpoint to be written at all.
     func testStoppedAndResumedDuelingRunWritesTheSameEpisodeLog() throws {

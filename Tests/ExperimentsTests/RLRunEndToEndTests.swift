@@ -1,4 +1,5 @@
 import Environments
+import Experiments
 import Foundation
 import XCTest
 
@@ -208,5 +209,33 @@ final class RLRunEndToEndTests: XCTestCase {
         XCTAssertEqual(replay.status, 0, replay.standardOutput)
         XCTAssertTrue(replay.standardOutput.contains("3 matched, 0 mismatched"), replay.standardOutput)
         assertUserError(try rlrun("astar", "cartpole"), mentions: ["cannot act in 'cartpole'", "robot-nav"])
+    }
+
+    /// `rlrun dqn gridworld | head -c 10`: the closed pipe ends the run like
+    /// Ctrl-C (checkpoint written, exit 128 + SIGPIPE), and it resumes.
+    func testAClosedOutputPipeStopsTrainingWithACheckpoint() throws {
+        try requireGridWorld()
+        guard let executable = ProcessInfo.processInfo.environment["RLRUN_PATH"].map(URL.init(fileURLWithPath:))
+            ?? [Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("rlrun"),
+                URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                    .appendingPathComponent(".build/debug/rlrun")]
+                .compactMap({ $0 }).first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("rlrun was not built next to the tests")
+        }
+        let folder = try makeTemporaryFolder()
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["dqn", "gridworld", "--steps", "200000", "--set", "log_interval=500", "--out", folder.appendingPathComponent("run").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // A watchdog, so a regression fails the test instead of hanging the suite.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.interrupt() } }
+        _ = pipe.fileHandleForReading.readData(ofLength: 10)
+        try pipe.fileHandleForReading.close()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 128 + SIGPIPE)
+        XCTAssertNotNil(CheckpointStore(runFolder: folder.appendingPathComponent("run")).latest())
     }
 }
