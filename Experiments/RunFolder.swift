@@ -82,3 +82,61 @@ public struct RunFolder: Sendable, Equatable {
         }
     }
 }
+
+/// Ownership of a run folder by this process, for as long as the value lives: a
+/// `run.lock` file holding the owner's process id, made with exclusive create
+/// so that two processes can never both own a folder.
+///
+/// A lock left by a process that no longer exists (killed with SIGKILL, a
+/// crashed machine) is stale: the next owner takes it over.
+public final class RunFolderLock: Sendable {
+    /// The lock file's name inside the run folder.
+    public static let fileName = "run.lock"
+    /// The lock file.
+    public let url: URL
+    /// The process id of a dead owner whose stale lock was taken over, if any.
+    public let tookOverFrom: Int32?
+
+    /// Takes the lock of `folder`.
+    ///
+    /// - Throws: ``RunFolderError/locked(path:owner:)`` while another live
+    ///   process holds it; ``RunFolderError/cannotWrite(path:reason:)`` when the
+    ///   file cannot be made.
+    public init(folder: RunFolder) throws(RunFolderError) {
+        url = folder.url.appendingPathComponent(Self.fileName)
+        let me = getpid()
+        var previous: Int32?
+        for _ in 0..<2 {
+            let descriptor = open(url.path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
+            if descriptor >= 0 {
+                let text = "\(me)\n"
+                _ = text.withCString { write(descriptor, $0, strlen($0)) }
+                close(descriptor)
+                tookOverFrom = previous
+                return
+            }
+            guard errno == EEXIST else {
+                throw .cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            let owner = (try? String(contentsOf: url, encoding: .utf8))
+                .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if let owner, owner != me, kill(owner, 0) == 0 || errno == EPERM {
+                throw .locked(path: folder.url.path, owner: owner)
+            }
+            // The owner is gone (or the file is unreadable, half written by a
+            // killed process): the lock is stale. A lock of this very process
+            // (a library user reopening a run it holds) is taken over too.
+            previous = owner ?? -1
+            unlink(url.path)
+        }
+        throw .locked(path: folder.url.path, owner: previous ?? -1)
+    }
+
+    deinit {
+        // Only our own lock is removed, never one another process took over.
+        if let text = try? String(contentsOf: url, encoding: .utf8),
+           Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) == getpid() {
+            unlink(url.path)
+        }
+    }
+}

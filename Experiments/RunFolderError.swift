@@ -8,6 +8,8 @@ public enum RunFolderError: Error, Equatable, Sendable, CustomStringConvertible 
     case alreadyUsed(path: String)
     /// A file inside the folder could not be written.
     case cannotWrite(path: String, reason: String)
+    /// Another live process owns the run in the folder (its lock file names it).
+    case locked(path: String, owner: Int32)
 
     public var description: String {
         switch self {
@@ -19,6 +21,9 @@ public enum RunFolderError: Error, Equatable, Sendable, CustomStringConvertible 
             return "run folder '\(path)' already holds a run; choose another folder with --out"
         case .cannotWrite(let path, let reason):
             return "cannot write '\(path)': \(reason)"
+        case .locked(let path, let owner):
+            return "run folder '\(path)' is in use by process \(owner) (see its \(RunFolderLock.fileName)); "
+                + "wait for that run to end or stop it first"
         }
     }
 }

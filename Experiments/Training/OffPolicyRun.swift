@@ -38,6 +38,9 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
 
     private let registry: EnvironmentRegistry
     private let resumeState: (state: OffPolicyTrainingState<Agent.State>, checkpoint: URL)?
+    /// The folder's lock, held from the first write (a new run's config.json, a
+    /// resume's changed budget, or training) for the life of the run.
+    private var lock: RunFolderLock?
 
     /// Starts a new run of `preset` in `folder`, writing its config.json.
     public init(preset: Preset<Agent.Config>, folder: RunFolder, registry: EnvironmentRegistry = .standard,
@@ -45,6 +48,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         let configuration = try OffPolicyRunConfiguration(kind: Agent.kind, preset: preset, registry: registry,
                                                           startedAt: RunFolder.utcTimestamp(startedAt))
         _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
+        lock = try RunFolderLock(folder: folder)
         try folder.writeConfiguration(configuration)
         self.folder = folder
         self.configuration = configuration
@@ -60,7 +64,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     public init(resuming url: URL, totalSteps: Int? = nil, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest()) throws {
         folder = RunFolder(url: url)
-        configuration = try OffPolicyRunConfiguration.reopen(url, as: Agent.kind, totalSteps: totalSteps)
+        (configuration, lock) = try OffPolicyRunConfiguration.reopen(url, as: Agent.kind, totalSteps: totalSteps)
         resumeState = try CheckpointStore(runFolder: url).latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
         self.registry = registry
         self.stopRequest = stopRequest
@@ -81,6 +85,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     /// Trains until the step budget is spent or a stop is requested, then (when
     /// completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
+        if lock == nil { lock = try RunFolderLock(folder: folder) }
         var environment = try makeEnvironment()
         let settings = configuration.run
         let (agent, actionOffset) = try makeAgent(for: environment)

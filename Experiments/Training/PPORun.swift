@@ -47,6 +47,9 @@ public final class PPORun {
 
     private let registry: EnvironmentRegistry
     private let resumeState: (state: PPOTrainingState, checkpoint: URL)?
+    /// The folder's lock, held from the first write (a new run's config.json, a
+    /// resume's changed budget, or training) for the life of the run.
+    private var lock: RunFolderLock?
 
     /// The columns of progress.csv.
     public static let progressHeader =
@@ -64,6 +67,7 @@ public final class PPORun {
         let configuration = try PPORunConfiguration(preset: preset, agent: agent, registry: registry,
                                                     startedAt: RunFolder.utcTimestamp(startedAt))
         _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
+        lock = try RunFolderLock(folder: folder)
         try folder.writeConfiguration(configuration)
         self.folder = folder
         kind = try AgentRegistry.standard.kind(named: configuration.agent)
@@ -80,7 +84,7 @@ public final class PPORun {
                 stopRequest: StopRequest = StopRequest()) throws {
         folder = RunFolder(url: url)
         kind = try Training.kind(ofRun: url)
-        configuration = try PPORunConfiguration.reopen(url, as: kind, totalSteps: totalSteps)
+        (configuration, lock) = try PPORunConfiguration.reopen(url, as: kind, totalSteps: totalSteps)
         resumeState = try CheckpointStore(runFolder: url).latestState(as: PPOTrainingState.self, runPath: url.path)
         self.registry = registry
         self.stopRequest = stopRequest
@@ -102,6 +106,7 @@ public final class PPORun {
     /// Trains until the step budget is spent (whole rollouts) or a stop is requested,
     /// then (when completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
+        if lock == nil { lock = try RunFolderLock(folder: folder) }
         let settings = configuration.run
         let copies = configuration.ppo.environmentCount
         let (agent, actionOffset) = try makeAgent(for: try makeEnvironment())

@@ -51,17 +51,20 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
     /// `totalSteps` (a new step budget) the file is rewritten with it.
     ///
     /// - Parameter kind: the kind the caller trains; a run of another kind is refused.
-    static func reopen(_ url: URL, as kind: AgentKind, totalSteps: Int?) throws -> TrainingConfiguration {
+    /// - Returns: the configuration, and the folder's lock when the file was rewritten.
+    static func reopen(_ url: URL, as kind: AgentKind, totalSteps: Int?) throws -> (TrainingConfiguration, RunFolderLock?) {
         let folder = RunFolder(url: url)
         var configuration = try folder.readConfiguration(as: TrainingConfiguration.self)
         guard configuration.agent == kind.name else {
             throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(configuration.agent) run, not a \(kind.name) run")
         }
+        var lock: RunFolderLock?
         if let totalSteps, totalSteps != configuration.agentConfig.totalSteps {
+            lock = try RunFolderLock(folder: folder)
             configuration.agentConfig.totalSteps = totalSteps
             try folder.writeConfiguration(configuration)
         }
-        return configuration
+        return (configuration, lock)
     }
 
     /// Makes the configured environment as one with `[Float]` observations and `Int` actions.

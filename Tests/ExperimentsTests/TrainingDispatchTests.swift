@@ -92,4 +92,46 @@ final class TrainingDispatchTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("refused").path))
     }
+
+    /// A run folder is owned by one live process at a time: a lock naming a live
+    /// other process refuses the run (with that process id), a stale lock from a
+    /// dead one is taken over, and a finished run leaves no lock behind.
+    func testARunFolderIsLockedByOneLiveProcess() throws {
+        let request = PresetRequest(file: try writePreset(dqnPreset), settings: ["total_steps=60"])
+        let root = try makeTemporaryFolder()
+        let run = try Training.start(.dqn, preset: request, registry: WalkEnvironment.registry) { _ in
+            try RunFolder.create(at: root.appendingPathComponent("run"))
+        }
+        let lockURL = run.folder.url.appendingPathComponent(RunFolderLock.fileName)
+        XCTAssertEqual(try String(contentsOf: lockURL, encoding: .utf8), "\(getpid())\n")
+
+        // Process 1 is alive: another process's lock refuses the resume.
+        try Data("1\n".utf8).write(to: lockURL)
+        XCTAssertThrowsError(try Training.resume(run.folder.url, totalSteps: 120, registry: WalkEnvironment.registry)) { error in
+            XCTAssertTrue("\(error)".contains("is in use by process 1"), "\(error)")
+        }
+        // A process that has exited leaves a stale lock, which the next owner takes over.
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        try Data("\(finished.processIdentifier)\n".utf8).write(to: lockURL)
+        let taken = try RunFolderLock(folder: run.folder)
+        XCTAssertEqual(taken.tookOverFrom, finished.processIdentifier)
+        XCTAssertEqual(try String(contentsOf: lockURL, encoding: .utf8), "\(getpid())\n")
+    }
+
+    func testAFinishedRunReleasesItsLock() throws {
+        let request = PresetRequest(file: try writePreset(dqnPreset), settings: ["total_steps=60"])
+        let root = try makeTemporaryFolder()
+        var folder: URL?
+        do {
+            let run = try Training.start(.dqn, preset: request, registry: WalkEnvironment.registry) { _ in
+                try RunFolder.create(at: root.appendingPathComponent("run"))
+            }
+            folder = run.folder.url
+            _ = try run.train()
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder!.appendingPathComponent(RunFolderLock.fileName).path))
+    }
 }
