@@ -36,8 +36,13 @@ public struct RunFolder: Sendable, Equatable {
     /// Creates (with intermediate folders) or adopts the folder at `url`.
     ///
     /// - Throws: ``RunFolderError/alreadyUsed(path:)`` when it already holds a
-    ///   `config.json` or `episodes.jsonl`; other cases when it cannot be created.
+    ///   `config.json` or `episodes.jsonl`; ``RunFolderError/cannotCreate(path:reason:)``
+    ///   for the file system's root (a run's files would land among the system's)
+    ///   and when it cannot be created.
     public static func create(at url: URL) throws(RunFolderError) -> RunFolder {
+        guard url.standardizedFileURL.path != "/" else {
+            throw .cannotCreate(path: url.path, reason: "the file system's root cannot hold a run; name a folder of its own")
+        }
         let folder = RunFolder(url: url)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {

@@ -64,8 +64,10 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     public init(resuming url: URL, totalSteps: Int? = nil, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest()) throws {
         folder = RunFolder(url: url)
+        let latest = try CheckpointStore(runFolder: url).latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
+        try TrainingConfiguration<Agent.Config>.checkBudget(totalSteps, stepsDone: latest.state.step, url: url)
         (configuration, lock) = try OffPolicyRunConfiguration.reopen(url, as: Agent.kind, totalSteps: totalSteps)
-        resumeState = try CheckpointStore(runFolder: url).latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
+        resumeState = latest
         self.registry = registry
         self.stopRequest = stopRequest
     }

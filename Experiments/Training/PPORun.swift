@@ -84,8 +84,10 @@ public final class PPORun {
                 stopRequest: StopRequest = StopRequest()) throws {
         folder = RunFolder(url: url)
         kind = try Training.kind(ofRun: url)
+        let latest = try CheckpointStore(runFolder: url).latestState(as: PPOTrainingState.self, runPath: url.path)
+        try PPORunConfiguration.checkBudget(totalSteps, stepsDone: latest.state.step, url: url)
         (configuration, lock) = try PPORunConfiguration.reopen(url, as: kind, totalSteps: totalSteps)
-        resumeState = try CheckpointStore(runFolder: url).latestState(as: PPOTrainingState.self, runPath: url.path)
+        resumeState = latest
         self.registry = registry
         self.stopRequest = stopRequest
     }

@@ -67,6 +67,15 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
         return (configuration, lock)
     }
 
+    /// Refuses a new step budget below the steps a reopened run has already taken
+    /// (before anything in the folder changes).
+    static func checkBudget(_ totalSteps: Int?, stepsDone: Int, url: URL) throws {
+        if let totalSteps, totalSteps < stepsDone {
+            throw TrainingError.nothingToResume(
+                path: url.path, reason: "--steps \(totalSteps) is below the \(stepsDone) steps its newest checkpoint has already taken")
+        }
+    }
+
     /// Makes the configured environment as one with `[Float]` observations and `Int` actions.
     func makeEnvironment(registry: EnvironmentRegistry) throws -> AnyEnvironment<[Float], Int> {
         do {

@@ -102,6 +102,9 @@ func reportTrainingOutcome(_ outcome: TrainingOutcome, agent: String, folder: Ru
 
 /// A new run folder: `out` (`--out DIR`) when given, else `runs/<agent>-<env>-<UTC timestamp>/`.
 func createRunFolder(out: String?, agent: String, environment: String) throws -> RunFolder {
-    try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
+    if let out, out.trimmingCharacters(in: .whitespaces).isEmpty {
+        throw fail("--out needs a folder path, got an empty one")
+    }
+    return try out.map { try RunFolder.create(at: URL(fileURLWithPath: $0)) }
         ?? RunFolder.createDefault(in: URL(fileURLWithPath: "runs"), agent: agent, environment: environment)
 }

@@ -211,6 +211,14 @@ final class RLRunEndToEndTests: XCTestCase {
         assertUserError(try rlrun("astar", "cartpole"), mentions: ["cannot act in 'cartpole'", "robot-nav"])
     }
 
+    func testAnEmptyOutFolderIsRefused() throws {
+        let folder = try makeTemporaryFolder()
+        let outcome = try rlrun("dqn", "gridworld", "--steps", "10", "--out", "", in: folder)
+        XCTAssertEqual(outcome.status, 64)
+        XCTAssertEqual(outcome.errorLines.last, "error: --out needs a folder path, got an empty one")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }, [])
+    }
+
     /// `rlrun dqn gridworld | head -c 10`: the closed pipe ends the run like
     /// Ctrl-C (checkpoint written, exit 128 + SIGPIPE), and it resumes.
     func testAClosedOutputPipeStopsTrainingWithACheckpoint() throws {

@@ -104,6 +104,7 @@ final class TrainingDispatchTests: XCTestCase {
         }
         let lockURL = run.folder.url.appendingPathComponent(RunFolderLock.fileName)
         XCTAssertEqual(try String(contentsOf: lockURL, encoding: .utf8), "\(getpid())\n")
+        _ = try run.train()
 
         // Process 1 is alive: another process's lock refuses the resume.
         try Data("1\n".utf8).write(to: lockURL)
@@ -133,5 +134,24 @@ final class TrainingDispatchTests: XCTestCase {
             _ = try run.train()
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder!.appendingPathComponent(RunFolderLock.fileName).path))
+    }
+
+    /// `--resume --steps N` below the steps already taken is refused before the
+    /// folder changes, and the file system's root never becomes a run folder.
+    func testImpossibleBudgetsAndFoldersAreRefused() throws {
+        let request = PresetRequest(file: try writePreset(dqnPreset), settings: ["total_steps=100"])
+        let root = try makeTemporaryFolder()
+        let run = try Training.start(.dqn, preset: request, registry: WalkEnvironment.registry) { _ in
+            try RunFolder.create(at: root.appendingPathComponent("run"))
+        }
+        _ = try run.train()
+        let configuration = try String(contentsOf: run.folder.configurationURL, encoding: .utf8)
+        XCTAssertThrowsError(try Training.resume(run.folder.url, totalSteps: 50, registry: WalkEnvironment.registry)) { error in
+            XCTAssertTrue("\(error)".contains("--steps 50 is below the 100 steps its newest checkpoint has already taken"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOf: run.folder.configurationURL, encoding: .utf8), configuration)
+        XCTAssertThrowsError(try RunFolder.create(at: URL(fileURLWithPath: "/"))) { error in
+            XCTAssertTrue("\(error)".contains("the file system's root cannot hold a run"), "\(error)")
+        }
     }
 }
