@@ -64,6 +64,10 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     public init(resuming url: URL, totalSteps: Int? = nil, registry: EnvironmentRegistry = .standard,
                 stopRequest: StopRequest = StopRequest()) throws {
         folder = RunFolder(url: url)
+        let kindOfRun = try Training.kind(ofRun: url)
+        guard kindOfRun.name == Agent.kind.name else {
+            throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(kindOfRun.name) run, not a \(Agent.kind.name) run")
+        }
         let latest = try CheckpointStore(runFolder: url).latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
         try TrainingConfiguration<Agent.Config>.checkBudget(totalSteps, stepsDone: latest.state.step, url: url)
         (configuration, lock) = try OffPolicyRunConfiguration.reopen(url, as: Agent.kind, totalSteps: totalSteps)
