@@ -69,8 +69,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(kindOfRun.name) run, not a \(Agent.kind.name) run")
         }
         let latest = try CheckpointStore(runFolder: url).latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
-        try TrainingConfiguration<Agent.Config>.checkBudget(totalSteps, stepsDone: latest.state.step, url: url)
-        (configuration, lock) = try OffPolicyRunConfiguration.reopen(url, as: Agent.kind, totalSteps: totalSteps)
+        (configuration, lock) = try OffPolicyRunConfiguration.reopen(url, stepsDone: latest.state.step, totalSteps: totalSteps)
         resumeState = latest
         self.registry = registry
         self.stopRequest = stopRequest

@@ -85,8 +85,7 @@ public final class PPORun {
         folder = RunFolder(url: url)
         kind = try Training.kind(ofRun: url)
         let latest = try CheckpointStore(runFolder: url).latestState(as: PPOTrainingState.self, runPath: url.path)
-        try PPORunConfiguration.checkBudget(totalSteps, stepsDone: latest.state.step, url: url)
-        (configuration, lock) = try PPORunConfiguration.reopen(url, as: kind, totalSteps: totalSteps)
+        (configuration, lock) = try PPORunConfiguration.reopen(url, stepsDone: latest.state.step, totalSteps: totalSteps)
         resumeState = latest
         self.registry = registry
         self.stopRequest = stopRequest

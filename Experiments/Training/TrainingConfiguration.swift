@@ -47,17 +47,20 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
         self.startedAt = startedAt
     }
 
-    /// Reads the configuration of the run in `url` for reopening it; with
-    /// `totalSteps` (a new step budget) the file is rewritten with it.
+    /// Reads the configuration of the run in `url` for reopening it from a
+    /// checkpoint `stepsDone` steps in; with `totalSteps` (a new step budget) the
+    /// file is rewritten with it, under the folder's lock.
     ///
-    /// - Parameter kind: the kind the caller trains; a run of another kind is refused.
+    /// - Throws: ``TrainingError/nothingToResume(path:reason:)`` for a budget below
+    ///   `stepsDone`, before anything in the folder changes.
     /// - Returns: the configuration, and the folder's lock when the file was rewritten.
-    static func reopen(_ url: URL, as kind: AgentKind, totalSteps: Int?) throws -> (TrainingConfiguration, RunFolderLock?) {
+    static func reopen(_ url: URL, stepsDone: Int, totalSteps: Int?) throws -> (TrainingConfiguration, RunFolderLock?) {
+        if let totalSteps, totalSteps < stepsDone {
+            throw TrainingError.nothingToResume(
+                path: url.path, reason: "--steps \(totalSteps) is below the \(stepsDone) steps its newest checkpoint has already taken")
+        }
         let folder = RunFolder(url: url)
         var configuration = try folder.readConfiguration(as: TrainingConfiguration.self)
-        guard configuration.agent == kind.name else {
-            throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(configuration.agent) run, not a \(kind.name) run")
-        }
         var lock: RunFolderLock?
         if let totalSteps, totalSteps != configuration.agentConfig.totalSteps {
             lock = try RunFolderLock(folder: folder)
@@ -65,15 +68,6 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
             try folder.writeConfiguration(configuration)
         }
         return (configuration, lock)
-    }
-
-    /// Refuses a new step budget below the steps a reopened run has already taken
-    /// (before anything in the folder changes).
-    static func checkBudget(_ totalSteps: Int?, stepsDone: Int, url: URL) throws {
-        if let totalSteps, totalSteps < stepsDone {
-            throw TrainingError.nothingToResume(
-                path: url.path, reason: "--steps \(totalSteps) is below the \(stepsDone) steps its newest checkpoint has already taken")
-        }
     }
 
     /// Makes the configured environment as one with `[Float]` observations and `Int` actions.
