@@ -25,7 +25,10 @@ let package = Package(
     targets: [
         // MARK: - Libraries
         .target(name: "Environments", path: "Environments"),
-        .target(name: "Neural", dependencies: ["CBLAS"]),
+        .target(name: "Neural", dependencies: ["CBLAS", "NeuralKernels"]),
+        // Neural's elementwise hot loops, in C so each is compiled for AVX-512, AVX2
+        // and baseline x86-64 and picked at load time (one binary runs anywhere).
+        .target(name: "NeuralKernels"),
         .target(name: "Agents", dependencies: ["Environments", "Neural"], path: "Agents"),
         .target(
             name: "Experiments",

@@ -62,8 +62,11 @@ public final class DQNAgent {
         online = makeQNetwork(observationShape: observationShape, actionCount: actionCount, config: config, generator: &initGenerator)
         target = makeQNetwork(observationShape: observationShape, actionCount: actionCount, config: config, generator: &initGenerator)
         copyParameters(from: online.parameters, to: target.parameters)
-        // Nothing consumes the gradient with respect to the observations.
+        // Nothing consumes the gradient with respect to the observations (and the
+        // target network has no backward pass at all); this also lets a first
+        // convolution take its sparse path on mostly-zero observations.
         online.computesInputGradient = false
+        target.computesInputGradient = false
         optimizer = makeOptimizer(config: config, parameters: online.parameters)
         loss = makeTDLoss(config)
         replayBuffer = ReplayBuffer(capacity: config.bufferSize, observationShape: observationShape,
@@ -159,7 +162,7 @@ public final class DQNAgent {
         valueGradient.scatter(loss.gradient, columns: batch.actions, rowCount: batchSize, width: actionCount)
         optimizer.zeroGradients()
         _ = online.backward(valueGradient)
-        _ = clipGradientNorm(online.parameters, maxNorm: Float(config.maxGradNorm))
+        if config.maxGradNorm > 0 { _ = clipGradientNorm(online.parameters, maxNorm: Float(config.maxGradNorm)) }
         optimizer.step()
         gradientSteps += 1
         lastLoss = lossValue

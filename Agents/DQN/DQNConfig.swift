@@ -40,7 +40,7 @@ public struct DQNConfig: AgentConfiguration {
     public var explorationInitialEpsilon = 1.0
     /// ε after the decay.
     public var explorationFinalEpsilon = 0.05
-    /// Global gradient-norm clip.
+    /// Global gradient-norm clip; 0 turns clipping off (as the MinAtar paper's DQN has it).
     public var maxGradNorm = 10.0
     /// Double-DQN targets: the online network picks the next action, the target network values it.
     public var doubleDQN = true
@@ -161,7 +161,7 @@ public struct DQNConfig: AgentConfiguration {
         try require(explorationFraction >= 0 && explorationFraction <= 1, .explorationFraction, explorationFraction, "a number in [0, 1]")
         try require((0...1).contains(explorationInitialEpsilon), .explorationInitialEpsilon, explorationInitialEpsilon, "a number in [0, 1]")
         try require((0...1).contains(explorationFinalEpsilon), .explorationFinalEpsilon, explorationFinalEpsilon, "a number in [0, 1]")
-        try require(maxGradNorm > 0, .maxGradNorm, maxGradNorm, "a positive number")
+        try require(maxGradNorm >= 0 && maxGradNorm.isFinite, .maxGradNorm, maxGradNorm, "a positive number, or 0 for no clipping")
         try require(nStep >= 1, .nStep, nStep, "1 or more")
         try require(["huber", "mse"].contains(loss), .loss, loss, "huber or mse")
         try require(hiddenSizes.allSatisfy { $0 > 0 }, .hiddenSizes, hiddenSizes, "positive layer sizes")

@@ -160,7 +160,7 @@ public final class DRQNAgent {
                               rowCount: batch.batchSize * positions, width: actionCount)
         optimizer.zeroGradients()
         online.backward(valueGradient)
-        _ = clipGradientNorm(online.parameters, maxNorm: Float(config.dqn.maxGradNorm))
+        if config.dqn.maxGradNorm > 0 { _ = clipGradientNorm(online.parameters, maxNorm: Float(config.dqn.maxGradNorm)) }
         optimizer.step()
         gradientSteps += 1
         lastLoss = lossValue

@@ -230,10 +230,7 @@ public final class ReplayBuffer {
         case .bits:
             let source = next ? packedNextObservations : packedObservations
             source.withUnsafeBufferPointer { bytes in
-                let offset = row * rowLength
-                for index in 0..<observationSize {
-                    destination[index] = Float((bytes[offset + index >> 3] >> UInt8(index & 7)) & 1)
-                }
+                unpackBits(bytes.baseAddress! + row * rowLength, count: observationSize, into: destination)
             }
         case .float32:
             let source = next ? floatNextObservations : floatObservations

@@ -1,3 +1,5 @@
+import NeuralKernels
+
 /// A 2-D convolution (cross-correlation, as every deep-learning library computes it)
 /// over channels-first images.
 ///
@@ -14,6 +16,13 @@
 /// The whole batch is unfolded once (im2col) into a `[C_in·k², N·H_out·W_out]`
 /// matrix so that the forward pass and both weight and input gradients are each a
 /// single `sgemm`.
+///
+/// Inputs that are mostly zeros (at most a fifth of them nonzero, as MinAtar's
+/// binary observations are) take a sparse path instead when no input gradient is
+/// asked for (inference, or a first layer with ``computesInputGradient`` off): each
+/// nonzero scalar adds its value times the filter taps it meets, so the work
+/// shrinks with the input's density. It sums in another order than the matrix
+/// product, so its results differ from the dense path's in the last bits.
 public final class Conv2D: InputGradientOptional, CustomStringConvertible {
     public var name: String
     /// Channels of the input image.
@@ -46,6 +55,16 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
     private let inferenceColumns = Tensor(shape: [0])
     private let inferenceProduct = Tensor(shape: [0])
     private let inferenceOutput = Tensor(shape: [0])
+    // The sparse path's buffers: the weight as [C_in·k², C_out],
+    // and outputs or output gradients as [N, P, C_out].
+    private let tapMajorWeight = Tensor(shape: [0])
+    private let positionMajor = Tensor(shape: [0])
+    private let nonzeros = NonzeroInputs()
+    private let inferenceNonzeros = NonzeroInputs()
+    private let inferencePositionMajor = Tensor(shape: [0])
+    private let tapMajorGradient = Tensor(shape: [0])
+    /// Whether the last ``forward(_:)`` took the sparse path (so backward does too).
+    private var forwardWasSparse = false
 
     /// Creates a layer with weights drawn from `generator`.
     public init(
@@ -99,16 +118,57 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
 
     public func forward(_ input: Tensor) -> Tensor {
         self.input = input
+        checkInputShape(input.shape)
+        forwardWasSparse = !computesInputGradient && nonzeros.collect(input, shape: shape(of: input))
+        if forwardWasSparse { return applySparse(input, nonzeros: nonzeros, positionMajor: positionMajor, output: output) }
         return apply(input, columns: columns, product: product, output: output)
     }
 
-    /// Bit for bit the output of ``forward(_:)``.
+    /// Bit for bit the output of ``forward(_:)`` (on the same path: sparse inputs
+    /// take the sparse path only where ``computesInputGradient`` is off).
     public func inference(_ input: Tensor) -> Tensor {
-        apply(input, columns: inferenceColumns, product: inferenceProduct, output: inferenceOutput)
+        checkInputShape(input.shape)
+        if !computesInputGradient && inferenceNonzeros.collect(input, shape: shape(of: input)) {
+            return applySparse(input, nonzeros: inferenceNonzeros, positionMajor: inferencePositionMajor, output: inferenceOutput)
+        }
+        return apply(input, columns: inferenceColumns, product: inferenceProduct, output: inferenceOutput)
+    }
+
+    private func shape(of input: Tensor) -> nk_conv_shape {
+        let height = input.shape[2], width = input.shape[3]
+        return nk_conv_shape(
+            batch: Int32(input.shape[0]), inputChannels: Int32(inputChannels), height: Int32(height), width: Int32(width),
+            outputChannels: Int32(outputChannels), kernelSize: Int32(kernelSize), stride: Int32(stride),
+            padding: Int32(padding), outHeight: Int32(outputSize(height)), outWidth: Int32(outputSize(width)))
+    }
+
+    private func applySparse(_ input: Tensor, nonzeros: NonzeroInputs, positionMajor: Tensor, output: Tensor) -> Tensor {
+        var geometry = shape(of: input)
+        let n = input.shape[0], outHeight = Int(geometry.outHeight), outWidth = Int(geometry.outWidth)
+        let positions = outHeight * outWidth, rows = inputChannels * kernelSize * kernelSize
+        // [C_out, C_in·k²] → [C_in·k², C_out] with each kernel row reversed (the kernel's layout).
+        tapMajorWeight.resize(rows, outputChannels)
+        let w = weight.value.pointer, wt = tapMajorWeight.pointer
+        for channel in 0..<outputChannels {
+            for row in 0..<rows {
+                wt[reversedTapRow(row) * outputChannels + channel] = w[channel * rows + row]
+            }
+        }
+        positionMajor.resize(n, positions, outputChannels)
+        nk_sparse_conv_forward(&geometry, nonzeros.entries, nonzeros.values, nonzeros.count, wt, positionMajor.pointer)
+        // [N, P, C_out] → [N, C_out, P], adding the bias.
+        output.resize(n, outputChannels, outHeight, outWidth)
+        nk_transpose_add(positionMajor.pointer, bias.value.pointer, output.pointer, n, positions, outputChannels)
+        return output
+    }
+
+    /// The row of tap `(c·k + ki)·k + kj` in the sparse kernels' weight layout, `(c·k + ki)·k + (k − 1 − kj)`.
+    private func reversedTapRow(_ row: Int) -> Int {
+        let kj = row % kernelSize
+        return row - kj + kernelSize - 1 - kj
     }
 
     private func apply(_ input: Tensor, columns: Tensor, product: Tensor, output: Tensor) -> Tensor {
-        checkInputShape(input.shape)
         let n = input.shape[0], height = input.shape[2], width = input.shape[3]
         let outHeight = outputSize(height), outWidth = outputSize(width)
         let positions = outHeight * outWidth
@@ -140,6 +200,11 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
         let outHeight = output.shape[2], outWidth = output.shape[3]
         let positions = outHeight * outWidth
         let rows = inputChannels * kernelSize * kernelSize
+        if forwardWasSparse {
+            backwardSparse(outputGradient, input: input, rows: rows)
+            inputGradient.resize(like: input)
+            return inputGradient
+        }
         // [N, C_out, P] → [C_out, N, P]
         let dy = outputGradient.pointer, permuted = product.pointer
         for sample in 0..<n {
@@ -166,6 +231,29 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
             fold(n: n, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
         }
         return inputGradient
+    }
+
+    /// The weight and bias gradients of a sparse forward pass (no input gradient:
+    /// the sparse path is only taken when none is asked for).
+    private func backwardSparse(_ outputGradient: Tensor, input: Tensor, rows: Int) {
+        var geometry = shape(of: input)
+        let n = input.shape[0], positions = Int(geometry.outHeight * geometry.outWidth)
+        let dy = outputGradient.pointer, db = bias.gradient.pointer
+        for sample in 0..<n {
+            for channel in 0..<outputChannels {
+                db[channel] += vectorSum(dy + (sample * outputChannels + channel) * positions, count: positions)
+            }
+        }
+        // [N, C_out, P] → [N, P, C_out]
+        positionMajor.resize(n, positions, outputChannels)
+        nk_transpose_add(dy, nil, positionMajor.pointer, n, outputChannels, positions)
+        tapMajorGradient.resize(rows, outputChannels)
+        nk_sparse_conv_weight_gradient(
+            &geometry, nonzeros.entries, nonzeros.values, nonzeros.count, positionMajor.pointer, tapMajorGradient.pointer)
+        let dw = weight.gradient.pointer, dwt = tapMajorGradient.pointer
+        for channel in 0..<outputChannels {
+            for row in 0..<rows { dw[channel * rows + row] += dwt[reversedTapRow(row) * outputChannels + channel] }
+        }
     }
 
     /// The output columns `ow` whose input column `ow·stride − padding + kj` lies
@@ -247,5 +335,38 @@ public final class Conv2D: InputGradientOptional, CustomStringConvertible {
                 }
             }
         }
+    }
+}
+
+
+/// The nonzero scalars of a convolution's input, where it is sparse enough.
+private final class NonzeroInputs {
+    private(set) var entries = UnsafeMutablePointer<nk_conv_entry>.allocate(capacity: 1)
+    private(set) var values = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var count = 0
+    private var capacity = 1
+
+    deinit {
+        entries.deallocate()
+        values.deallocate()
+    }
+
+    /// Collects the nonzero scalars of `input` and says whether at most a fifth of
+    /// them are nonzero, where the sparse path pays. Images too large for the
+    /// entries' 16-bit rows and columns, or batches beyond 32-bit image numbers,
+    /// always take the dense path.
+    func collect(_ input: Tensor, shape: nk_conv_shape) -> Bool {
+        guard input.shape[2] <= Int(Int16.max), input.shape[3] <= Int(Int16.max),
+              input.shape[0] * input.shape[1] <= Int(Int32.max) else { return false }
+        if input.count + 1 > capacity {
+            entries.deallocate()
+            values.deallocate()
+            capacity = input.count + 1
+            entries = .allocate(capacity: capacity)
+            values = .allocate(capacity: capacity)
+        }
+        var geometry = shape
+        count = nk_conv_nonzeros(&geometry, input.pointer, entries, values)
+        return count <= input.count / 5
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralKernels
 
 /// A long short-term memory layer run over whole sequences, with full
 /// backpropagation through time.
@@ -200,30 +201,7 @@ public final class LSTM: Layer, CustomStringConvertible {
         cell: UnsafeMutablePointer<Float>, cellTanh: UnsafeMutablePointer<Float>,
         hidden h: UnsafeMutablePointer<Float>
     ) {
-        let n = hiddenSize
-        var j = 0
-        while j + FloatVector.scalarCount <= n {
-            let i = sigmoid(load(z + j)), f = sigmoid(load(z + n + j))
-            let g = hyperbolicTangent(load(z + 2 * n + j)), o = sigmoid(load(z + 3 * n + j))
-            store(i, z + j); store(f, z + n + j); store(g, z + 2 * n + j); store(o, z + 3 * n + j)
-            let newCell = f * load(cellBefore + j) + i * g
-            let squashed = hyperbolicTangent(newCell)
-            store(newCell, cell + j)
-            store(squashed, cellTanh + j)
-            store(o * squashed, h + j)
-            j += FloatVector.scalarCount
-        }
-        while j < n {
-            let i = sigmoid(z[j]), f = sigmoid(z[n + j])
-            let g = hyperbolicTangent(z[2 * n + j]), o = sigmoid(z[3 * n + j])
-            z[j] = i; z[n + j] = f; z[2 * n + j] = g; z[3 * n + j] = o
-            let newCell = f * cellBefore[j] + i * g
-            let squashed = hyperbolicTangent(newCell)
-            cell[j] = newCell
-            cellTanh[j] = squashed
-            h[j] = o * squashed
-            j += 1
-        }
+        nk_lstm_cell_forward(z, cellBefore, cell, cellTanh, h, hiddenSize)
     }
 
     /// The cell state entering step `t` of row `b`: zero at an episode start, else

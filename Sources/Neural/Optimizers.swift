@@ -1,4 +1,5 @@
 import CBLAS
+import NeuralKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -151,19 +152,11 @@ public final class Adam: Optimizer {
         let correction2Root = (1 - pow(Double(beta2), stepNumber)).squareRoot()
         let stepSize = Float(Double(learningRate) / correction1)
         let inverseCorrection2Root = Float(1 / correction2Root)
-        let b1 = beta1, b2 = beta2, eps = epsilon, decay = weightDecay
         for (index, parameter) in parameters.enumerated() {
-            let theta = parameter.value.pointer, gradient = parameter.gradient.pointer
-            let m = firstMoments[index].pointer, v = secondMoments[index].pointer
-            for i in 0..<parameter.value.count {
-                let g = gradient[i] + decay * theta[i]
-                let mi = b1 * m[i] + (1 - b1) * g
-                let vi = b2 * v[i] + (1 - b2) * g * g
-                m[i] = mi
-                v[i] = vi
-                // neural_sqrtf, not squareRoot(): see ``RMSProp/step()``.
-                theta[i] -= stepSize * mi / (neural_sqrtf(vi) * inverseCorrection2Root + eps)
-            }
+            nk_adam_step(
+                parameter.value.pointer, parameter.gradient.pointer, firstMoments[index].pointer,
+                secondMoments[index].pointer, parameter.value.count, stepSize, inverseCorrection2Root,
+                beta1, beta2, epsilon, weightDecay)
         }
     }
 }
@@ -219,56 +212,11 @@ public final class RMSProp: Optimizer {
     public var stateTensors: [Tensor] { squareAverages + gradientAverages + momentumBuffers }
 
     public func step() {
-        let lr = learningRate, a = alpha, eps = epsilon, mu = momentum, decay = weightDecay
         for (index, parameter) in parameters.enumerated() {
-            let theta = parameter.value.pointer, gradient = parameter.gradient.pointer
-            let count = parameter.value.count
-            let square = squareAverages[index].pointer
-            // One loop per variant, each free of branches so it vectorises; the square
-            // roots use neural_sqrtf because Float.squareRoot() keeps an errno path
-            // (a call to libm's sqrtf) that stops vectorisation.
-            switch (centered, mu > 0) {
-            case (true, false):
-                let average = gradientAverages[index].pointer
-                for i in 0..<count {
-                    let g = gradient[i] + decay * theta[i]
-                    let s = a * square[i] + (1 - a) * g * g
-                    let m = a * average[i] + (1 - a) * g
-                    square[i] = s
-                    average[i] = m
-                    theta[i] -= lr * g / (neural_sqrtf(s - m * m) + eps)
-                }
-            case (false, false):
-                for i in 0..<count {
-                    let g = gradient[i] + decay * theta[i]
-                    let s = a * square[i] + (1 - a) * g * g
-                    square[i] = s
-                    theta[i] -= lr * g / (neural_sqrtf(s) + eps)
-                }
-            case (true, true):
-                let average = gradientAverages[index].pointer
-                let buffer = momentumBuffers[index].pointer
-                for i in 0..<count {
-                    let g = gradient[i] + decay * theta[i]
-                    let s = a * square[i] + (1 - a) * g * g
-                    let m = a * average[i] + (1 - a) * g
-                    square[i] = s
-                    average[i] = m
-                    let b = mu * buffer[i] + g / (neural_sqrtf(s - m * m) + eps)
-                    buffer[i] = b
-                    theta[i] -= lr * b
-                }
-            case (false, true):
-                let buffer = momentumBuffers[index].pointer
-                for i in 0..<count {
-                    let g = gradient[i] + decay * theta[i]
-                    let s = a * square[i] + (1 - a) * g * g
-                    square[i] = s
-                    let b = mu * buffer[i] + g / (neural_sqrtf(s) + eps)
-                    buffer[i] = b
-                    theta[i] -= lr * b
-                }
-            }
+            nk_rmsprop_step(
+                parameter.value.pointer, parameter.gradient.pointer, squareAverages[index].pointer,
+                centered ? gradientAverages[index].pointer : nil, momentum > 0 ? momentumBuffers[index].pointer : nil,
+                parameter.value.count, learningRate, alpha, epsilon, momentum, weightDecay)
         }
         stepCount += 1
     }

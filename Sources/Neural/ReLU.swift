@@ -1,3 +1,5 @@
+import NeuralKernels
+
 /// The rectifier `max(0, x)`, elementwise.
 ///
 /// - Input: any shape. Output: the same shape.
@@ -25,20 +27,14 @@ public final class ReLU: Layer, CustomStringConvertible {
 
     private func apply(_ input: Tensor, into output: Tensor) -> Tensor {
         output.resize(like: input)
-        let x = input.pointer, y = output.pointer
-        for i in 0..<input.count { y[i] = max(x[i], 0) }
+        nk_relu_forward(input.pointer, output.pointer, input.count)
         return output
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         precondition(outputGradient.count == output.count, "ReLU.backward: gradient shape \(outputGradient.shape), output \(output.shape)")
         inputGradient.resize(like: output)
-        let y = output.pointer, dy = outputGradient.pointer, dx = inputGradient.pointer
-        // Both loads unconditional, so the select vectorises.
-        for i in 0..<output.count {
-            let g = dy[i]
-            dx[i] = y[i] > 0 ? g : 0
-        }
+        nk_relu_backward(output.pointer, outputGradient.pointer, inputGradient.pointer, output.count)
         return inputGradient
     }
 }

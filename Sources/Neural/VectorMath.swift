@@ -1,3 +1,4 @@
+import NeuralKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,6 +16,13 @@ import Darwin
 // changing one changes trained results bit for bit.
 
 typealias FloatVector = SIMD8<Float>
+
+/// Writes bit `i` of `bytes` (least significant bit first) to `destination[i]` as
+/// 0 or 1, for `count` bits: how a replay buffer that stores binary observations as
+/// bits turns them back into network inputs.
+public func unpackBits(_ bytes: UnsafePointer<UInt8>, count: Int, into destination: UnsafeMutablePointer<Float>) {
+    nk_unpack_bits(bytes, count, destination)
+}
 
 @inline(__always)
 func load(_ pointer: UnsafePointer<Float>) -> FloatVector {

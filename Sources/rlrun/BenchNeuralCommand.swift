@@ -13,11 +13,12 @@ struct BenchNeuralCommand: ParsableCommand {
             RMSProp) and single-observation action selection; one update of the CartPole MLP \
             4-64-64-2 with Adam at batch 128; LSTM(64→128), sequence 16, batch 16, forward, backward \
             and Adam. Each is the median of --repetitions timed runs after a warm-up, with its \
-            achieved GFLOPS and share of the 1024 sgemm figure, beside PyTorch 2.13's rates \
+            achieved GFLOPS and share of the 256 sgemm figure, beside PyTorch 2.13's rates \
             measured by shared/peers on the project's reference machine.
 
             Example:
               swift build -c release && .build/release/rlrun bench nn --threads 1
+              .build/release/rlrun bench nn --threads 1 --only minatar
             """
     )
 
@@ -26,6 +27,9 @@ struct BenchNeuralCommand: ParsableCommand {
 
     @Option(help: "Timed runs per case; the median is reported.")
     var repetitions = 7
+
+    @Option(help: "Time only the cases whose names contain this text (sgemm is always kept).")
+    var only: String?
 
     @Flag(help: "Keep OpenBLAS's own kernel choice.")
     var noKernelSwitch = false
@@ -42,6 +46,6 @@ struct BenchNeuralCommand: ParsableCommand {
         printError("note: this is a debug build; build with `swift build -c release` for meaningful numbers")
         #endif
         if let message = configureOpenBLASKernel(allowSwitch: !noKernelSwitch).message { printError(message) }
-        print(runNeuralBenchmark(threadCounts: threadCounts, repetitions: repetitions).table)
+        print(runNeuralBenchmark(threadCounts: threadCounts, repetitions: repetitions, matching: only).table)
     }
 }

@@ -86,6 +86,17 @@ final class DQNTests: XCTestCase {
         }
     }
 
+    /// max_grad_norm 0 turns clipping off (the MinAtar presets); a negative bound is refused.
+    func testZeroGradientNormBoundMeansNoClipping() throws {
+        var config = smallConfig()
+        config.maxGradNorm = 0
+        XCTAssertNoThrow(try config.validate())
+        config.maxGradNorm = -1
+        XCTAssertThrowsError(try config.validate()) { error in
+            XCTAssertEqual("\(error)", "max_grad_norm = -1.0 is invalid: expected a positive number, or 0 for no clipping")
+        }
+    }
+
     func testDuelingHeadGradientMatchesFiniteDifferences() {
         var generator = Xoshiro256(seed: 3)
         let head = DuelingHead(inputSize: 3, actionCount: 4, generator: &generator)

@@ -122,6 +122,7 @@ final class DQNRunTests: XCTestCase {
             XCTAssertEqual(config.explorationFraction * Double(config.totalSteps), 100_000, accuracy: 1e-6, game)
             XCTAssertFalse(config.doubleDQN, game)
             XCTAssertEqual(config.nStep, 1, game)
+            XCTAssertEqual(config.maxGradNorm, 0, "the paper's script does not clip gradients, \(game)")
             XCTAssertEqual(preset.environmentOptions["sticky_action_probability"], .double(0.1), game)
             XCTAssertEqual(preset.environmentOptions["difficulty_ramping"], .bool(true), game)
             XCTAssertEqual(preset.environmentOptions["minimal_actions"], .bool(false), game)

@@ -22,8 +22,15 @@ final class NeuralBenchmarkTests: XCTestCase {
                 XCTAssertEqual(ratio, row.rate / reference, accuracy: 1e-9)
             }
         }
-        XCTAssertEqual(report.rows.first { $0.name.hasPrefix("sgemm 1024") }?.fractionOfSGEMM ?? 0, 1, accuracy: 1e-9)
+        // The roofline is the 256 sgemm (issue 13).
+        XCTAssertEqual(report.rows.first { $0.name.hasPrefix("sgemm 256") }?.fractionOfSGEMM ?? 0, 1, accuracy: 1e-9)
         XCTAssertEqual(report.table.split(separator: "\n").count, report.rows.count + 3)
         XCTAssertTrue(report.table.contains(report.kernel))
+    }
+
+    func testAFilterKeepsTheSGEMMReferenceAndTheMatchingCases() {
+        let report = runNeuralBenchmark(threadCounts: [1], repetitions: 1, secondsPerRepetition: 0.001, matching: "lstm")
+        XCTAssertEqual(report.rows.count, 2 + 3)
+        XCTAssertTrue(report.rows.dropFirst(2).allSatisfy { $0.name.hasPrefix("LSTM") })
     }
 }

@@ -85,4 +85,62 @@ final class Conv2DTests: XCTestCase {
         for (a, b) in zip(output.scalars, expected) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         assertLayerGradients(conv, input: small)
     }
+
+    /// A mostly-zero input, as MinAtar's binary observations are: about one scalar in ten set.
+    private func sparseTensor(_ shape: [Int], _ generator: inout SplitMix64) -> Tensor {
+        let tensor = Tensor(shape: shape)
+        for index in 0..<tensor.count where generator.int(below: 10) == 0 {
+            tensor[index] = generator.uniform(0.5, 2)
+        }
+        return tensor
+    }
+
+    /// Layers with the input gradient off take the sparse path on mostly-zero inputs;
+    /// it must agree with the direct convolution, and its weight and bias gradients
+    /// with the dense path's, across kernels, strides and padding.
+    func testSparseInputsMatchTheDensePath() {
+        var generator = SplitMix64(seed: 35)
+        for (kernel, stride, padding) in [(3, 1, 0), (3, 2, 1), (2, 2, 0), (3, 1, 1), (1, 1, 0), (3, 3, 2), (5, 1, 2), (4, 3, 3)] {
+            let sparse = Conv2D(inputChannels: 3, outputChannels: 5, kernelSize: kernel, stride: stride, padding: padding,
+                                generator: &generator)
+            let dense = Conv2D(inputChannels: 3, outputChannels: 5, kernelSize: kernel, stride: stride, padding: padding,
+                               generator: &generator)
+            dense.weight.value.pointer.update(from: sparse.weight.value.pointer, count: sparse.weight.value.count)
+            dense.bias.value.pointer.update(from: sparse.bias.value.pointer, count: sparse.bias.value.count)
+            sparse.computesInputGradient = false
+            let input = sparseTensor([3, 3, 9, 8], &generator)
+            let label = "k\(kernel) s\(stride) p\(padding)"
+
+            let output = sparse.forward(input).scalars
+            for (a, b) in zip(output, reference(sparse, input)) { XCTAssertEqual(a, b, accuracy: 1e-5, label) }
+            XCTAssertEqual(sparse.inference(input).scalars, output, "inference is bit for bit forward, \(label)")
+            _ = dense.forward(input)
+
+            let outputGradient = randomTensor(sparse.outputShape(for: input.shape), &generator)
+            for layer in [sparse, dense] {
+                layer.weight.gradient.fill(0.5)  // gradients accumulate
+                layer.bias.gradient.fill(0.5)
+                _ = layer.backward(outputGradient)
+            }
+            for (a, b) in zip(sparse.weight.gradient.scalars, dense.weight.gradient.scalars) {
+                XCTAssertEqual(a, b, accuracy: 1e-4, "weight gradient, \(label)")
+            }
+            for (a, b) in zip(sparse.bias.gradient.scalars, dense.bias.gradient.scalars) {
+                XCTAssertEqual(a, b, accuracy: 1e-4, "bias gradient, \(label)")
+            }
+        }
+    }
+
+    /// A dense input keeps the im2col path even with the input gradient off: its
+    /// output is exactly that of a layer computing input gradients.
+    func testDenseInputsKeepTheMatrixProduct() {
+        var generator = SplitMix64(seed: 36)
+        let first = Conv2D(inputChannels: 2, outputChannels: 4, kernelSize: 3, generator: &generator)
+        let second = Conv2D(inputChannels: 2, outputChannels: 4, kernelSize: 3, generator: &generator)
+        second.weight.value.pointer.update(from: first.weight.value.pointer, count: first.weight.value.count)
+        second.bias.value.pointer.update(from: first.bias.value.pointer, count: first.bias.value.count)
+        first.computesInputGradient = false
+        let input = randomTensor([2, 2, 6, 6], &generator)
+        XCTAssertEqual(first.forward(input).scalars, second.forward(input).scalars)
+    }
 }

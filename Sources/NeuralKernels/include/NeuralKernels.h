@@ -1,0 +1,94 @@
+// Elementwise loops of the neural backend that decide its speed: optimiser steps,
+// ReLU and the LSTM cell. Each is compiled once per vector width (AVX-512,
+// AVX2, baseline x86-64) and picked at load time from the CPU, so one binary
+// runs on any x86-64 and still uses the widest vectors the machine has.
+//
+// Every variant gives bit-identical results: only exact IEEE operations
+// (+ − × ÷ √, comparisons, bit casts), no fused multiply-add, the same order
+// per element. Swift's own loops compile for baseline SSE2 only, which is why
+// these live in C.
+#ifndef NEURAL_KERNELS_H
+#define NEURAL_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// PyTorch's RMSprop step over `count` parameters. `average` (centred) and
+/// `buffer` (momentum > 0) may be NULL.
+void nk_rmsprop_step(float *theta, const float *gradient, float *square, float *average, float *buffer,
+                     size_t count, float learningRate, float alpha, float epsilon, float momentum,
+                     float weightDecay);
+
+/// PyTorch's Adam step (not AMSGrad), bias corrections folded into `stepSize`
+/// (lr / (1 − β₁ᵗ)) and `inverseCorrection2Root` (1 / √(1 − β₂ᵗ)).
+void nk_adam_step(float *theta, const float *gradient, float *firstMoment, float *secondMoment, size_t count,
+                  float stepSize, float inverseCorrection2Root, float beta1, float beta2, float epsilon,
+                  float weightDecay);
+
+/// y = max(x, 0).
+void nk_relu_forward(const float *x, float *y, size_t count);
+
+/// dx = y > 0 ? dy : 0, from the forward output y.
+void nk_relu_backward(const float *y, const float *dy, float *dx, size_t count);
+
+/// One row of an LSTM step. `gates` holds the pre-activations [i f g o] of
+/// `hiddenSize` each and is overwritten with their activations; writes the new
+/// cell, its tanh and the hidden state. The first hiddenSize rounded down to a
+/// multiple of 8 use the polynomial exponential, the rest libm's expf (the split
+/// the layer has always used, so trained results stay the same).
+void nk_lstm_cell_forward(float *gates, const float *cellBefore, float *cell, float *cellTanh, float *hidden,
+                          size_t hiddenSize);
+
+/// The geometry of one convolution call: input [batch, inputChannels, height, width],
+/// output [batch, outputChannels, outHeight, outWidth].
+typedef struct {
+    int32_t batch, inputChannels, height, width;
+    int32_t outputChannels, kernelSize, stride, padding, outHeight, outWidth;
+} nk_conv_shape;
+
+/// Where one nonzero input scalar of a convolution sits: image (sample ·
+/// inputChannels + channel), row and column.
+typedef struct {
+    int32_t image;
+    int16_t row, column;
+} nk_conv_entry;
+
+/// Collects the nonzero scalars of the convolution input x (NCHW) in order and
+/// returns how many there are. entries and values must hold one more than the
+/// input's scalar count.
+size_t nk_conv_nonzeros(const nk_conv_shape *shape, const float *x, nk_conv_entry *entries, float *values);
+
+/// A convolution over the nonzero input scalars collected by nk_conv_nonzeros:
+/// each adds its value times every filter tap it meets into output [batch,
+/// positions, outputChannels] (zeroed first). No bias. The weight is tap-major
+/// with each kernel row reversed: row (c·k + ki)·k + (k − 1 − kj) holds the
+/// outputChannels weights of tap (c, ki, kj), so that the taps one input scalar
+/// meets in a kernel row are consecutive rows.
+void nk_sparse_conv_forward(const nk_conv_shape *shape, const nk_conv_entry *entries, const float *values,
+                            size_t count, const float *reversedTapMajorWeight, float *positionMajorOutput);
+
+/// The weight gradient of the same convolution, in the same reversed tap-major
+/// layout (zeroed first), from the output gradient as [batch, positions,
+/// outputChannels].
+void nk_sparse_conv_weight_gradient(const nk_conv_shape *shape, const nk_conv_entry *entries, const float *values,
+                                    size_t count, const float *positionMajorOutputGradient,
+                                    float *reversedTapMajorWeightGradient);
+
+/// For each of `batch` matrices of rows × columns in source, writes its
+/// transpose (columns × rows) to destination, adding offsets[j] (when not NULL)
+/// to every element of column j.
+void nk_transpose_add(const float *source, const float *offsets, float *destination, size_t batch, size_t rows,
+                      size_t columns);
+
+/// destination[i] = bit i of bytes (least significant bit first), as 0 or 1.
+void nk_unpack_bits(const uint8_t *bytes, size_t count, float *destination);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
