@@ -352,12 +352,14 @@ private final class NonzeroInputs {
     }
 
     /// Collects the nonzero scalars of `input` and says whether at most a fifth of
-    /// them are nonzero, where the sparse path pays. Images too large for the
-    /// entries' 16-bit rows and columns, or batches beyond 32-bit image numbers,
-    /// always take the dense path.
+    /// them are nonzero, where the sparse path pays. Inputs whose rows, columns, taps
+    /// or output positions outgrow the entries' 16- and 32-bit fields always take
+    /// the dense path.
     func collect(_ input: Tensor, shape: nk_conv_shape) -> Bool {
-        guard input.shape[2] <= Int(Int16.max), input.shape[3] <= Int(Int16.max),
-              input.shape[0] * input.shape[1] <= Int(Int32.max) else { return false }
+        let taps = Int(shape.inputChannels) * Int(shape.kernelSize) * Int(shape.kernelSize)
+        let positions = Int(shape.batch) * Int(shape.outHeight) * Int(shape.outWidth)
+        guard input.shape[2] <= Int(UInt16.max), input.shape[3] <= Int(UInt16.max),
+              taps <= Int(UInt32.max), positions <= Int(UInt32.max) else { return false }
         if input.count + 1 > capacity {
             entries.deallocate()
             values.deallocate()

@@ -214,23 +214,31 @@ static void nk_build_tap_runs(const nk_conv_shape *shape, nk_tap_runs runs) {
 NK_CLONES
 size_t nk_conv_nonzeros(const nk_conv_shape *shape, const float *restrict x, nk_conv_entry *restrict entries,
                         float *restrict values) {
-    // Branch-free: every scalar is written, and only a nonzero one advances.
+    const uint32_t taps = (uint32_t)(shape->kernelSize * shape->kernelSize);
+    const uint32_t positions = (uint32_t)(shape->outHeight * shape->outWidth);
+    const int32_t width = shape->width;
     size_t found = 0;
-    const int32_t images = shape->batch * shape->inputChannels;
-    for (int32_t image = 0; image < images; image++) {
-        for (int32_t row = 0; row < shape->height; row++) {
-            for (int32_t column = 0; column < shape->width; column++) {
-                const float value = *x++;
-                entries[found] = (nk_conv_entry){image, (int16_t)row, (int16_t)column};
-                values[found] = value;
-                found += value != 0;
+    for (int32_t sample = 0; sample < shape->batch; sample++) {
+        for (int32_t channel = 0; channel < shape->inputChannels; channel++) {
+            for (int32_t row = 0; row < shape->height; row++, x += width) {
+                // Most rows of a sparse image are empty: test the row before collecting.
+                int nonzero = 0;
+                for (int32_t column = 0; column < width; column++) nonzero |= x[column] != 0;
+                if (!nonzero) continue;
+                // Branch-free: every scalar is written, and only a nonzero one advances.
+                for (int32_t column = 0; column < width; column++) {
+                    entries[found] = (nk_conv_entry){(uint32_t)channel * taps, (uint32_t)sample * positions,
+                                                     (uint16_t)row, (uint16_t)column};
+                    values[found] = x[column];
+                    found += x[column] != 0;
+                }
             }
         }
     }
     return found;
 }
 
-// Runs BODY for every nonzero entry (`value` at image, row, column) and every run
+// Runs BODY for every nonzero entry and every run
 // of taps it meets: `weightRow` is the first tap's row of the kj-reversed weight,
 // `position` the first output position (sample·P + oh·W_out + ow), `length` the taps.
 #define NK_FOR_EACH_RUN(shape, entries, values, count, BODY)                                              \
@@ -239,17 +247,15 @@ size_t nk_conv_nonzeros(const nk_conv_shape *shape, const float *restrict x, nk_
     int32_t columnCount[width], columnTap[width * k], columnOutput[width * k], columnLength[width * k];     \
     nk_build_tap_runs((shape), (nk_tap_runs){rowCount, rowTap, rowOutput, columnCount, columnTap,          \
                                              columnOutput, columnLength});                                 \
-    const size_t positions = (size_t)(shape)->outHeight * (size_t)(shape)->outWidth;                       \
     for (size_t entry = 0; entry < (count); entry++) {                                                      \
         const float value = (values)[entry];                                                                \
-        const int32_t image = (entries)[entry].image, ih = (entries)[entry].row, iw = (entries)[entry].column; \
-        const int32_t sample = image / (shape)->inputChannels, channel = image % (shape)->inputChannels;     \
+        const nk_conv_entry where = (entries)[entry];                                                       \
+        const int32_t ih = where.row, iw = where.column;                                                    \
         for (int32_t r = 0; r < rowCount[ih]; r++) {                                                        \
-            const int32_t kernelRow = (channel * k + rowTap[ih * k + r]) * k;                               \
-            const size_t outputRow =                                                                        \
-                (size_t)sample * positions + (size_t)rowOutput[ih * k + r] * (size_t)(shape)->outWidth;     \
+            const size_t kernelRow = where.firstTap + (size_t)(rowTap[ih * k + r] * k);                     \
+            const size_t outputRow = where.firstPosition + (size_t)(rowOutput[ih * k + r] * (shape)->outWidth); \
             for (int32_t c = 0; c < columnCount[iw]; c++) {                                                 \
-                const size_t weightRow = (size_t)(kernelRow + columnTap[iw * k + c]);                       \
+                const size_t weightRow = kernelRow + (size_t)columnTap[iw * k + c];                         \
                 const size_t position = outputRow + (size_t)columnOutput[iw * k + c];                       \
                 const size_t length = (size_t)columnLength[iw * k + c];                                     \
                 BODY                                                                                        \
@@ -281,15 +287,48 @@ void nk_sparse_conv_weight_gradient(const nk_conv_shape *shape, const nk_conv_en
     })
 }
 
+typedef float nk_float8 __attribute__((ext_vector_type(8)));
+
+// 8×8 tiles transposed in registers (through generic vector shuffles, which each
+// clone lowers to its own instructions); anything else element by element.
 NK_CLONES
 void nk_transpose_add(const float *restrict source, const float *restrict offsets, float *restrict destination,
                       size_t batch, size_t rows, size_t columns) {
+    const int tiled = rows % 8 == 0 && columns % 8 == 0;
     for (size_t b = 0; b < batch; b++) {
         const float *restrict from = source + b * rows * columns;
         float *restrict to = destination + b * rows * columns;
-        for (size_t j = 0; j < columns; j++) {
-            const float offset = offsets ? offsets[j] : 0;
-            for (size_t i = 0; i < rows; i++) to[j * rows + i] = from[i * columns + j] + offset;
+        if (!tiled) {
+            for (size_t j = 0; j < columns; j++) {
+                const float offset = offsets ? offsets[j] : 0;
+                for (size_t i = 0; i < rows; i++) to[j * rows + i] = from[i * columns + j] + offset;
+            }
+            continue;
+        }
+        for (size_t i = 0; i < rows; i += 8) {
+            for (size_t j = 0; j < columns; j += 8) {
+                nk_float8 r[8], t[8], u[8], o[8];
+                for (int line = 0; line < 8; line++) memcpy(&r[line], from + (i + line) * columns + j, sizeof r[line]);
+                for (int pair = 0; pair < 4; pair++) {
+                    t[2 * pair] = __builtin_shufflevector(r[2 * pair], r[2 * pair + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+                    t[2 * pair + 1] = __builtin_shufflevector(r[2 * pair], r[2 * pair + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+                }
+                for (int half = 0; half < 2; half++) {
+                    const int base = 4 * half;
+                    u[base] = __builtin_shufflevector(t[base], t[base + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+                    u[base + 1] = __builtin_shufflevector(t[base], t[base + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+                    u[base + 2] = __builtin_shufflevector(t[base + 1], t[base + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+                    u[base + 3] = __builtin_shufflevector(t[base + 1], t[base + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+                }
+                for (int line = 0; line < 4; line++) {
+                    o[line] = __builtin_shufflevector(u[line], u[line + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+                    o[line + 4] = __builtin_shufflevector(u[line], u[line + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+                }
+                for (int line = 0; line < 8; line++) {
+                    const nk_float8 result = o[line] + (offsets ? offsets[j + line] : 0.0f);
+                    memcpy(to + (j + line) * rows + i, &result, sizeof result);
+                }
+            }
         }
     }
 }

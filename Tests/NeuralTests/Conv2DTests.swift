@@ -100,16 +100,20 @@ final class Conv2DTests: XCTestCase {
     /// with the dense path's, across kernels, strides and padding.
     func testSparseInputsMatchTheDensePath() {
         var generator = SplitMix64(seed: 35)
-        for (kernel, stride, padding) in [(3, 1, 0), (3, 2, 1), (2, 2, 0), (3, 1, 1), (1, 1, 0), (3, 3, 2), (5, 1, 2), (4, 3, 3)] {
-            let sparse = Conv2D(inputChannels: 3, outputChannels: 5, kernelSize: kernel, stride: stride, padding: padding,
-                                generator: &generator)
-            let dense = Conv2D(inputChannels: 3, outputChannels: 5, kernelSize: kernel, stride: stride, padding: padding,
-                               generator: &generator)
+        // (kernel, stride, padding, output channels, input width): the last is MinAtar's
+        // shape, whose 16 channels × 8×8 positions the kernels transpose in 8×8 tiles.
+        let cases = [(3, 1, 0, 5, 8), (3, 2, 1, 5, 8), (2, 2, 0, 5, 8), (3, 1, 1, 5, 8), (1, 1, 0, 5, 8), (3, 3, 2, 5, 8),
+                     (5, 1, 2, 5, 8), (4, 3, 3, 5, 8), (3, 1, 0, 16, 10)]
+        for (kernel, stride, padding, outputChannels, width) in cases {
+            let sparse = Conv2D(inputChannels: 3, outputChannels: outputChannels, kernelSize: kernel, stride: stride,
+                                padding: padding, generator: &generator)
+            let dense = Conv2D(inputChannels: 3, outputChannels: outputChannels, kernelSize: kernel, stride: stride,
+                               padding: padding, generator: &generator)
             dense.weight.value.pointer.update(from: sparse.weight.value.pointer, count: sparse.weight.value.count)
             dense.bias.value.pointer.update(from: sparse.bias.value.pointer, count: sparse.bias.value.count)
             sparse.computesInputGradient = false
-            let input = sparseTensor([3, 3, 9, 8], &generator)
-            let label = "k\(kernel) s\(stride) p\(padding)"
+            let input = sparseTensor([3, 3, width == 10 ? 10 : 9, width], &generator)
+            let label = "k\(kernel) s\(stride) p\(padding) c\(outputChannels)"
 
             let output = sparse.forward(input).scalars
             for (a, b) in zip(output, reference(sparse, input)) { XCTAssertEqual(a, b, accuracy: 1e-5, label) }

@@ -50,16 +50,17 @@ typedef struct {
     int32_t outputChannels, kernelSize, stride, padding, outHeight, outWidth;
 } nk_conv_shape;
 
-/// Where one nonzero input scalar of a convolution sits: image (sample ·
-/// inputChannels + channel), row and column.
+/// Where one nonzero input scalar of a convolution sits: its channel's first
+/// tap (channel · k²), its sample's first output position (sample · positions),
+/// its row and column.
 typedef struct {
-    int32_t image;
-    int16_t row, column;
+    uint32_t firstTap, firstPosition;
+    uint16_t row, column;
 } nk_conv_entry;
 
 /// Collects the nonzero scalars of the convolution input x (NCHW) in order and
 /// returns how many there are. entries and values must hold one more than the
-/// input's scalar count.
+/// input's scalar count; rows and columns must fit 16 bits, taps and positions 32.
 size_t nk_conv_nonzeros(const nk_conv_shape *shape, const float *x, nk_conv_entry *entries, float *values);
 
 /// A convolution over the nonzero input scalars collected by nk_conv_nonzeros:
