@@ -24,6 +24,8 @@ public struct Preset<Config: AgentConfiguration>: Sendable {
     public var run: RunSettings
     /// The agent's hyperparameters.
     public var agentConfig: Config
+    /// The keys given by ``apply(settings:)``, so that errors blame `--set`, not the file.
+    private var keysFromSettings: Set<String> = []
 
     /// The keys the runner reads, besides the agent's hyperparameters.
     public static var runKeys: [String] { ["environment", "env", "seed", "eval_episodes", "eval_seed", "log_interval", "checkpoint_interval", "keep_checkpoints"] }
@@ -76,7 +78,7 @@ public struct Preset<Config: AgentConfiguration>: Sendable {
         var preset = Preset(file: file, agent: agent, environment: "", environmentOptions: [:], run: RunSettings(), agentConfig: Config())
         var agentValues: [String: Any] = [:]
         for (key, value) in mapping {
-            try preset.set(key, to: value, agentValues: &agentValues)
+            try preset.set(key, to: value, agentValues: &agentValues, source: file)
         }
         guard !preset.environment.isEmpty else { throw .missingKey(file: file, key: "environment") }
         try preset.decodeAgent(agentValues)
@@ -85,7 +87,9 @@ public struct Preset<Config: AgentConfiguration>: Sendable {
 
     /// Applies `key=value` overrides (as given to `--set`); the value is read as YAML,
     /// so `0.001`, `true`, `[256, 256]` and `text` all work. `env.NAME=value` sets an
-    /// environment option.
+    /// environment option. Errors name the setting (`--set KEY=VALUE`), not the
+    /// preset file; `null` is refused (it is no value), and so is `environment`,
+    /// which the command's argument or the preset file chooses.
     public mutating func apply(settings: [String]) throws(PresetError) {
         var agentValues = currentAgentValues()
         for setting in settings {
@@ -94,53 +98,72 @@ public struct Preset<Config: AgentConfiguration>: Sendable {
             }
             let key = String(setting[..<equals]).trimmingCharacters(in: .whitespaces)
             let text = String(setting[setting.index(after: equals)...])
+            guard key != "environment" else {
+                throw .notSettable(key: key, value: text,
+                                   reason: "the environment is the command's argument (rlrun AGENT ENVIRONMENT) "
+                                       + "or the environment key of a --preset file")
+            }
             let value: Any = (try? Yams.load(yaml: text)).flatMap { $0 } ?? text
+            keysFromSettings.insert(key)
             if key.hasPrefix("env.") {
-                environmentOptions[String(key.dropFirst(4))] = try infoValue(value, key: key)
+                environmentOptions[String(key.dropFirst(4))] = try infoValue(value, key: key, source: PresetError.settingsSource)
             } else {
-                try set(key, to: value, agentValues: &agentValues)
+                try set(key, to: value, agentValues: &agentValues, source: PresetError.settingsSource)
             }
         }
         try decodeAgent(agentValues)
     }
 
-    private mutating func set(_ key: String, to value: Any, agentValues: inout [String: Any]) throws(PresetError) {
+    /// Sets one key read from `source` (the preset file, or ``PresetError/settingsSource``).
+    private mutating func set(
+        _ key: String, to value: Any, agentValues: inout [String: Any], source: String
+    ) throws(PresetError) {
+        if value is NSNull { throw .badValue(file: source, key: key, value: "null", expected: Self.notNull) }
         switch key {
         case "environment":
-            guard let name = value as? String else { throw .badValue(file: file, key: key, value: "\(value)", expected: "an environment name") }
+            guard let name = value as? String else { throw .badValue(file: source, key: key, value: "\(value)", expected: "an environment name") }
             environment = name
         case "env":
-            guard let options = value as? [String: Any] else { throw .badValue(file: file, key: key, value: "\(value)", expected: "a mapping of environment options") }
-            for (name, option) in options { environmentOptions[name] = try infoValue(option, key: "env.\(name)") }
-        case "seed": run.seed = UInt64(try integer(value, key: key, minimum: 0))
-        case "eval_episodes": run.evaluationEpisodes = try integer(value, key: key, minimum: 0)
-        case "eval_seed": run.evaluationSeed = UInt64(try integer(value, key: key, minimum: 0))
-        case "log_interval": run.logInterval = try integer(value, key: key, minimum: 1)
-        case "checkpoint_interval": run.checkpointInterval = try integer(value, key: key, minimum: 1)
-        case "keep_checkpoints": run.keepCheckpoints = try integer(value, key: key, minimum: 1)
+            guard let options = value as? [String: Any] else { throw .badValue(file: source, key: key, value: "\(value)", expected: "a mapping of environment options") }
+            for (name, option) in options { environmentOptions[name] = try infoValue(option, key: "env.\(name)", source: source) }
+        case "seed": run.seed = UInt64(try integer(value, key: key, minimum: 0, source: source))
+        case "eval_episodes": run.evaluationEpisodes = try integer(value, key: key, minimum: 0, source: source)
+        case "eval_seed": run.evaluationSeed = UInt64(try integer(value, key: key, minimum: 0, source: source))
+        case "log_interval": run.logInterval = try integer(value, key: key, minimum: 1, source: source)
+        case "checkpoint_interval": run.checkpointInterval = try integer(value, key: key, minimum: 1, source: source)
+        case "keep_checkpoints": run.keepCheckpoints = try integer(value, key: key, minimum: 1, source: source)
         default:
             guard Config.keys.contains(key) else {
-                throw .unknownKey(file: file, key: key, suggestion: closestMatch(to: key, in: Self.validKeys))
+                throw .unknownKey(file: source, key: key, suggestion: closestMatch(to: key, in: Self.validKeys))
             }
             agentValues[key] = value
         }
     }
 
-    private func integer(_ value: Any, key: String, minimum: Int) throws(PresetError) -> Int {
+    /// What a `null` (`~`, or an empty value in a preset file) is told to be instead.
+    private static var notNull: String { "a value (null is none: leave the key out for its default)" }
+
+    private func integer(_ value: Any, key: String, minimum: Int, source: String) throws(PresetError) -> Int {
         guard let number = value as? Int, number >= minimum else {
-            throw .badValue(file: file, key: key, value: "\(value)", expected: "an integer ≥ \(minimum)")
+            throw .badValue(file: source, key: key, value: "\(value)", expected: "an integer ≥ \(minimum)")
         }
         return number
     }
 
-    private func infoValue(_ value: Any, key: String) throws(PresetError) -> InfoValue {
+    private func infoValue(_ value: Any, key: String, source: String) throws(PresetError) -> InfoValue {
         switch value {
         case let flag as Bool: return .bool(flag)
         case let number as Int: return .int(number)
         case let number as Double: return .double(number)
         case let text as String: return .string(text)
-        default: throw .badValue(file: file, key: key, value: "\(value)", expected: "a number, true/false or text")
+        case is NSNull: throw .badValue(file: source, key: key, value: "null", expected: Self.notNull)
+        default: throw .badValue(file: source, key: key, value: "\(value)", expected: "a number, true/false or text")
         }
+    }
+
+    /// Where `key`'s value came from, for errors found after every key is read.
+    private func source(of key: String) -> String {
+        keysFromSettings.contains(key) ? PresetError.settingsSource : file
     }
 
     private func currentAgentValues() -> [String: Any] {
@@ -153,22 +176,53 @@ public struct Preset<Config: AgentConfiguration>: Sendable {
         do {
             let data = try JSONSerialization.data(withJSONObject: values)
             agentConfig = try JSONDecoder().decode(Config.self, from: data)
-        } catch let error as DecodingError {
-            let key: String
-            switch error {
-            case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-                key = context.codingPath.first?.stringValue ?? "?"
-            case .keyNotFound(let missing, _):
-                key = missing.stringValue
-            @unknown default:
-                key = "?"
-            }
-            throw .badValue(file: file, key: key, value: "\(values[key] ?? "?")", expected: "a value of the key's type (see \(Config.self))")
         } catch {
-            throw .malformed(file: file, reason: "\(error)")
+            // The decoder's coding path does not always name the key (a number that
+            // does not fit an integer names none), so find the key that fails alone.
+            guard let key = Self.keyThatFailsToDecode(in: values) else {
+                throw .malformed(file: file, reason: "\(error)")
+            }
+            throw .badValue(file: source(of: key), key: key, value: Self.shown(values[key]),
+                            expected: Self.expectedType(of: key))
         }
         do { try agentConfig.validate() } catch {
-            throw .badValue(file: file, key: error.key, value: error.value, expected: error.expectation)
+            throw .badValue(file: source(of: error.key), key: error.key, value: error.value, expected: error.expectation)
+        }
+    }
+
+    /// The first key (in sorted order) whose value alone does not decode as `Config`.
+    private static func keyThatFailsToDecode(in values: [String: Any]) -> String? {
+        for key in values.keys.sorted() {
+            guard let value = values[key],
+                  let data = try? JSONSerialization.data(withJSONObject: [key: value]),
+                  (try? JSONDecoder().decode(Config.self, from: data)) != nil else { return key }
+        }
+        return nil
+    }
+
+    /// A value as the user wrote it (YAML's reading of it).
+    private static func shown(_ value: Any?) -> String {
+        guard let value else { return "(none)" }
+        if let list = value as? [Any] { return "[" + list.map { shown($0) }.joined(separator: ", ") + "]" }
+        return "\(value)"
+    }
+
+    /// The type `key` takes, in words, from the default configuration's property
+    /// (keys are the properties' names in snake case).
+    private static func expectedType(of key: String) -> String {
+        let parts = key.split(separator: "_")
+        let property = (parts.first.map(String.init) ?? "") + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        guard let child = Mirror(reflecting: Config()).children.first(where: { $0.label == property }) else {
+            return "a value of the key's type (see \(Config.self))"
+        }
+        switch child.value {
+        case is Bool: return "true or false"
+        case is Int: return "an integer"
+        case is Double, is Float: return "a number"
+        case is String: return "text"
+        case is [Int]: return "a list of integers, such as [64, 64]"
+        case is [Double]: return "a list of numbers"
+        default: return "a value of the key's type (see \(Config.self))"
         }
     }
 }
@@ -209,6 +263,10 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownKey(file: String, key: String, suggestion: String?)
     case badValue(file: String, key: String, value: String, expected: String)
     case malformedSetting(String)
+    case notSettable(key: String, value: String, reason: String)
+
+    /// The `file` of errors in values given with `--set` rather than read from a file.
+    public static let settingsSource = "--set"
 
     public var description: String {
         switch self {
@@ -221,12 +279,18 @@ public enum PresetError: Error, Equatable, Sendable, CustomStringConvertible {
             return "preset \(file) is not valid YAML: \(reason)"
         case .missingKey(let file, let key):
             return "preset \(file) has no '\(key)' key"
+        case .unknownKey(let file, let key, let suggestion) where file == Self.settingsSource:
+            return "--set: unknown key '\(key)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
         case .unknownKey(let file, let key, let suggestion):
             return "unknown key '\(key)' in preset \(file)" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+        case .badValue(let file, let key, let value, let expected) where file == Self.settingsSource:
+            return "--set \(key)=\(value) is invalid: expected \(expected)"
         case .badValue(let file, let key, let value, let expected):
             return "preset \(file): \(key) = \(value) is invalid: expected \(expected)"
         case .malformedSetting(let text):
             return "setting '\(text)' must have the form key=value"
+        case .notSettable(let key, let value, let reason):
+            return "--set \(key)=\(value) is not allowed: \(reason)"
         }
     }
 }

@@ -99,6 +99,10 @@ public struct GridMap: Sendable, Equatable {
             throw GridMapError(source: source, line: 1, column: 1, problem: .noGoal)
         }
         self.init(width: width, height: rows.count, cells: cells, start: start.position)
+        // An episode on such a map can only time out: refuse it at load time.
+        guard shortestPathLength() != nil else {
+            throw GridMapError(source: source, line: start.line, column: start.column, problem: .unreachableGoal)
+        }
     }
 
     /// Reads and parses a map file; errors name `path`.

@@ -22,6 +22,9 @@ public struct GridMapError: Error, Equatable, Sendable, CustomStringConvertible 
         case emptyMap
         /// The file could not be read (missing, a directory, not UTF-8, ...).
         case unreadableFile(reason: String)
+        /// No goal can be reached from the start (at the error's line and column)
+        /// without crossing walls or lava.
+        case unreachableGoal
     }
 
     /// The file path the map came from, or `"<string>"` for text.
@@ -61,6 +64,8 @@ public struct GridMapError: Error, Equatable, Sendable, CustomStringConvertible 
             message = "map is empty; expected rows of '#', '.', 'S', 'G', 'L'"
         case .unreadableFile(let reason):
             return "\(source): cannot read map file: \(reason)"
+        case .unreachableGoal:
+            message = "no goal 'G' can be reached from the start 'S' here without crossing walls or lava"
         }
         return "\(source):\(line):\(column): \(message)"
     }

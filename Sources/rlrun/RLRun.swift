@@ -1,5 +1,8 @@
 import ArgumentParser
 import Environments
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `rlrun` command: runs agents on environments, lists what exists, checks
 /// environments, replays logged episodes and benchmarks simulators.
@@ -17,7 +20,8 @@ struct RLRun: ParsableCommand {
             and one JSON line per episode (episodes.jsonl), which `rlrun replay` re-simulates and checks.
 
             Exit status: 0 on success; 1 when an environment check fails or a replay does not match \
-            its log; 64 for bad input (unknown environment or option, bad value, unreadable file).
+            its log; 64 for bad input (unknown command, environment or option, bad value, malformed map, \
+            unreadable file).
 
             Examples:
               rlrun list
@@ -27,4 +31,19 @@ struct RLRun: ParsableCommand {
         version: Environments.version,
         subcommands: [DQNCommand.self, DRQNCommand.self, PPOCommand.self, PPOLSTMCommand.self, EvalCommand.self, RandomCommand.self, AStarCommand.self, ListCommand.self, CheckEnvironmentCommand.self, ReplayCommand.self, WatchCommand.self, RecordCommand.self, PlotCommand.self, ReportCommand.self, SweepCommand.self, BenchCommand.self]
     )
+
+    /// Names an unknown command as such (the argument parser would call it an
+    /// unexpected argument) before parsing.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help" {
+            let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+            if !names.contains(first) {
+                let suggestion = closestMatch(to: first, in: names).map { "; did you mean '\($0)'?" } ?? ""
+                printError("error: unknown command '\(first)'\(suggestion) (commands: \(names.joined(separator: ", ")))")
+                Glibc.exit(ExitCode.validationFailure.rawValue)
+            }
+        }
+        main(arguments)
+    }
 }

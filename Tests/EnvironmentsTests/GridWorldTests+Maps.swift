@@ -99,10 +99,22 @@ extension GridWorldTests {
 
     func testShortestPathAvoidsLavaAndReportsUnreachableGoals() throws {
         XCTAssertEqual(try GridMap(parsing: "S#G\n.#.\n...\n").shortestPathLength(), 6)
-        XCTAssertNil(try GridMap(parsing: "SLG\n").shortestPathLength())
         XCTAssertEqual(try GridMap(parsing: "G.S.G.\n").shortestPathLength(), 2, "the nearest goal counts")
-        var world = try mapWorld("S#G\n")
+        // Built from cells (as generated layouts are), an unreachable goal is allowed and reported.
+        let walled = GridMap(width: 3, height: 1, cells: [.floor, .wall, .goal], start: GridPosition(x: 0, y: 0))
+        XCTAssertNil(walled.shortestPathLength())
+        XCTAssertNil(GridMap(width: 3, height: 1, cells: [.floor, .lava, .goal], start: GridPosition(x: 0, y: 0)).shortestPathLength())
+        var world = GridWorld(layout: .map(walled), actionMode: .absolute, maxSteps: nil, seed: 0)
         XCTAssertEqual(try world.reset(seed: 0).info[GridWorld.InfoKey.shortestPath], .int(-1))
+    }
+
+    /// A map text whose goals cannot be reached is refused at load time, pointing at the start.
+    func testMapsWithUnreachableGoalsAreRefused() {
+        assertMapError("S#G\n", line: 1, column: 1, .unreachableGoal)
+        assertMapError("..#.\n.S#G\n", line: 2, column: 2, .unreachableGoal)
+        assertMapError("SLG\n", line: 1, column: 1, .unreachableGoal)
+        XCTAssertEqual(GridMapError(source: "m.txt", line: 2, column: 2, problem: .unreachableGoal).description,
+                       "m.txt:2:2: no goal 'G' can be reached from the start 'S' here without crossing walls or lava")
     }
 
     func testGridCellCapabilities() {

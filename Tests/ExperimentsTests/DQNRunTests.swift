@@ -272,6 +272,39 @@ final class DQNRunTests: XCTestCase {
         XCTAssertEqual(valid.environmentOptions["max_steps"], .int(9))
     }
 
+    /// Bad `--set` values are blamed on `--set` (not the preset file), with the key,
+    /// the value and the type the key takes; null is refused, not read as "default".
+    func testSettingErrorsNameTheSettingAndRefuseNull() throws {
+        let cases: [(String, String)] = [
+            ("batch_size=1.5", "--set batch_size=1.5 is invalid: expected an integer"),
+            ("gamma=abc", "--set gamma=abc is invalid: expected a number"),
+            ("hidden_sizes=[a, b]", "--set hidden_sizes=[a, b] is invalid: expected a list of integers, such as [64, 64]"),
+            ("gamma=2", "--set gamma=2.0 is invalid: expected a number in [0, 1]"),
+            ("learning_rate=null", "--set learning_rate=null is invalid: expected a value (null is none: leave the key out for its default)"),
+            ("env.max_steps=~", "--set env.max_steps=null is invalid: expected a value (null is none: leave the key out for its default)"),
+            ("bach_size=3", "--set: unknown key 'bach_size'; did you mean 'batch_size'?"),
+            ("environment=lava", "--set environment=lava is not allowed: the environment is the command's argument "
+                + "(rlrun AGENT ENVIRONMENT) or the environment key of a --preset file"),
+        ]
+        for (setting, message) in cases {
+            var valid = try preset()
+            XCTAssertThrowsError(try valid.apply(settings: [setting]), setting) { error in
+                XCTAssertEqual("\(error)", message)
+            }
+        }
+        XCTAssertThrowsError(try preset("tau: ~")) { error in
+            XCTAssertEqual("\(error)", "preset test.yaml: tau = null is invalid: expected a value (null is none: leave the key out for its default)")
+        }
+    }
+
+    func testPresetValuesStillApply() throws {
+        var valid = try preset()
+        try valid.apply(settings: ["batch_size=8", "hidden_sizes=[4, 4]", "env.max_steps=9"])
+        XCTAssertEqual(valid.dqn.batchSize, 8)
+        XCTAssertEqual(valid.dqn.hiddenSizes, [4, 4])
+        XCTAssertEqual(valid.environmentOptions["max_steps"], .int(9))
+    }
+
     func testBundledPresetsParseAndNameRegisteredEnvironments() throws {
         let names = DQNPreset.bundledEnvironments(agent: "dqn")
         XCTAssertTrue(names.contains("gridworld"))

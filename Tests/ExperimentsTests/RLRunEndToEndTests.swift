@@ -136,6 +136,25 @@ final class RLRunEndToEndTests: XCTestCase {
         assertUserError(try rlrun("check-env", "gridwrld"), mentions: ["did you mean 'gridworld'?"])
     }
 
+    func testAnUnknownCommandIsNamedAsSuch() throws {
+        let unknown = try rlrun("dqm", "cartpole")
+        assertUserError(unknown, mentions: ["unknown command 'dqm'", "did you mean 'dqn'?", "commands: dqn, drqn"])
+        XCTAssertEqual(unknown.status, 64)
+    }
+
+    /// A malformed map and a map whose goal cannot be reached are bad input (exit 64).
+    func testMapErrorsAreBadInput() throws {
+        let folder = try makeTemporaryFolder()
+        try Data("S#G\n".utf8).write(to: folder.appendingPathComponent("walled.txt"))
+        try Data("S.x\n..G\n".utf8).write(to: folder.appendingPathComponent("typo.txt"))
+        let walled = try rlrun("check-env", "gridworld-file", "--set", "path=walled.txt", in: folder)
+        assertUserError(walled, mentions: ["walled.txt:1:1: no goal 'G' can be reached"])
+        XCTAssertEqual(walled.status, 64)
+        let typo = try rlrun("random", "gridworld-file", "--set", "path=typo.txt", "--out", "run", in: folder)
+        assertUserError(typo, mentions: ["typo.txt:1:3: unknown character 'x'"])
+        XCTAssertEqual(typo.status, 64)
+    }
+
     func testBadSettingsNameTheKeyOrTheValue() throws {
         try requireGridWorld()
         assertUserError(try rlrun("random", "gridworld", "--set", "nosuch=1"), mentions: ["unknown option 'nosuch'", "gridworld"])
