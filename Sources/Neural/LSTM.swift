@@ -74,6 +74,8 @@ public final class LSTM: Layer, CustomStringConvertible {
     private let zeroState = Tensor(shape: [0, 0])
     /// Gradients with respect to the gate pre-activations, `[batch, time, 4H]`.
     private let gateGradient = Tensor(shape: [0, 0, 0])
+    /// W_hhᵀ, `[4·hidden, hidden]`, made once per backward pass for its per-step products.
+    private let transposedHiddenWeight = Tensor(shape: [0, 0])
     private let inputGradient = Tensor(shape: [0, 0, 0])
     /// Pre-activations for ``step(input:hidden:cell:)``, `[batch, 4H]`.
     private let stepGates = Tensor(shape: [0, 0])
@@ -175,10 +177,10 @@ public final class LSTM: Layer, CustomStringConvertible {
                     destination.update(from: source, count: hidden)
                 }
             }
-            // gates[:, t] += h_{t-1}·W_hh, reading and writing strided rows in place.
-            BLAS.gemm(m: batch, n: width, k: hidden,
-                      a: hp + t * hidden, lda: sequenceStride, b: hiddenWeight.value.pointer,
-                      beta: 1, c: z + t * width, ldc: gateStride)
+            // gates[:, t] += h_{t-1}·W_hh, reading and writing strided rows in place. A
+            // few-row product: BLAS would repack all of W_hh at every step.
+            nk_gemm_accumulate(batch, width, hidden, hp + t * hidden, sequenceStride,
+                               hiddenWeight.value.pointer, width, z + t * width, gateStride)
             for b in 0..<batch {
                 let offset = b * sequenceStride + t * hidden
                 let cellBefore = cellEntering(step: t, row: b, starts: starts, time: time, startCell: startCell)
@@ -268,6 +270,9 @@ public final class LSTM: Layer, CustomStringConvertible {
         let dOut = outputGradient.pointer, z = gates.pointer, dz = gateGradient.pointer
         let tc = cellTanh.pointer
         let sequenceStride = time * hidden, gateStride = time * width
+        transposedHiddenWeight.resize(width, hidden)
+        let hiddenWeightT = transposedHiddenWeight.pointer
+        nk_transpose_add(hiddenWeight.value.pointer, nil, hiddenWeightT, 1, hidden, width)
         for t in stride(from: time - 1, through: 0, by: -1) {
             for b in 0..<batch {
                 let offset = b * sequenceStride + t * hidden
@@ -278,9 +283,9 @@ public final class LSTM: Layer, CustomStringConvertible {
                     gates: gateRow, cellBefore: cellBefore, cellTanh: tc + offset, outputGradient: dOut + offset,
                     hiddenCarry: hiddenCarry + b * hidden, cellCarry: cellCarry + b * hidden, gateGradient: gradientRow)
             }
-            // dh_{t-1} = dz_t·W_hhᵀ
-            BLAS.gemm(transposeB: true, m: batch, n: hidden, k: width,
-                      a: dz + t * width, lda: gateStride, b: hiddenWeight.value.pointer, c: hiddenCarry)
+            // dh_{t-1} = dz_t·W_hhᵀ (a few-row product, as in forward)
+            hiddenCarry.update(repeating: 0, count: batch * hidden)
+            nk_gemm_accumulate(batch, hidden, width, dz + t * width, gateStride, hiddenWeightT, hidden, hiddenCarry, hidden)
             if let starts {
                 // Nothing flows back across an episode start.
                 for b in 0..<batch where starts[b * time + t] != 0 {

@@ -344,3 +344,60 @@ void nk_unpack_bits(const uint8_t *restrict bytes, size_t count, float *restrict
         destination[index] = (float)((bytes[index >> 3] >> (index & 7)) & 1u);
     }
 }
+
+typedef float nk_float16 __attribute__((ext_vector_type(16)));
+
+// Row-major C += A·B for few rows: 4×32 tiles of C held in registers over the
+// whole of K, so B streams from cache once per four rows and nothing is packed.
+// The one kernel that may fuse multiply-adds (as the BLAS kernels it stands in
+// for do): its results can differ between CPUs, never between runs on one.
+NK_CLONES
+void nk_gemm_accumulate(size_t m, size_t n, size_t k, const float *restrict a, size_t lda, const float *restrict b,
+                        size_t ldb, float *restrict c, size_t ldc) {
+#pragma clang fp contract(fast)
+    const size_t tiledColumns = n - n % 32, tiledRows = m - m % 4;
+    for (size_t j = 0; j < tiledColumns; j += 32) {
+        for (size_t i = 0; i < tiledRows; i += 4) {
+            nk_float16 sum[4][2];
+            for (int r = 0; r < 4; r++) {
+                memcpy(&sum[r][0], c + (i + r) * ldc + j, sizeof sum[r][0]);
+                memcpy(&sum[r][1], c + (i + r) * ldc + j + 16, sizeof sum[r][1]);
+            }
+            for (size_t p = 0; p < k; p++) {
+                nk_float16 low, high;
+                memcpy(&low, b + p * ldb + j, sizeof low);
+                memcpy(&high, b + p * ldb + j + 16, sizeof high);
+                for (int r = 0; r < 4; r++) {
+                    const float scale = a[(i + r) * lda + p];
+                    sum[r][0] += scale * low;
+                    sum[r][1] += scale * high;
+                }
+            }
+            for (int r = 0; r < 4; r++) {
+                memcpy(c + (i + r) * ldc + j, &sum[r][0], sizeof sum[r][0]);
+                memcpy(c + (i + r) * ldc + j + 16, &sum[r][1], sizeof sum[r][1]);
+            }
+        }
+        for (size_t i = tiledRows; i < m; i++) {
+            nk_float16 low, high;
+            memcpy(&low, c + i * ldc + j, sizeof low);
+            memcpy(&high, c + i * ldc + j + 16, sizeof high);
+            for (size_t p = 0; p < k; p++) {
+                nk_float16 rowLow, rowHigh;
+                memcpy(&rowLow, b + p * ldb + j, sizeof rowLow);
+                memcpy(&rowHigh, b + p * ldb + j + 16, sizeof rowHigh);
+                const float scale = a[i * lda + p];
+                low += scale * rowLow;
+                high += scale * rowHigh;
+            }
+            memcpy(c + i * ldc + j, &low, sizeof low);
+            memcpy(c + i * ldc + j + 16, &high, sizeof high);
+        }
+    }
+    for (size_t i = 0; i < m; i++) {
+        for (size_t p = 0; p < k; p++) {
+            const float scale = a[i * lda + p];
+            for (size_t j = tiledColumns; j < n; j++) c[i * ldc + j] += scale * b[p * ldb + j];
+        }
+    }
+}

@@ -85,6 +85,13 @@ void nk_sparse_conv_weight_gradient(const nk_conv_shape *shape, const nk_conv_en
 void nk_transpose_add(const float *source, const float *offsets, float *destination, size_t batch, size_t rows,
                       size_t columns);
 
+/// Row-major C += A·B with A m × k, B k × n, C m × n (leading dimensions lda,
+/// ldb, ldc), for the few-row products BLAS handles poorly (an LSTM's recurrent
+/// step at small batch). Fuses multiply-adds where the CPU has them, so its
+/// results may differ in the last bits between CPUs, as BLAS kernels' do.
+void nk_gemm_accumulate(size_t m, size_t n, size_t k, const float *a, size_t lda, const float *b, size_t ldb, float *c,
+                        size_t ldc);
+
 /// destination[i] = bit i of bytes (least significant bit first), as 0 or 1.
 void nk_unpack_bits(const uint8_t *bytes, size_t count, float *destination);
 
