@@ -150,6 +150,12 @@ final class RLRunEndToEndTests: XCTestCase {
         let wrapper = try rlrun("ppo", "gridworld-memory", "--set", "env.normalize_observation=true", "--out", "run", in: folder)
         assertUserError(wrapper, mentions: ["env.normalize_observation = true is invalid"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run").path))
+        // Without --out neither the run's folder nor the runs/ folder made for it is left behind.
+        let defaultFolder = try rlrun("dqn", "gridworld", "--set", "env.max_steps=-1", in: folder)
+        assertUserError(defaultFolder, mentions: ["max_steps"])
+        let random = try rlrun("random", "gridworld-file", in: folder)
+        assertUserError(random, mentions: ["path"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }, [])
     }
 
     func testUnreadableLogsAndBadArgumentsAreRefusedCleanly() throws {
