@@ -38,7 +38,7 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
         let spec = try registry.spec(named: preset.environment)
         agent = kind.name
         environment = spec.name
-        options = try preset.resolvedTrainingOptions(spec)
+        options = EnvironmentFiles.absolutized(try preset.resolvedTrainingOptions(spec))
         presetFile = preset.file
         run = preset.run
         agentConfig = preset.agentConfig

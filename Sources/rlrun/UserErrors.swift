@@ -25,6 +25,8 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
         throw fail(error.description)
     } catch let error as EnvironmentError {
         throw fail(error.description)
+    } catch let error as EnvironmentFileError {
+        throw fail(error.description)
     } catch let error as PresetError {
         throw fail(error.description)
     } catch let error as TrainingError {
