@@ -3,7 +3,9 @@ import Environments
 /// The first line of an `episodes.jsonl` file: what produced the episodes and
 /// how to make the environment again.
 ///
-/// In JSON: `{"format":"swiftrl-episodes","version":1,"environment":NAME,"options":{...},"agent":...,"seed":...,"project_version":...}`.
+/// In JSON: `{"format":"swiftrl-episodes","version":1,"environment":NAME,"options":{...},"agent":...,"seed":...,"project_version":...}`,
+/// and `"files":{OPTION: CONTENT}` when an option names a file (a map; see
+/// ``EnvironmentFiles``), which older readers ignore and older logs lack.
 /// `options` holds every resolved environment option, defaults included, so a
 /// replay does not depend on today's defaults.
 public struct EpisodeLogHeader: Equatable, Sendable {
@@ -24,10 +26,14 @@ public struct EpisodeLogHeader: Equatable, Sendable {
     public var seed: UInt64
     /// The project version that wrote the file (``Environments/version``).
     public var projectVersion: String
+    /// The content of each file an option names, by option name (empty when none).
+    public var files: [String: String]
 
-    /// Creates a header for the current layout version.
+    /// Creates a header for the current layout version; `files` defaults to the
+    /// content of the files `options` names, read now.
     public init(environment: String, options: [String: InfoValue], agent: String, seed: UInt64,
-                projectVersion: String = Environments.version) {
+                projectVersion: String = Environments.version, files: [String: String]? = nil) {
+        self.files = files ?? EnvironmentFiles.contents(of: options)
         self.version = EpisodeLogHeader.currentVersion
         self.environment = environment
         self.options = options
@@ -44,7 +50,10 @@ public struct EpisodeLogHeader: Equatable, Sendable {
             + ",\"options\":" + JSONText.object(options)
             + ",\"agent\":" + JSONText.string(agent)
             + ",\"seed\":\(seed)"
-            + ",\"project_version\":" + JSONText.string(projectVersion) + "}"
+            + ",\"project_version\":" + JSONText.string(projectVersion)
+            + (files.isEmpty ? "" : ",\"files\":{" + files.sorted { $0.key < $1.key }
+                .map { JSONText.string($0.key) + ":" + JSONText.string($0.value) }.joined(separator: ",") + "}")
+            + "}"
     }
 }
 
@@ -52,6 +61,7 @@ extension EpisodeLogHeader: Codable {
     enum CodingKeys: String, CodingKey {
         case format, version, environment, options, agent, seed
         case projectVersion = "project_version"
+        case files
     }
 
     public init(from decoder: any Decoder) throws {
@@ -73,6 +83,7 @@ extension EpisodeLogHeader: Codable {
         agent = try container.decode(String.self, forKey: .agent)
         seed = try container.decode(UInt64.self, forKey: .seed)
         projectVersion = try container.decode(String.self, forKey: .projectVersion)
+        files = try container.decodeIfPresent([String: String].self, forKey: .files) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -84,5 +95,6 @@ extension EpisodeLogHeader: Codable {
         try container.encode(agent, forKey: .agent)
         try container.encode(seed, forKey: .seed)
         try container.encode(projectVersion, forKey: .projectVersion)
+        if !files.isEmpty { try container.encode(files, forKey: .files) }
     }
 }

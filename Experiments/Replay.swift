@@ -17,10 +17,14 @@ public struct Replay {
     }
 
     /// Replays `episode` of a log with `header`; see ``replay(_:environment:options:collectRenderings:collectFrames:)``.
+    ///
+    /// - Throws: ``EnvironmentFileError`` first when a file an option names (a map)
+    ///   no longer holds what the header recorded.
     public func replay(_ episode: EpisodeRecord, header: EpisodeLogHeader, collectRenderings: Bool = false,
                        collectFrames: Bool = false) throws -> ReplayedEpisode {
-        try replay(episode, environment: header.environment, options: header.options, collectRenderings: collectRenderings,
-                   collectFrames: collectFrames)
+        try EnvironmentFiles.verify(header.files, options: header.options)
+        return try replay(episode, environment: header.environment, options: header.options, collectRenderings: collectRenderings,
+                          collectFrames: collectFrames)
     }
 
     /// Re-simulates `episode` in the environment registered as `environment`

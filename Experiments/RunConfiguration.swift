@@ -96,7 +96,7 @@ extension RunConfiguration {
         let spec = try registry.spec(named: environment)
         let options = try spec.resolveOptions(overrides)
         return RunConfiguration(
-            agent: agent, environment: spec.name, options: options.values, seed: seed,
+            agent: agent, environment: spec.name, options: EnvironmentFiles.absolutized(options.values), seed: seed,
             agentSeed: SeedDerivation.agentSeed(runSeed: seed), episodes: episodes,
             maxEpisodeSteps: maxEpisodeSteps, startedAt: RunFolder.utcTimestamp(date))
     }

@@ -9,6 +9,18 @@ import Foundation
 public struct RunFolder: Sendable, Equatable {
     /// The folder.
     public let url: URL
+    /// The outermost folder that ``create(at:)`` made for this run (the run folder
+    /// itself, or a parent it had to make too, such as `runs/`); `nil` when the
+    /// folder already existed. Only this is removed when a run is refused at start.
+    public private(set) var createdRoot: URL?
+
+    /// The run folder at `url`, as it is (nothing is created).
+    public init(url: URL) {
+        self.url = url
+    }
+
+    /// Two values are the same run folder when they name the same folder.
+    public static func == (lhs: RunFolder, rhs: RunFolder) -> Bool { lhs.url == rhs.url }
 
     /// Where the resolved configuration is written.
     public var configurationURL: URL { url.appendingPathComponent("config.json") }
@@ -52,12 +64,30 @@ public struct RunFolder: Sendable, Equatable {
             }
             return folder
         }
+        // The outermost missing ancestor is what this call creates.
+        var root = url.standardizedFileURL
+        while root.path != "/" && !FileManager.default.fileExists(atPath: root.deletingLastPathComponent().path) {
+            root = root.deletingLastPathComponent()
+        }
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
             throw .cannotCreate(path: url.path, reason: error.localizedDescription)
         }
-        return folder
+        var created = folder
+        created.createdRoot = root
+        return created
+    }
+
+    /// Removes what ``create(at:)`` made for this run (``createdRoot`` and all
+    /// in it), so a run refused at start leaves nothing behind; a folder that
+    /// existed before is left as it is, with only the files `written` removed.
+    public func removeCreated(written: [String] = []) {
+        if let createdRoot {
+            try? FileManager.default.removeItem(at: createdRoot)
+        } else {
+            for name in written { try? FileManager.default.removeItem(at: url.appendingPathComponent(name)) }
+        }
     }
 
     /// Creates a new folder with the default name inside `parent`, adding `-2`,

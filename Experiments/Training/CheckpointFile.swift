@@ -13,7 +13,11 @@ public enum CheckpointFile {
     /// directory, flushed to disk, then renamed over `url`. A crash leaves either
     /// the old file or the new one, never a mixture.
     public static func write(_ checkpoint: Checkpoint, to url: URL) throws(CheckpointError) {
-        let bytes = try checkpoint.encoded()
+        try write(bytes: checkpoint.encoded(), to: url)
+    }
+
+    /// Writes `bytes` to `url` atomically, like ``write(_:to:)``.
+    public static func write(bytes: Data, to url: URL) throws(CheckpointError) {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"

@@ -41,13 +41,33 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     /// The folder's lock, held from the first write (a new run's config.json, a
     /// resume's changed budget, or training) for the life of the run.
     private var lock: RunFolderLock?
+    /// A resume with a new step budget, not yet written to config.json (it is when training starts).
+    private var budgetChanged = false
+    /// A resume of a run that stopped before its first checkpoint: it starts again from step 0.
+    private var restartsFromScratch = false
+    /// What a resume found worth telling: a corrupt checkpoint skipped, a restart from step 0.
+    public private(set) var resumeNotices: [String] = []
 
     /// Starts a new run of `preset` in `folder`, writing its config.json.
-    public init(preset: Preset<Agent.Config>, folder: RunFolder, registry: EnvironmentRegistry = .standard,
-                stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
+    public convenience init(preset: Preset<Agent.Config>, folder: RunFolder, registry: EnvironmentRegistry = .standard,
+                            stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
+        try self.init(configuration: Self.configuration(of: preset, registry: registry, startedAt: startedAt), folder: folder,
+                      registry: registry, stopRequest: stopRequest)
+    }
+
+    /// Resolves and checks `preset`: everything that can refuse a new run, done
+    /// before its folder exists so a refused run leaves none behind.
+    static func configuration(of preset: Preset<Agent.Config>, registry: EnvironmentRegistry,
+                              startedAt: Date) throws -> OffPolicyRunConfiguration<Agent.Config> {
         let configuration = try OffPolicyRunConfiguration(kind: Agent.kind, preset: preset, registry: registry,
                                                           startedAt: RunFolder.utcTimestamp(startedAt))
         _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
+        return configuration
+    }
+
+    /// Starts a new run of the checked `configuration` in `folder`, writing its config.json.
+    init(configuration: OffPolicyRunConfiguration<Agent.Config>, folder: RunFolder, registry: EnvironmentRegistry,
+         stopRequest: StopRequest) throws {
         lock = try RunFolderLock(folder: folder)
         try folder.writeConfiguration(configuration)
         self.folder = folder
@@ -68,9 +88,12 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         guard kindOfRun.name == Agent.kind.name else {
             throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(kindOfRun.name) run, not a \(Agent.kind.name) run")
         }
-        let latest = try CheckpointStore(runFolder: url).latestState(as: OffPolicyTrainingState<Agent.State>.self, runPath: url.path)
-        (configuration, lock) = try OffPolicyRunConfiguration.reopen(url, stepsDone: latest.state.step, totalSteps: totalSteps)
-        resumeState = latest
+        let point = try folder.resumePoint(as: OffPolicyTrainingState<Agent.State>.self)
+        (configuration, lock) = try OffPolicyRunConfiguration.reopen(url, stepsDone: point.resume?.state.step ?? 0, totalSteps: totalSteps)
+        budgetChanged = lock != nil
+        resumeState = point.resume
+        restartsFromScratch = point.resume == nil
+        resumeNotices = point.notices
         self.registry = registry
         self.stopRequest = stopRequest
     }
@@ -91,6 +114,14 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     /// completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
         if lock == nil { lock = try RunFolderLock(folder: folder) }
+        if budgetChanged {
+            try folder.writeConfiguration(configuration)
+            budgetChanged = false
+        }
+        if restartsFromScratch {
+            try folder.clearForRestart()
+            restartsFromScratch = false
+        }
         var environment = try makeEnvironment()
         let settings = configuration.run
         let (agent, actionOffset) = try makeAgent(for: environment)

@@ -50,6 +50,12 @@ public final class PPORun {
     /// The folder's lock, held from the first write (a new run's config.json, a
     /// resume's changed budget, or training) for the life of the run.
     private var lock: RunFolderLock?
+    /// A resume with a new step budget, not yet written to config.json (it is when training starts).
+    private var budgetChanged = false
+    /// A resume of a run that stopped before its first checkpoint: it starts again from step 0.
+    private var restartsFromScratch = false
+    /// What a resume found worth telling: a corrupt checkpoint skipped, a restart from step 0.
+    public private(set) var resumeNotices: [String] = []
 
     /// The columns of progress.csv.
     public static let progressHeader =
@@ -62,11 +68,24 @@ public final class PPORun {
         + "episodes.jsonl numbers episodes in the order they end (copies in order within a step) and records each seed"
 
     /// Starts a new run of `preset` for `agent` (`ppo` or `ppo-lstm`) in `folder`, writing its config.json.
-    public init(preset: PPOPreset, agent: String, folder: RunFolder, registry: EnvironmentRegistry = .standard,
-                stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
+    public convenience init(preset: PPOPreset, agent: String, folder: RunFolder, registry: EnvironmentRegistry = .standard,
+                            stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
+        try self.init(configuration: Self.configuration(of: preset, agent: agent, registry: registry, startedAt: startedAt),
+                      folder: folder, registry: registry, stopRequest: stopRequest)
+    }
+
+    /// Resolves and checks `preset` for `agent`: everything that can refuse a new
+    /// run, done before its folder exists so a refused run leaves none behind.
+    static func configuration(of preset: PPOPreset, agent: String, registry: EnvironmentRegistry,
+                              startedAt: Date) throws -> PPORunConfiguration {
         let configuration = try PPORunConfiguration(preset: preset, agent: agent, registry: registry,
                                                     startedAt: RunFolder.utcTimestamp(startedAt))
         _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
+        return configuration
+    }
+
+    /// Starts a new run of the checked `configuration` in `folder`, writing its config.json.
+    init(configuration: PPORunConfiguration, folder: RunFolder, registry: EnvironmentRegistry, stopRequest: StopRequest) throws {
         lock = try RunFolderLock(folder: folder)
         try folder.writeConfiguration(configuration)
         self.folder = folder
@@ -84,9 +103,12 @@ public final class PPORun {
                 stopRequest: StopRequest = StopRequest()) throws {
         folder = RunFolder(url: url)
         kind = try Training.kind(ofRun: url)
-        let latest = try CheckpointStore(runFolder: url).latestState(as: PPOTrainingState.self, runPath: url.path)
-        (configuration, lock) = try PPORunConfiguration.reopen(url, stepsDone: latest.state.step, totalSteps: totalSteps)
-        resumeState = latest
+        let point = try folder.resumePoint(as: PPOTrainingState.self)
+        (configuration, lock) = try PPORunConfiguration.reopen(url, stepsDone: point.resume?.state.step ?? 0, totalSteps: totalSteps)
+        budgetChanged = lock != nil
+        resumeState = point.resume
+        restartsFromScratch = point.resume == nil
+        resumeNotices = point.notices
         self.registry = registry
         self.stopRequest = stopRequest
     }
@@ -108,6 +130,14 @@ public final class PPORun {
     /// then (when completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
         if lock == nil { lock = try RunFolderLock(folder: folder) }
+        if budgetChanged {
+            try folder.writeConfiguration(configuration)
+            budgetChanged = false
+        }
+        if restartsFromScratch {
+            try folder.clearForRestart()
+            restartsFromScratch = false
+        }
         let settings = configuration.run
         let copies = configuration.ppo.environmentCount
         let (agent, actionOffset) = try makeAgent(for: try makeEnvironment())

@@ -5,12 +5,17 @@ import Agents
 
 /// The checkpoints of a run: `checkpoints/step-NNNNNNNNN/` folders, each holding
 /// `model.ckpt` (the networks and the optimiser state, in Neural's checksummed
-/// format), for off-policy agents `replay.bin` (the replay buffer), and
-/// `state.json` (the runner's and agent's counters and generator states).
+/// format), for off-policy agents `replay.bin` (the replay buffer), `state.json`
+/// (the runner's and agent's counters and generator states), `config.json` (a
+/// copy of the run's config.json as it was) and `manifest.json` (the checksum of
+/// each of those files and of the configuration; see ``CheckpointManifest``).
+/// Checkpoints written before manifests lack the last two and still resume.
 ///
-/// A checkpoint is written into a temporary folder and renamed into place, so a
-/// folder named `step-*` is always complete; an interrupted write leaves only a
-/// `.partial-*` folder, which is ignored and cleaned up.
+/// A checkpoint is written into a temporary folder, each file flushed to disk,
+/// and renamed into place, so a folder named `step-*` is always complete; an
+/// interrupted write leaves only a `.partial-*` folder, which is ignored and
+/// cleaned up. At least two checkpoints are kept (even with `keep_checkpoints: 1`),
+/// so when the newest is found corrupt a resume falls back to the one before.
 public struct CheckpointStore: Sendable {
     /// The `checkpoints` folder.
     public let directory: URL
@@ -38,23 +43,34 @@ public struct CheckpointStore: Sendable {
     public func latest() -> (step: Int, url: URL)? { checkpoints().last }
 
     /// Writes a checkpoint atomically (`replay.bin` only when `replay` is given;
-    /// `state` as `state.json` with sorted keys) and keeps only the newest `keep`.
+    /// `state` as `state.json` with sorted keys; the run's config.json copied; a
+    /// manifest of checksums last) and keeps only the newest `keep`, and never
+    /// fewer than two.
     public func write(step: Int, model: Checkpoint, replay: [UInt8]? = nil, state: some Encodable, keep: Int) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let stateJSON = try encoder.encode(state)
+        var files: [(name: String, bytes: Data)] = [("model.ckpt", try model.encoded()), ("state.json", try encoder.encode(state))]
+        if let replay { files.append(("replay.bin", Data(replay))) }
+        var configChecksum: String?
+        if let config = try? Data(contentsOf: directory.deletingLastPathComponent().appendingPathComponent("config.json")) {
+            files.append(("config.json", config))
+            configChecksum = CanonicalConfiguration(config)?.checksum
+        }
+        let manifest = CheckpointManifest(format: CheckpointManifest.currentFormat,
+                                          checksums: Dictionary(uniqueKeysWithValues: files.map { ($0.name, FileChecksum.of($0.bytes)) }),
+                                          configChecksum: configChecksum)
+        files.append((CheckpointManifest.fileName, try encoder.encode(manifest)))
+
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
         let partial = directory.appendingPathComponent(".partial-step-\(step)")
         try? fileManager.removeItem(at: partial)
         try fileManager.createDirectory(at: partial, withIntermediateDirectories: false)
-        try CheckpointFile.write(model, to: partial.appendingPathComponent("model.ckpt"))
-        if let replay { try Data(replay).write(to: partial.appendingPathComponent("replay.bin")) }
-        try stateJSON.write(to: partial.appendingPathComponent("state.json"))
+        for file in files { try CheckpointFile.write(bytes: file.bytes, to: partial.appendingPathComponent(file.name)) }
         let destination = folder(step: step)
         try? fileManager.removeItem(at: destination)
         try fileManager.moveItem(at: partial, to: destination)
-        for old in checkpoints().dropLast(max(1, keep)) {
+        for old in checkpoints().dropLast(max(2, keep)) {
             try? fileManager.removeItem(at: old.url)
         }
     }
@@ -70,17 +86,27 @@ extension RunFolder {
         }
         return try JSONDecoder().decode(type, from: data)
     }
-}
 
-extension CheckpointStore {
-    /// The newest complete checkpoint's folder and its `state.json` decoded as `State`;
-    /// without a checkpoint, ``TrainingError/nothingToResume(path:reason:)`` naming `runPath`.
-    func latestState<State: Decodable>(as type: State.Type, runPath: String) throws -> (state: State, checkpoint: URL) {
-        guard let latest = latest() else {
-            throw TrainingError.nothingToResume(path: runPath, reason: "no complete checkpoint in \(directory.path)")
+    /// Where a resume of this run starts: the newest intact checkpoint (its
+    /// `state.json` decoded as `State`), with a line for each newer corrupt one
+    /// skipped, after checking that config.json still describes it; `nil` state
+    /// when the run has no checkpoint yet (it starts again from step 0). Reads only.
+    ///
+    /// - Throws: ``TrainingError/nothingToResume(path:reason:)`` when no checkpoint
+    ///   is intact or state.json does not decode, ``TrainingError/configurationChanged(path:detail:)``.
+    func resumePoint<State: Decodable>(as type: State.Type) throws -> (resume: (state: State, checkpoint: URL)?, notices: [String]) {
+        let store = CheckpointStore(runFolder: url)
+        guard let intact = try store.newestIntact(runPath: url.path) else {
+            try checkConfigurationUnchanged(checkpoint: nil)
+            return (nil, ["no checkpoint yet (the run stopped before its first one): starting again from step 0 with its config.json"])
         }
-        let state = try JSONDecoder().decode(type, from: Data(contentsOf: latest.url.appendingPathComponent("state.json")))
-        return (state, latest.url)
+        try checkConfigurationUnchanged(checkpoint: (intact.step, intact.url))
+        let stateURL = intact.url.appendingPathComponent("state.json")
+        do {
+            return ((try JSONDecoder().decode(type, from: Data(contentsOf: stateURL)), intact.url), intact.notices)
+        } catch {
+            throw TrainingError.nothingToResume(path: url.path, reason: "\(stateURL.path) does not hold this run's state (\(error))")
+        }
     }
 }
 

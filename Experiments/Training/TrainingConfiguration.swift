@@ -38,7 +38,7 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
         let spec = try registry.spec(named: preset.environment)
         agent = kind.name
         environment = spec.name
-        options = try preset.resolvedTrainingOptions(spec)
+        options = EnvironmentFiles.absolutized(try preset.resolvedTrainingOptions(spec))
         presetFile = preset.file
         run = preset.run
         agentConfig = preset.agentConfig
@@ -49,11 +49,13 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
 
     /// Reads the configuration of the run in `url` for reopening it from a
     /// checkpoint `stepsDone` steps in; with `totalSteps` (a new step budget) the
-    /// file is rewritten with it, under the folder's lock.
+    /// returned configuration has it, and the folder's lock is taken so that the
+    /// run can write it to config.json when it starts training (not before: a
+    /// resume refused later changes nothing in the folder).
     ///
     /// - Throws: ``TrainingError/nothingToResume(path:reason:)`` for a budget below
-    ///   `stepsDone`, before anything in the folder changes.
-    /// - Returns: the configuration, and the folder's lock when the file was rewritten.
+    ///   `stepsDone`; ``RunFolderError/locked(path:owner:)`` for a folder in use.
+    /// - Returns: the configuration, and the folder's lock when the budget changed.
     static func reopen(_ url: URL, stepsDone: Int, totalSteps: Int?) throws -> (TrainingConfiguration, RunFolderLock?) {
         if let totalSteps, totalSteps < stepsDone {
             throw TrainingError.nothingToResume(
@@ -65,7 +67,6 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
         if let totalSteps, totalSteps != configuration.agentConfig.totalSteps {
             lock = try RunFolderLock(folder: folder)
             configuration.agentConfig.totalSteps = totalSteps
-            try folder.writeConfiguration(configuration)
         }
         return (configuration, lock)
     }

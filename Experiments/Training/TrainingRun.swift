@@ -22,6 +22,9 @@ public protocol TrainingRun: AnyObject {
     var environmentCount: Int { get }
     /// Called at every progress row and a few times a second in between.
     var onProgress: ((TrainingProgress) -> Void)? { get set }
+    /// For a resumed run, one line for each thing the resume found worth telling:
+    /// a corrupt checkpoint skipped for an older one, a restart from step 0.
+    var resumeNotices: [String] { get }
     /// Trains until the step budget is spent or a stop is requested, then (when
     /// completed) evaluates greedily and writes eval.json.
     func train() throws -> TrainingOutcome
@@ -72,27 +75,33 @@ public struct PresetRequest: Sendable {
 /// where the kind's family picks the runner.
 public enum Training {
     /// Starts a new run of `kind` from `request`, in the folder `createFolder`
-    /// makes for the preset's environment. When the configuration is refused,
-    /// the folder is removed again if it is still empty, so a typo leaves nothing behind.
+    /// makes for the preset's environment. The configuration is resolved and
+    /// checked, and `prepare` (given the environment's name and resolved options;
+    /// a live view opens its window there) runs, before the folder is made, so a
+    /// refused run leaves no folder behind; should the start still fail, what
+    /// `createFolder` made is removed again.
     public static func start(
         _ kind: AgentKind, preset request: PresetRequest, registry: EnvironmentRegistry = .standard,
-        stopRequest: StopRequest = StopRequest(), createFolder: (_ environment: String) throws -> RunFolder
+        stopRequest: StopRequest = StopRequest(),
+        prepare: (_ environment: String, _ options: [String: InfoValue]) throws -> Void = { _, _ in },
+        createFolder: (_ environment: String) throws -> RunFolder
     ) throws -> any TrainingRun {
-        func inNewFolder<Run>(_ environment: String, _ start: (RunFolder) throws -> Run) throws -> Run {
-            let folder = try createFolder(environment)
+        func inNewFolder<Config>(_ configuration: TrainingConfiguration<Config>,
+                                 _ start: (RunFolder) throws -> any TrainingRun) throws -> any TrainingRun {
+            try prepare(configuration.environment, configuration.options)
+            let folder = try createFolder(configuration.environment)
             do {
                 return try start(folder)
             } catch {
-                if (try? FileManager.default.contentsOfDirectory(atPath: folder.url.path))?.isEmpty == true {
-                    try? FileManager.default.removeItem(at: folder.url)
-                }
+                folder.removeCreated()
                 throw error
             }
         }
         func startOffPolicy<Agent: OffPolicyAgent>(_: Agent.Type) throws -> any TrainingRun {
             let preset: Preset<Agent.Config> = try request.resolve(agent: kind.name, registry: registry)
-            return try inNewFolder(preset.environment) {
-                try OffPolicyRun<Agent>(preset: preset, folder: $0, registry: registry, stopRequest: stopRequest)
+            let configuration = try OffPolicyRun<Agent>.configuration(of: preset, registry: registry, startedAt: Date())
+            return try inNewFolder(configuration) {
+                try OffPolicyRun<Agent>(configuration: configuration, folder: $0, registry: registry, stopRequest: stopRequest)
             }
         }
         switch kind.family {
@@ -100,8 +109,9 @@ public enum Training {
             return try startOffPolicy(agentType)
         case .onPolicy:
             let preset: PPOPreset = try request.resolve(agent: kind.name, registry: registry)
-            return try inNewFolder(preset.environment) {
-                try PPORun(preset: preset, agent: kind.name, folder: $0, registry: registry, stopRequest: stopRequest)
+            let configuration = try PPORun.configuration(of: preset, agent: kind.name, registry: registry, startedAt: Date())
+            return try inNewFolder(configuration) {
+                try PPORun(configuration: configuration, folder: $0, registry: registry, stopRequest: stopRequest)
             }
         }
     }

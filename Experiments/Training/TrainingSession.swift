@@ -65,6 +65,9 @@ public enum TrainingError: Error, CustomStringConvertible {
     case nothingToResume(path: String, reason: String)
     /// Replaying the running episode's actions after a resume gave other rewards.
     case resumeMismatch(episode: Int, step: Int)
+    /// `--resume` on a folder whose config.json no longer describes its checkpoint
+    /// (`detail` names the first difference).
+    case configurationChanged(path: String, detail: String)
     /// The environment returned a NaN or infinite reward.
     case nonFiniteReward(environment: String, episode: Int, step: Int, reward: Double)
 
@@ -80,6 +83,8 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "training stopped: \(error); \(kept)"
         case .nothingToResume(let path, let reason):
             return "cannot resume \(path): \(reason)"
+        case .configurationChanged(let path, let detail):
+            return "\(path): \(detail); restore config.json or start a new run"
         case .nonFiniteReward(let environment, let episode, let step, let reward):
             return "environment '\(environment)' returned reward \(reward) at step \(step) of episode \(episode); rewards must be finite"
         case .resumeMismatch(let episode, let step):
@@ -161,7 +166,8 @@ final class TrainingSession<State: SessionState> {
         self.stopAfterSteps = stopAfterSteps
         self.onProgress = onProgress
         clock = TrainingClock(secondsBefore: state.wallSeconds, step: state.step)
-        lastCheckpointStep = store.latest()?.step
+        // The checkpoint resumed from, not the newest on disk: a newer one may be corrupt.
+        lastCheckpointStep = resume?.state.step
     }
 
     // MARK: - Stops and checkpoints

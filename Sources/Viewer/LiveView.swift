@@ -43,7 +43,8 @@ public final class LiveView: @unchecked Sendable {
     /// Opens a window for `frameWidth`×`frameHeight` frames on a new display
     /// thread, drawing at most `maximumFramesPerSecond` frames a second (at speed 1).
     ///
-    /// - Throws: what ``ViewerWindow/init(title:frameWidth:frameHeight:width:height:)`` throws.
+    /// - Throws: what ``ViewerWindow/init(title:frameWidth:frameHeight:width:height:)`` throws, once
+    ///   the display thread has ended (a window that fails to open never leaves a thread or a wait behind).
     public init(title: String, frameWidth: Int, frameHeight: Int, maximumFramesPerSecond: Double = 30) throws(ViewerError) {
         precondition(maximumFramesPerSecond > 0, "LiveView needs a positive frame-rate cap, got \(maximumFramesPerSecond)")
         self.maximumFramesPerSecond = maximumFramesPerSecond
@@ -55,6 +56,11 @@ public final class LiveView: @unchecked Sendable {
                 window = try ViewerWindow(title: title, frameWidth: frameWidth, frameHeight: frameHeight)
             } catch {
                 openingError = error
+                // The failed init still runs deinit, whose close() waits for this flag:
+                // without it a window that never opened would hang the process.
+                condition.lock()
+                displayFinished = true
+                condition.unlock()
                 opened.signal()
                 return
             }

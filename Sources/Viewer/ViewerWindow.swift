@@ -58,8 +58,8 @@ public final class ViewerWindow {
     /// Opens a window sized for `frameWidth`×`frameHeight` frames (see
     /// ``ViewComposer/preferredSize(frameWidth:frameHeight:)``), or `width`×`height` when given.
     ///
-    /// - Throws: ``ViewerError/noDisplay(reason:)`` when there is no display or
-    ///   SDL cannot start video; ``ViewerError/windowUnsupported`` in a build
+    /// - Throws: ``ViewerError/noDisplay(reason:)`` when there is no display;
+    ///   ``ViewerError/cannotOpenWindow(display:reason:)`` when SDL cannot open the named one; ``ViewerError/windowUnsupported`` in a build
     ///   without the SDL trait.
     public init(title: String, frameWidth: Int, frameHeight: Int, width: Int? = nil, height: Int? = nil) throws(ViewerError) {
         #if SDL
@@ -78,8 +78,9 @@ public final class ViewerWindow {
         guard SDL_Init(0x20) == 0 else {
             let reason = Self.lastError()
             SDL_Quit()
-            let display = environment["DISPLAY"].map { " '\($0)'" } ?? ""
-            throw .noDisplay(reason: "SDL could not open the display\(display): \(reason)")
+            let named = ["DISPLAY", "WAYLAND_DISPLAY"].first { !(environment[$0] ?? "").isEmpty }
+            guard let named else { throw .noDisplay(reason: "SDL could not start its video driver: \(reason)") }
+            throw .cannotOpenWindow(display: "\(named)=\(environment[named]!)", reason: reason)
         }
         let driver = SDL_GetCurrentVideoDriver().map { String(cString: $0) } ?? "none"
         if chosenDriver == nil && (driver == "offscreen" || driver == "dummy") {

@@ -50,7 +50,7 @@ struct AStarCommand: ParsableCommand {
             }
             let run = AStarRun(environment: spec.name, options: try common.overrides(for: spec), seed: seed, episodes: episodes)
             _ = try run.configuration()
-            return try run.run(in: createRunFolder(out: out, agent: AStarRun.agentName, environment: spec.name))
+            return try inNewRunFolder(out: out, agent: AStarRun.agentName, environment: spec.name) { try run.run(in: $0) }
         }
         print("A* oracle agent on \(common.environment), seed \(seed)")
         print("  episodes          \(summary.run.episodes)")

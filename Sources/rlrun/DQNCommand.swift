@@ -58,25 +58,31 @@ struct OffPolicyTrainingOptions: ParsableArguments {
     /// Trains (or resumes) a run of `kind`, with the live view when `--render` is given.
     func train(_ kind: AgentKind) throws {
         blas.apply()
-        try training.train(kind, liveView: render ? { run, stopRequest in try openLiveView(for: run, stopRequest: stopRequest) } : nil)
+        guard render else { return try training.train(kind) }
+        try training.train(kind, openLiveView: { environment, options in
+            try openLiveView(kind: kind, environment: environment, options: options)
+        }, attachLiveView: Self.show)
     }
 
-    /// Opens the training window, sized from a frame of a fresh copy of the run's
-    /// environment, and shows the run's steps in it; closing it stops training like Ctrl-C.
-    private func openLiveView(for run: any StepObservableRun, stopRequest: StopRequest) throws -> LiveView {
+    /// Opens the training window, sized from a frame of a fresh copy of the run's environment.
+    private func openLiveView(kind: AgentKind, environment name: String, options: [String: InfoValue]) throws -> LiveView {
         if let problem = ViewerWindow.displayProblem() { throw problem }
         func firstFrame<E: Environment>(_ environment: E) throws -> Frame? {
             var environment = environment
             _ = try environment.reset(seed: 0)
             return environment.render()
         }
-        let name = run.environmentName
-        let environment = try EnvironmentRegistry.standard.spec(named: name).make(run.environmentOptions)
+        let environment = try EnvironmentRegistry.standard.spec(named: name).make(options)
         guard let frame = try firstFrame(environment) else {
             throw fail("environment '\(name)' does not draw frames; train without --render")
         }
-        let liveView = try LiveView(title: "rlrun \(run.kind.name): training on \(name)",
-                                    frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: renderFps)
+        return try LiveView(title: "rlrun \(kind.name): training on \(name)",
+                            frameWidth: frame.width, frameHeight: frame.height, maximumFramesPerSecond: renderFps)
+    }
+
+    /// Shows `run`'s steps in `liveView`; closing the window stops training like Ctrl-C.
+    private static func show(_ liveView: LiveView, _ run: any StepObservableRun, _ stopRequest: StopRequest) {
+        let name = run.environmentName
         run.onStep = { step, render in
             let keepGoing = liveView.observe(headUp: {
                 HeadUpDisplay(environment: name, episode: step.episode, step: step.episodeStep, episodeReturn: step.episodeReturn,
@@ -84,7 +90,6 @@ struct OffPolicyTrainingOptions: ParsableArguments {
             }, frame: render)
             if !keepGoing && stopRequest.signal == nil { stopRequest.request(signal: SIGINT) }
         }
-        return liveView
     }
 }
 

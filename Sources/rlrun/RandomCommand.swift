@@ -43,7 +43,7 @@ struct RandomCommand: ParsableCommand {
             let spec = try common.spec()
             let run = RandomRun(environment: spec.name, options: try common.overrides(for: spec), seed: seed, episodes: episodes)
             _ = try run.configuration()
-            return try run.run(in: createRunFolder(out: out, agent: RandomRun.agentName, environment: spec.name))
+            return try inNewRunFolder(out: out, agent: RandomRun.agentName, environment: spec.name) { try run.run(in: $0) }
         }
         print("random agent on \(common.environment), seed \(seed)")
         print("  episodes      \(summary.episodes)")

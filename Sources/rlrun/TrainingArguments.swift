@@ -52,27 +52,37 @@ extension TrainingArguments {
     }
 
     /// Trains (or resumes) a run of `kind` with a progress display, then prints the
-    /// evaluation. `liveView` opens a window showing the run's steps (off-policy runs).
-    func train(_ kind: AgentKind, liveView openLiveView: ((any StepObservableRun, StopRequest) throws -> LiveView)? = nil) throws {
+    /// evaluation. `openLiveView` opens a window for the run's environment (name and
+    /// resolved options) and `attachLiveView` shows a run's steps in it (off-policy
+    /// runs); a new run opens it before its folder exists, so a window that cannot
+    /// open leaves no folder behind, and a resume before it changes anything.
+    func train(_ kind: AgentKind,
+               openLiveView: ((_ environment: String, _ options: [String: InfoValue]) throws -> LiveView)? = nil,
+               attachLiveView: (LiveView, any StepObservableRun, StopRequest) -> Void = { _, _, _ in }) throws {
         let stopRequest = StopRequest()
+        var liveView: LiveView?
         let run = try reportingUserErrors { () throws -> any TrainingRun in
             if let resume {
-                return try Training.resume(URL(fileURLWithPath: resume), expecting: kind, totalSteps: steps, stopRequest: stopRequest)
+                let run = try Training.resume(URL(fileURLWithPath: resume), expecting: kind, totalSteps: steps, stopRequest: stopRequest)
+                liveView = try openLiveView?(run.environmentName, run.environmentOptions)
+                return run
             }
-            return try Training.start(kind, preset: presetRequest, stopRequest: stopRequest) {
+            return try Training.start(kind, preset: presetRequest, stopRequest: stopRequest, prepare: { environment, options in
+                liveView = try openLiveView?(environment, options)
+            }, createFolder: {
                 try createRunFolder(out: out, agent: kind.name, environment: $0)
-            }
+            })
         }
+        defer { liveView?.close() }
         stopRequest.installSignalHandlers()
         let copies = run.environmentCount > 1 ? ", \(run.environmentCount) environments" : ""
         print("\(kind.name) on \(run.environmentName), seed \(run.seed), \(run.totalSteps) steps\(copies)"
               + (resume != nil ? " (resumed)" : ""))
         print("  run folder    \(displayPath(run.folder.url))")
-        var liveView: LiveView?
-        if let openLiveView, let observable = run as? any StepObservableRun {
-            liveView = try reportingUserErrors { try openLiveView(observable, stopRequest) }
+        for notice in run.resumeNotices { print("  \(notice)") }
+        if let liveView, let observable = run as? any StepObservableRun {
+            attachLiveView(liveView, observable, stopRequest)
         }
-        defer { liveView?.close() }
         let display = ProgressDisplay(totalSteps: run.totalSteps, showsEpsilon: kind.isOffPolicy)
         run.onProgress = { display.show($0) }
         let outcome = try reportingUserErrors { try run.train() }
@@ -97,6 +107,19 @@ func reportTrainingOutcome(_ outcome: TrainingOutcome, agent: String, folder: Ru
             print("evaluation: \(evaluation.summary)")
         }
         print("  run folder    \(displayPath(folder.url))")
+    }
+}
+
+/// Runs `body` in a new run folder (see ``createRunFolder(out:agent:environment:)``);
+/// when it fails before writing config.json (the run was refused at start), what
+/// was created for it is removed again.
+func inNewRunFolder<Result>(out: String?, agent: String, environment: String, _ body: (RunFolder) throws -> Result) throws -> Result {
+    let folder = try createRunFolder(out: out, agent: agent, environment: environment)
+    do {
+        return try body(folder)
+    } catch {
+        if !FileManager.default.fileExists(atPath: folder.configurationURL.path) { folder.removeCreated() }
+        throw error
     }
 }
 

@@ -27,6 +27,8 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
         throw fail(error.description)
     } catch let error as GridMapError {
         throw fail(error.description)
+    } catch let error as EnvironmentFileError {
+        throw fail(error.description)
     } catch let error as PresetError {
         throw fail(error.description)
     } catch let error as TrainingError {
@@ -49,6 +51,9 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
         throw fail(error.description)
     } catch let error as ImageExportError {
         throw fail(error.description)
+    } catch let error as ViewerError where error.isBadDisplay {
+        // DISPLAY names a display that cannot be opened: the user's setting, so bad input.
+        throw fail(error.description)
     } catch let error as ViewerError {
         // Not the user's input: the machine has no display (or no SDL); say so on one line.
         printError("error: \(error.description)")
@@ -67,4 +72,12 @@ func fail(_ message: String) -> ExitCode {
 /// Writes one line to standard error.
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+extension ViewerError {
+    /// Whether the user named a display that cannot be opened (exit 64, unlike a machine without any).
+    var isBadDisplay: Bool {
+        if case .cannotOpenWindow = self { return true }
+        return false
+    }
 }

@@ -87,7 +87,7 @@ final class PPORunTests: XCTestCase {
         let checkpoint = try XCTUnwrap(CheckpointStore(runFolder: root).latest())
         XCTAssertEqual(checkpoint.step, 480)
         let files = try FileManager.default.contentsOfDirectory(atPath: checkpoint.url.path).sorted()
-        XCTAssertEqual(files, ["model.ckpt", "state.json"], "an on-policy checkpoint has no replay buffer")
+        XCTAssertEqual(files, ["config.json", "manifest.json", "model.ckpt", "state.json"], "an on-policy checkpoint has no replay buffer")
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("eval.json").path))
         let configuration = try JSONDecoder().decode(PPORunConfiguration.self, from: Data(contentsOf: run.folder.configurationURL))
         XCTAssertEqual(configuration.agent, "ppo")

@@ -102,6 +102,29 @@ final class RLRunEndToEndTests: XCTestCase {
         assertUserError(again, mentions: ["already holds a run"])
     }
 
+    /// A map file given by a relative path replays from any folder (the run records
+    /// its absolute path and content), and an edited map is named, not replayed.
+    func testAMapFileRunReplaysFromAnywhereAndAnEditedMapIsReported() throws {
+        guard EnvironmentRegistry.standard.names.contains("gridworld-file") else { throw XCTSkip("gridworld-file is not registered") }
+        let folder = try makeTemporaryFolder(), elsewhere = try makeTemporaryFolder()
+        let map = folder.appendingPathComponent("map.txt")
+        try Data("#####\n#S..#\n#..G#\n#####\n".utf8).write(to: map)
+        let run = try rlrun("random", "gridworld-file", "--set", "path=map.txt", "--episodes", "2", "--out", "run", in: folder)
+        XCTAssertEqual(run.status, 0, run.standardError)
+        let log = folder.appendingPathComponent("run/episodes.jsonl").path
+        let header = try XCTUnwrap(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").first)
+        XCTAssertTrue(header.contains(#""path":"\#(map.standardizedFileURL.path)""#), String(header))
+        XCTAssertTrue(header.contains("\"files\":{\"path\":\"#####\\n#S..#"), String(header))
+        let replay = try rlrun("replay", log, in: elsewhere)
+        XCTAssertEqual(replay.status, 0, replay.standardError)
+        XCTAssertTrue(replay.standardOutput.contains("2 matched, 0 mismatched"), replay.standardOutput)
+
+        try Data("#####\n#S.L#\n#..G#\n#####\n".utf8).write(to: map)
+        let edited = try rlrun("replay", log, in: elsewhere)
+        assertUserError(edited, mentions: ["env.path = \(map.standardizedFileURL.path): the file changed since the run used it"])
+        XCTAssertEqual(edited.status, 64)
+    }
+
     func testReplayReportsATamperedRewardAndABadLine() throws {
         try requireGridWorld()
         let folder = try makeTemporaryFolder()
@@ -169,6 +192,12 @@ final class RLRunEndToEndTests: XCTestCase {
         let wrapper = try rlrun("ppo", "gridworld-memory", "--set", "env.normalize_observation=true", "--out", "run", in: folder)
         assertUserError(wrapper, mentions: ["env.normalize_observation = true is invalid"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run").path))
+        // Without --out neither the run's folder nor the runs/ folder made for it is left behind.
+        let defaultFolder = try rlrun("dqn", "gridworld", "--set", "env.max_steps=-1", in: folder)
+        assertUserError(defaultFolder, mentions: ["max_steps"])
+        let random = try rlrun("random", "gridworld-file", in: folder)
+        assertUserError(random, mentions: ["path"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }, [])
     }
 
     func testUnreadableLogsAndBadArgumentsAreRefusedCleanly() throws {

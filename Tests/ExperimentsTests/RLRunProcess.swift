@@ -24,8 +24,11 @@ extension XCTestCase {
 
     /// Runs the built `rlrun` in `folder`, capturing its output in files under
     /// `outputFolder` (files, not pipes: a chatty command cannot fill a pipe and
-    /// stall), with `removedVariables` taken out of its environment.
-    func runRLRun(_ arguments: [String], in folder: URL, outputFolder: URL, removedVariables: [String] = []) throws -> RLRunOutcome {
+    /// stall), with `removedVariables` taken out of its environment and `setVariables`
+    /// set in it. A run still going after `timeout` seconds is interrupted (SIGINT,
+    /// then SIGKILL 10 s later), so a hang fails the test instead of stalling the suite.
+    func runRLRun(_ arguments: [String], in folder: URL, outputFolder: URL, removedVariables: [String] = [],
+                  setVariables: [String: String] = [:], timeout: Double = 900) throws -> RLRunOutcome {
         guard let executable = Self.locateRLRun() else {
             throw XCTSkip("rlrun was not built next to the tests; run `swift build` first or set RLRUN_PATH")
         }
@@ -36,14 +39,20 @@ extension XCTestCase {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        if !removedVariables.isEmpty {
+        if !removedVariables.isEmpty || !setVariables.isEmpty {
             var environment = ProcessInfo.processInfo.environment
             for name in removedVariables { environment[name] = nil }
+            environment.merge(setVariables) { $1 }
             process.environment = environment
         }
         process.standardOutput = try FileHandle(forWritingTo: outputURL)
         process.standardError = try FileHandle(forWritingTo: errorURL)
         try process.run()
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+            guard process.isRunning else { return }
+            process.interrupt()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 10) { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        }
         process.waitUntilExit()
         return RLRunOutcome(status: process.terminationStatus,
                             standardOutput: try String(contentsOf: outputURL, encoding: .utf8),

@@ -52,6 +52,24 @@ final class RLRunViewerEndToEndTests: XCTestCase {
         let training = try rlrun("dqn", "gridworld", "--steps", "10", "--render", "--out", "live", in: folder)
         XCTAssertEqual(training.status, 1)
         XCTAssertTrue(training.standardError.hasPrefix("error: no display"), training.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("live").path), "a refused run left its folder")
+    }
+
+    /// `DISPLAY=:987 rlrun dqn gridworld --render` (a display named but not there)
+    /// ends at once with one line naming it and exit 64, leaving no folder; it
+    /// used to hang, deaf to Ctrl-C.
+    func testRenderingOnADisplayThatCannotBeOpenedFailsAtOnceWithoutAFolder() throws {
+        guard EnvironmentRegistry.standard.names.contains("gridworld") else { throw XCTSkip("gridworld is not registered") }
+        let folder = try makeTemporaryFolder()
+        for _ in 0..<3 {
+            let outcome = try runRLRun(["dqn", "gridworld", "--steps", "10", "--render"], in: folder, outputFolder: folder,
+                                       removedVariables: ["WAYLAND_DISPLAY", "SDL_VIDEODRIVER"], setVariables: ["DISPLAY": ":987"],
+                                       timeout: 60)
+            XCTAssertEqual(outcome.status, 64, outcome.standardError)
+            XCTAssertEqual(outcome.errorLines.count, 1, outcome.standardError)
+            XCTAssertTrue(outcome.standardError.hasPrefix("error: cannot open the SDL window on DISPLAY=:987: "), outcome.standardError)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("runs").path), "a refused run left its folder")
     }
 
     func testWatchExportsAGIFOrPNGFramesWithoutADisplay() throws {

@@ -72,10 +72,33 @@ final class ViewerWindowTests: XCTestCase {
         setenv("DISPLAY", ":987", 1)
         defer { if let saved { setenv("DISPLAY", saved, 1) } else { unsetenv("DISPLAY") } }
         XCTAssertThrowsError(try ViewerWindow(title: "nowhere", frameWidth: 8, frameHeight: 8)) { error in
-            guard case .noDisplay(let reason)? = error as? ViewerError else { return XCTFail("\(error)") }
-            XCTAssertTrue(reason.contains(":987"), reason)
+            guard case .cannotOpenWindow(let display, _)? = error as? ViewerError else { return XCTFail("\(error)") }
+            XCTAssertEqual(display, "DISPLAY=:987")
+            XCTAssertTrue("\(error)".hasPrefix("cannot open the SDL window on DISPLAY=:987: "), "\(error)")
             XCTAssertTrue("\(error)".contains("xvfb-run"))
         }
+    }
+
+    /// A live view whose window cannot open throws at once; it used to wait in
+    /// deinit for a display thread that had already given up, forever.
+    func testALiveViewOnAnUnreachableDisplayThrowsWithoutHanging() {
+        let saved = ProcessInfo.processInfo.environment["DISPLAY"]
+        setenv("DISPLAY", ":987", 1)
+        defer { if let saved { setenv("DISPLAY", saved, 1) } else { unsetenv("DISPLAY") } }
+        let finished = expectation(description: "LiveView.init returned")
+        let thread = Thread {
+            for _ in 0..<4 {
+                do throws(ViewerError) {
+                    _ = try LiveView(title: "nowhere", frameWidth: 8, frameHeight: 8)
+                    XCTFail("a live view opened on DISPLAY=:987")
+                } catch {
+                    guard case .cannotOpenWindow = error else { return XCTFail("\(error)") }
+                }
+            }
+            finished.fulfill()
+        }
+        thread.start()
+        wait(for: [finished], timeout: 60)
     }
 
     func testKeyEventsReachTheControlsAndQuitCloses() throws {
