@@ -77,14 +77,12 @@ public struct CheckpointStore: Sendable {
 }
 
 extension RunFolder {
-    /// The run's config.json decoded as `Configuration`, for reopening the run; a
-    /// missing or unreadable file is ``TrainingError/nothingToResume(path:reason:)``.
+    /// The run's config.json decoded as `Configuration`, for reopening the run.
+    ///
+    /// - Throws: ``JSONFileError`` naming the file and what is wrong (missing, not
+    ///   JSON, a key of the wrong type).
     func readConfiguration<Configuration: Decodable>(as type: Configuration.Type) throws -> Configuration {
-        let data: Data
-        do { data = try Data(contentsOf: configurationURL) } catch {
-            throw TrainingError.nothingToResume(path: url.path, reason: "no readable config.json (\(error.localizedDescription))")
-        }
-        return try JSONDecoder().decode(type, from: data)
+        try JSONFile.decode(type, from: configurationURL, missing: "no such file (is \(url.path) a run folder?)")
     }
 
     /// Where a resume of this run starts: the newest intact checkpoint (its
@@ -103,9 +101,9 @@ extension RunFolder {
         try checkConfigurationUnchanged(checkpoint: (intact.step, intact.url))
         let stateURL = intact.url.appendingPathComponent("state.json")
         do {
-            return ((try JSONDecoder().decode(type, from: Data(contentsOf: stateURL)), intact.url), intact.notices)
+            return ((try JSONFile.decode(type, from: stateURL), intact.url), intact.notices)
         } catch {
-            throw TrainingError.nothingToResume(path: url.path, reason: "\(stateURL.path) does not hold this run's state (\(error))")
+            throw TrainingError.nothingToResume(path: url.path, reason: "\(error) (it does not hold this run's state)")
         }
     }
 }

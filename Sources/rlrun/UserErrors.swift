@@ -27,6 +27,8 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
         throw fail(error.description)
     } catch let error as GridMapError {
         throw fail(error.description)
+    } catch let error as JSONFileError {
+        throw fail(error.description)
     } catch let error as EnvironmentFileError {
         throw fail(error.description)
     } catch let error as PresetError {

@@ -178,6 +178,20 @@ final class RLRunEndToEndTests: XCTestCase {
         XCTAssertEqual(typo.status, 64)
     }
 
+    /// A folder that is no run, or whose config.json is broken, is named with the problem (exit 64).
+    func testEvalNamesAMissingOrBrokenConfiguration() throws {
+        let folder = try makeTemporaryFolder()
+        let missing = try rlrun("eval", "nothing-here", in: folder)
+        assertUserError(missing, mentions: ["nothing-here/config.json: no such file", "a run folder?"])
+        XCTAssertEqual(missing.status, 64)
+        let broken = folder.appendingPathComponent("broken")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try Data("{\"agent\": ".utf8).write(to: broken.appendingPathComponent("config.json"))
+        let notJSON = try rlrun("eval", "broken", in: folder)
+        assertUserError(notJSON, mentions: ["broken/config.json: not valid JSON"])
+        XCTAssertEqual(notJSON.status, 64)
+    }
+
     func testBadSettingsNameTheKeyOrTheValue() throws {
         try requireGridWorld()
         assertUserError(try rlrun("random", "gridworld", "--set", "nosuch=1"), mentions: ["unknown option 'nosuch'", "gridworld"])
