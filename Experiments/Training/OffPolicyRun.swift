@@ -38,13 +38,8 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
 
     private let registry: EnvironmentRegistry
     private let resumeState: (state: OffPolicyTrainingState<Agent.State>, checkpoint: URL)?
-    /// The folder's lock, held from the first write (a new run's config.json, a
-    /// resume's changed budget, or training) for the life of the run.
-    private var lock: RunFolderLock?
-    /// A resume with a new step budget, not yet written to config.json (it is when training starts).
-    private var budgetChanged = false
-    /// A resume of a run that stopped before its first checkpoint: it starts again from step 0.
-    private var restartsFromScratch = false
+    /// The folder's lock, and what a resume still owes the folder when training starts.
+    private var hold = FolderHold()
     /// What a resume found worth telling: a corrupt checkpoint skipped, a restart from step 0.
     public private(set) var resumeNotices: [String] = []
 
@@ -68,7 +63,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     /// Starts a new run of the checked `configuration` in `folder`, writing its config.json.
     init(configuration: OffPolicyRunConfiguration<Agent.Config>, folder: RunFolder, registry: EnvironmentRegistry,
          stopRequest: StopRequest) throws {
-        lock = try RunFolderLock(folder: folder)
+        hold.lock = try RunFolderLock(folder: folder)
         try folder.writeConfiguration(configuration)
         self.folder = folder
         self.configuration = configuration
@@ -89,10 +84,10 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             throw TrainingError.nothingToResume(path: url.path, reason: "it is a \(kindOfRun.name) run, not a \(Agent.kind.name) run")
         }
         let point = try folder.resumePoint(as: OffPolicyTrainingState<Agent.State>.self)
+        let lock: RunFolderLock?
         (configuration, lock) = try OffPolicyRunConfiguration.reopen(url, stepsDone: point.resume?.state.step ?? 0, totalSteps: totalSteps)
-        budgetChanged = lock != nil
+        hold = FolderHold(lock: lock, budgetChanged: lock != nil, restartsFromScratch: point.resume == nil)
         resumeState = point.resume
-        restartsFromScratch = point.resume == nil
         resumeNotices = point.notices
         self.registry = registry
         self.stopRequest = stopRequest
@@ -113,15 +108,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     /// Trains until the step budget is spent or a stop is requested, then (when
     /// completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
-        if lock == nil { lock = try RunFolderLock(folder: folder) }
-        if budgetChanged {
-            try folder.writeConfiguration(configuration)
-            budgetChanged = false
-        }
-        if restartsFromScratch {
-            try folder.clearForRestart()
-            restartsFromScratch = false
-        }
+        try hold.settle(folder: folder, configuration: configuration)
         var environment = try makeEnvironment()
         let settings = configuration.run
         let (agent, actionOffset) = try makeAgent(for: environment)

@@ -47,13 +47,8 @@ public final class PPORun {
 
     private let registry: EnvironmentRegistry
     private let resumeState: (state: PPOTrainingState, checkpoint: URL)?
-    /// The folder's lock, held from the first write (a new run's config.json, a
-    /// resume's changed budget, or training) for the life of the run.
-    private var lock: RunFolderLock?
-    /// A resume with a new step budget, not yet written to config.json (it is when training starts).
-    private var budgetChanged = false
-    /// A resume of a run that stopped before its first checkpoint: it starts again from step 0.
-    private var restartsFromScratch = false
+    /// The folder's lock, and what a resume still owes the folder when training starts.
+    private var hold = FolderHold()
     /// What a resume found worth telling: a corrupt checkpoint skipped, a restart from step 0.
     public private(set) var resumeNotices: [String] = []
 
@@ -86,7 +81,7 @@ public final class PPORun {
 
     /// Starts a new run of the checked `configuration` in `folder`, writing its config.json.
     init(configuration: PPORunConfiguration, folder: RunFolder, registry: EnvironmentRegistry, stopRequest: StopRequest) throws {
-        lock = try RunFolderLock(folder: folder)
+        hold.lock = try RunFolderLock(folder: folder)
         try folder.writeConfiguration(configuration)
         self.folder = folder
         kind = try AgentRegistry.standard.kind(named: configuration.agent)
@@ -104,10 +99,10 @@ public final class PPORun {
         folder = RunFolder(url: url)
         kind = try Training.kind(ofRun: url)
         let point = try folder.resumePoint(as: PPOTrainingState.self)
+        let lock: RunFolderLock?
         (configuration, lock) = try PPORunConfiguration.reopen(url, stepsDone: point.resume?.state.step ?? 0, totalSteps: totalSteps)
-        budgetChanged = lock != nil
+        hold = FolderHold(lock: lock, budgetChanged: lock != nil, restartsFromScratch: point.resume == nil)
         resumeState = point.resume
-        restartsFromScratch = point.resume == nil
         resumeNotices = point.notices
         self.registry = registry
         self.stopRequest = stopRequest
@@ -129,15 +124,7 @@ public final class PPORun {
     /// Trains until the step budget is spent (whole rollouts) or a stop is requested,
     /// then (when completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
-        if lock == nil { lock = try RunFolderLock(folder: folder) }
-        if budgetChanged {
-            try folder.writeConfiguration(configuration)
-            budgetChanged = false
-        }
-        if restartsFromScratch {
-            try folder.clearForRestart()
-            restartsFromScratch = false
-        }
+        try hold.settle(folder: folder, configuration: configuration)
         let settings = configuration.run
         let copies = configuration.ppo.environmentCount
         let (agent, actionOffset) = try makeAgent(for: try makeEnvironment())
