@@ -238,30 +238,40 @@ size_t nk_conv_nonzeros(const nk_conv_shape *shape, const float *restrict x, nk_
     return found;
 }
 
-// Runs BODY for every nonzero entry and every run
-// of taps it meets: `weightRow` is the first tap's row of the kj-reversed weight,
-// `position` the first output position (sample·P + oh·W_out + ow), `length` the taps.
-#define NK_FOR_EACH_RUN(shape, entries, values, count, BODY)                                              \
-    const int32_t k = (shape)->kernelSize, height = (shape)->height, width = (shape)->width;               \
-    int32_t rowCount[height], rowTap[height * k], rowOutput[height * k];                                   \
-    int32_t columnCount[width], columnTap[width * k], columnOutput[width * k], columnLength[width * k];     \
-    nk_build_tap_runs((shape), (nk_tap_runs){rowCount, rowTap, rowOutput, columnCount, columnTap,          \
-                                             columnOutput, columnLength});                                 \
-    for (size_t entry = 0; entry < (count); entry++) {                                                      \
-        const float value = (values)[entry];                                                                \
-        const nk_conv_entry where = (entries)[entry];                                                       \
-        const int32_t ih = where.row, iw = where.column;                                                    \
-        for (int32_t r = 0; r < rowCount[ih]; r++) {                                                        \
-            const size_t kernelRow = where.firstTap + (size_t)(rowTap[ih * k + r] * k);                     \
-            const size_t outputRow = where.firstPosition + (size_t)(rowOutput[ih * k + r] * (shape)->outWidth); \
-            for (int32_t c = 0; c < columnCount[iw]; c++) {                                                 \
-                const size_t weightRow = kernelRow + (size_t)columnTap[iw * k + c];                         \
-                const size_t position = outputRow + (size_t)columnOutput[iw * k + c];                       \
-                const size_t length = (size_t)columnLength[iw * k + c];                                     \
-                BODY                                                                                        \
-            }                                                                                               \
-        }                                                                                                   \
+// For every nonzero entry and every run of taps it meets (`weightRow`, the first
+// tap's row of the kj-reversed weight; `position`, the first output position
+// sample·P + oh·W_out + ow; `length` taps): the forward pass adds value × weight
+// rows to output positions, the weight gradient value × output-gradient positions
+// to weight rows. Inlined into each caller, where `weightGradient` is a constant.
+static inline void nk_sparse_conv_runs(const nk_conv_shape *shape, const nk_conv_entry *restrict entries,
+                                       const float *restrict values, size_t count, const float *restrict source,
+                                       float *restrict destination, int weightGradient) {
+    const int32_t k = shape->kernelSize, height = shape->height, width = shape->width;
+    const size_t channels = (size_t)shape->outputChannels;
+    int32_t rowCount[height], rowTap[height * k], rowOutput[height * k];
+    int32_t columnCount[width], columnTap[width * k], columnOutput[width * k], columnLength[width * k];
+    nk_build_tap_runs(shape, (nk_tap_runs){rowCount, rowTap, rowOutput, columnCount, columnTap, columnOutput,
+                                           columnLength});
+    for (size_t entry = 0; entry < count; entry++) {
+        const float value = values[entry];
+        const nk_conv_entry where = entries[entry];
+        const int32_t ih = where.row, iw = where.column;
+        for (int32_t r = 0; r < rowCount[ih]; r++) {
+            const size_t kernelRow = where.firstTap + (size_t)(rowTap[ih * k + r] * k);
+            const size_t outputRow = where.firstPosition + (size_t)(rowOutput[ih * k + r] * shape->outWidth);
+            for (int32_t c = 0; c < columnCount[iw]; c++) {
+                const size_t weightRow = kernelRow + (size_t)columnTap[iw * k + c];
+                const size_t position = outputRow + (size_t)columnOutput[iw * k + c];
+                const size_t length = (size_t)columnLength[iw * k + c] * channels;
+                if (weightGradient) {
+                    nk_multiply_add(destination + weightRow * channels, value, source + position * channels, length);
+                } else {
+                    nk_multiply_add(destination + position * channels, value, source + weightRow * channels, length);
+                }
+            }
+        }
     }
+}
 
 NK_CLONES
 void nk_sparse_conv_forward(const nk_conv_shape *shape, const nk_conv_entry *restrict entries,
@@ -269,9 +279,7 @@ void nk_sparse_conv_forward(const nk_conv_shape *shape, const nk_conv_entry *res
                             float *restrict output) {
     const size_t channels = (size_t)shape->outputChannels;
     memset(output, 0, sizeof(float) * channels * (size_t)shape->batch * (size_t)(shape->outHeight * shape->outWidth));
-    NK_FOR_EACH_RUN(shape, entries, values, count, {
-        nk_multiply_add(output + position * channels, value, weight + weightRow * channels, length * channels);
-    })
+    nk_sparse_conv_runs(shape, entries, values, count, weight, output, 0);
 }
 
 NK_CLONES
@@ -281,10 +289,7 @@ void nk_sparse_conv_weight_gradient(const nk_conv_shape *shape, const nk_conv_en
     const size_t channels = (size_t)shape->outputChannels;
     memset(weightGradient, 0,
            sizeof(float) * (size_t)shape->inputChannels * (size_t)(shape->kernelSize * shape->kernelSize) * channels);
-    NK_FOR_EACH_RUN(shape, entries, values, count, {
-        nk_multiply_add(weightGradient + weightRow * channels, value, outputGradient + position * channels,
-                        length * channels);
-    })
+    nk_sparse_conv_runs(shape, entries, values, count, outputGradient, weightGradient, 1);
 }
 
 typedef float nk_float8 __attribute__((ext_vector_type(8)));
