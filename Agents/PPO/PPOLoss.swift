@@ -7,11 +7,14 @@ import Neural
 ///     L = −mean(min(ρ·Â, clip(ρ, 1−ε, 1+ε)·Â)) + c_v · mean((R − V′)²) − c_e · mean(H)
 ///
 /// with ρ the probability ratio of the taken action under the current and the
-/// rollout's policy (a ``Categorical`` over logits for discrete actions; for
-/// `Box` actions a ``DiagonalGaussian`` over means and the shared log standard
-/// deviations, its log-probability summed over components, as SB3 and CleanRL), Â the advantages (normalised in the minibatch when
+/// rollout's policy, Â the advantages (normalised in the minibatch when
 /// `normalize_advantage` is on), V′ the value, clipped to `clip_range_vf` around
 /// the rollout's value when set (SB3's rule), and H the policy's entropy.
+///
+/// The policy is a ``Categorical`` over logits for discrete actions; for `Box`
+/// actions a ``DiagonalGaussian`` over the means and the shared log standard
+/// deviations, its log-probability and entropy summed over components (as SB3
+/// and CleanRL), of the unclipped sample the rollout stored.
 struct PPOLoss {
     /// `c_v`.
     let valueCoefficient: Double
