@@ -11,7 +11,7 @@ import Neural
 /// (during training the agent sees episode ends in the transitions it observes).
 /// Networks, optimiser, replay and ``Learner/state`` together fix the agent's future
 /// exactly, which is what a checkpoint stores.
-public protocol OffPolicyAgent: Learner, Policy {
+public protocol OffPolicyAgent: Learner, Policy where Action == Int {
     /// The registered kind (``AgentKind/dqn``, ``AgentKind/drqn``).
     static var kind: AgentKind { get }
     /// Whether the agent carries memory across the steps of an episode.
@@ -62,7 +62,7 @@ extension OffPolicyAgent {
     public func action(for observation: [Float]) -> Int { act(observation, explore: false) }
 
     /// The agent itself: its greedy acting shares the weights and (DRQN) the acting state.
-    public func makePolicy() -> any Policy { self }
+    public func makePolicy() -> any Policy<Int> { self }
 }
 
 extension DQNAgent: OffPolicyAgent {

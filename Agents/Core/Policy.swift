@@ -5,12 +5,16 @@ import Neural
 ///
 /// A recurrent policy keeps its memory between calls of ``action(for:)`` and
 /// forgets it in ``beginEpisode()``; a memoryless one ignores ``beginEpisode()``.
-public protocol Policy: AnyObject {
+///
+/// `Action` is `Int` for discrete actions (counted from 0: the runner adds the
+/// `Discrete` space's start) and `[Float]` for `Box` actions (already within the box).
+public protocol Policy<Action>: AnyObject {
+    /// What the policy chooses.
+    associatedtype Action
     /// Forgets what belongs to the previous episode; the next observation is an episode's first.
     func beginEpisode()
-    /// The greedy action for `observation`, counted from 0 (the runner adds the
-    /// `Discrete` space's start).
-    func action(for observation: [Float]) -> Int
+    /// The greedy action for `observation`.
+    func action(for observation: [Float]) -> Action
 }
 
 /// An agent that learns: it exposes what a checkpoint must hold to continue
@@ -35,6 +39,7 @@ public protocol Learner: AnyObject {
     var state: State { get }
     /// Restores what ``state`` returned.
     func restore(_ state: State)
-    /// A greedy policy on the agent's current weights (with memory of its own).
-    func makePolicy() -> any Policy
+    /// A greedy policy on the agent's current weights (with memory of its own),
+    /// for discrete actions.
+    func makePolicy() -> any Policy<Int>
 }

@@ -3,8 +3,9 @@ import Environments
 import Neural
 
 /// Proximal policy optimisation (Schulman et al. 2017) with a categorical
-/// policy, recurrent (an LSTM between encoder and heads, as sb3-contrib's
-/// RecurrentPPO) or memoryless (`lstm_hidden_size: 0`, as SB3's PPO).
+/// policy for discrete actions or a diagonal Gaussian one for `Box` actions
+/// (see ``PPOActionSpace``), recurrent (an LSTM between encoder and heads, as
+/// sb3-contrib's RecurrentPPO) or memoryless (`lstm_hidden_size: 0`, as SB3's PPO).
 ///
 /// Network (`PPOActorCritic.swift`, one forward path for acting, value estimates
 /// and training): an encoder chosen by the observation's shape (convolutions and a
@@ -17,7 +18,8 @@ import Neural
 ///
 /// 1. ``setObservations(_:episodeStarts:)`` with the batch the copies show now
 ///    (`episodeStarts[n]`: copy `n`'s observation is the first of an episode);
-/// 2. ``act()`` samples one action per copy and stores the step in ``buffer``;
+/// 2. ``act()`` (discrete) or ``actContinuous()`` (`Box`) samples one action per
+///    copy and stores the step in ``buffer``;
 /// 3. ``recordRewards(_:bootstrapObservations:)`` after stepping the copies;
 /// 4. when ``buffer`` is full, ``update()`` computes GAE(λ) advantages and takes
 ///    `n_epochs` passes of clipped-surrogate minibatch steps.
@@ -38,7 +40,10 @@ public final class PPOAgent {
     public let observationShape: [Int]
     /// Floats of one observation.
     public let observationSize: Int
-    /// The number of discrete actions.
+    /// What the policy chooses.
+    public let actionSpace: PPOActionSpace
+    /// The policy head's outputs: the number of discrete actions, or the
+    /// components of a `Box` action.
     public let actionCount: Int
     /// Environment copies acting together (`n_envs`).
     public let environmentCount: Int
@@ -78,29 +83,37 @@ public final class PPOAgent {
     private let batchCriticHidden = Tensor(shape: [0, 0]), batchCriticCell = Tensor(shape: [0, 0])
     private let minibatchStarts = Tensor(shape: [0, 0])
     private let logitGradient = Tensor(shape: [0])
+    private let logStdGradient = Tensor(shape: [0])
     private let valueGradient = Tensor(shape: [0])
+    private var standardNormals: [Double]
 
-    /// Builds the networks from `seed`.
+    /// Builds the networks from `seed`, for `actionSpace`.
     ///
     /// - Throws: ``AgentConfigError`` for an invalid configuration.
-    public init(observationShape: [Int], actionCount: Int, config: PPOConfig, seed: UInt64) throws {
+    public init(observationShape: [Int], actionSpace: PPOActionSpace, config: PPOConfig, seed: UInt64) throws {
         try config.validate()
-        precondition(actionCount > 0, "PPO needs at least one action")
+        precondition(actionSpace.policyOutputs > 0, "PPO needs at least one action")
+        if case .box(let low, let high) = actionSpace {
+            precondition(low.count == high.count && zip(low, high).allSatisfy { $0 <= $1 }, "PPO needs a Box with low <= high")
+        }
         self.config = config
         self.observationShape = observationShape
         observationSize = observationShape.reduce(1, *)
-        self.actionCount = actionCount
+        self.actionSpace = actionSpace
+        actionCount = actionSpace.policyOutputs
+        standardNormals = [Double](repeating: 0, count: actionSpace.actionSize)
         environmentCount = config.environmentCount
         generator = Xoshiro256(seed: seed)
         var initGenerator = Xoshiro256(seed: seed ^ 0x5EED_0F_99_0)
-        network = PPOActorCritic(observationShape: observationShape, actionCount: actionCount, config: config,
+        network = PPOActorCritic(observationShape: observationShape, actionSpace: actionSpace, config: config,
                                  generator: &initGenerator)
         optimizer = Adam(parameters: network.parameters, learningRate: Float(config.learningRate),
                          epsilon: Float(config.optimizerEpsilon))
         lossFunction = PPOLoss(config: config)
         normalization = PPONormalization(observationSize: observationSize, environmentCount: environmentCount, config: config)
 
-        buffer = RolloutBuffer(environmentCount: environmentCount, steps: config.rolloutSteps, observationSize: observationSize)
+        buffer = RolloutBuffer(environmentCount: environmentCount, steps: config.rolloutSteps, observationSize: observationSize,
+                               actionSize: actionSpace.actionSize)
         let stateShape = [environmentCount, max(config.lstmHiddenSize, 1)]
         actorHidden = Tensor(shape: stateShape)
         actorCell = Tensor(shape: stateShape)
@@ -121,6 +134,13 @@ public final class PPOAgent {
         currentEpisodeStarts = [Bool](repeating: true, count: environmentCount)
     }
 
+    /// Builds the networks from `seed`, for `actionCount` discrete actions.
+    ///
+    /// - Throws: ``AgentConfigError`` for an invalid configuration.
+    public convenience init(observationShape: [Int], actionCount: Int, config: PPOConfig, seed: UInt64) throws {
+        try self.init(observationShape: observationShape, actionSpace: .discrete(count: actionCount), config: config, seed: seed)
+    }
+
     /// The encoder of `[C, H, W]` observations; nil for vectors.
     public var encoder: Sequential? { network.encoder }
     /// The LSTM of the policy (and of the value when shared); nil when memoryless.
@@ -131,6 +151,8 @@ public final class PPOAgent {
     public var policyHead: Sequential { network.policyHead }
     /// Hidden layers and the value.
     public var valueHead: Sequential { network.valueHead }
+    /// The Gaussian policy's learned log standard deviations (`Box` actions); nil for discrete actions.
+    public var logStd: Parameter? { network.logStd }
     /// Every trainable parameter, in checkpoint order.
     public var parameters: [Parameter] { network.parameters }
     /// Each parameter's checkpoint name (`encoder.0.weight`, `actor_lstm.bias`, ...).
@@ -189,11 +211,60 @@ public final class PPOAgent {
 
     // MARK: - Acting
 
-    /// Samples one action per copy from the policy and stores the step (observation,
-    /// action, value, log-probability, episode start) in ``buffer``.
+    /// Samples one action per copy from the categorical policy and stores the
+    /// step (observation, action, value, log-probability, episode start) in ``buffer``.
     ///
-    /// - Precondition: the buffer is not full (call ``update()`` first).
+    /// - Precondition: the buffer is not full (call ``update()`` first); the actions are discrete.
     public func act() -> [Int] {
+        precondition(!actionSpace.isContinuous, "act() chooses discrete actions; use actContinuous() for a Box")
+        let (logits, values) = beginStep()
+        let step = buffer.stepsStored
+        var policy = Categorical(count: actionCount)
+        var actions = [Int](repeating: 0, count: environmentCount)
+        for environment in 0..<environmentCount {
+            let row = buffer.row(environment: environment, step: step)
+            policy.setLogits(logits.pointer + environment * actionCount)
+            let action = policy.sample(uniform: generator.nextUnitDouble())
+            actions[environment] = action
+            buffer.actions[row] = action
+            buffer.logProbabilities[row] = Float(policy.logProbabilities[action])
+            store(environment: environment, row: row, value: values[environment])
+        }
+        return actions
+    }
+
+    /// Samples one action per copy from the Gaussian policy (mean + σ · ε, the
+    /// standard normal draws ε taken from ``generator`` copy by copy, component by
+    /// component), stores the step with the sample as drawn in ``buffer``, and
+    /// returns the samples clipped to the `Box`, as the environment must take them.
+    ///
+    /// - Precondition: the buffer is not full (call ``update()`` first); the actions are a `Box`.
+    public func actContinuous() -> [[Float]] {
+        precondition(actionSpace.isContinuous, "actContinuous() samples Box actions; use act() for discrete ones")
+        let (means, values) = beginStep()
+        let step = buffer.stepsStored, size = actionCount
+        var policy = DiagonalGaussian(dimension: size)
+        var actions: [[Float]] = []
+        actions.reserveCapacity(environmentCount)
+        for environment in 0..<environmentCount {
+            let row = buffer.row(environment: environment, step: step)
+            policy.set(mean: means.pointer + environment * size, logStd: network.logStd!.value.pointer)
+            for component in 0..<size { standardNormals[component] = generator.nextGaussian() }
+            buffer.continuousActions.withUnsafeMutableBufferPointer { stored in
+                let sample = stored.baseAddress! + row * size
+                policy.sample(standardNormals: standardNormals, into: sample)
+                buffer.logProbabilities[row] = Float(policy.logProbability(of: sample))
+                actions.append(actionSpace.clipped(sample))
+            }
+            store(environment: environment, row: row, value: values[environment])
+        }
+        return actions
+    }
+
+    /// Opens a rollout step: saves the rollout's initial LSTM states at its first
+    /// step, zeroes the states of copies whose episode starts, and runs both heads
+    /// on the current observations (acting states advanced).
+    private func beginStep() -> (policy: Tensor, values: Tensor) {
         precondition(!buffer.isFull, "the rollout is full: call update() before acting again")
         let step = buffer.stepsStored
         if step == 0 && isRecurrent {
@@ -209,23 +280,17 @@ public final class PPOAgent {
         }
         actingInput.assign(currentObservations)
         let (logits, values) = network.forward(actingInput, memory: actingMemory, heads: .both)
-        var policy = Categorical(count: actionCount)
-        var actions = [Int](repeating: 0, count: environmentCount)
-        for environment in 0..<environmentCount {
-            let row = buffer.row(environment: environment, step: step)
-            policy.setLogits(logits!.pointer + environment * actionCount)
-            let action = policy.sample(uniform: generator.nextUnitDouble())
-            actions[environment] = action
-            buffer.actions[row] = action
-            buffer.logProbabilities[row] = Float(policy.logProbabilities[action])
-            buffer.values[row] = values![environment]
-            buffer.episodeStarts[row] = currentEpisodeStarts[environment]
-            let offset = environment * observationSize
-            for index in 0..<observationSize {
-                buffer.observations[row * observationSize + index] = currentObservations[offset + index]
-            }
+        return (logits!, values!)
+    }
+
+    /// Stores copy `environment`'s value, episode start and observation in `row`.
+    private func store(environment: Int, row: Int, value: Float) {
+        buffer.values[row] = value
+        buffer.episodeStarts[row] = currentEpisodeStarts[environment]
+        let offset = environment * observationSize
+        for index in 0..<observationSize {
+            buffer.observations[row * observationSize + index] = currentObservations[offset + index]
         }
-        return actions
     }
 
     private func zeroRow(_ row: Int, of tensors: Tensor...) {
@@ -363,10 +428,11 @@ public final class PPOAgent {
     func computeGradients(minibatch: PPOMinibatch, clip: Float) -> PPOUpdateStatistics {
         let (logits, values) = forward(minibatch)
         let statistics = lossFunction.evaluate(
-            logits: logits, values: values, rows: minibatchRows, buffer: buffer, clip: clip,
-            logitGradient: logitGradient, valueGradient: valueGradient)
+            logits: logits, logStd: network.logStd?.value, values: values, rows: minibatchRows, buffer: buffer, clip: clip,
+            logitGradient: logitGradient, logStdGradient: logStdGradient, valueGradient: valueGradient)
         optimizer.zeroGradients()
         network.backward(logitGradient: logitGradient, valueGradient: valueGradient, rows: minibatchRows.count)
+        network.logStd?.gradient.assign(logStdGradient)
         return statistics
     }
 
@@ -374,7 +440,7 @@ public final class PPOAgent {
     func loss(minibatch: PPOMinibatch, clip: Float) -> Double {
         let (logits, values) = forward(minibatch)
         return Double(lossFunction.evaluate(
-            logits: logits, values: values, rows: minibatchRows, buffer: buffer, clip: clip,
+            logits: logits, logStd: network.logStd?.value, values: values, rows: minibatchRows, buffer: buffer, clip: clip,
             logitGradient: nil, valueGradient: nil).loss)
     }
 
@@ -432,14 +498,26 @@ public final class PPOAgent {
         PPOMemory(hiddenSize: max(config.lstmHiddenSize, 1))
     }
 
-    /// The most probable action for `observation` (raw, as the environment returns
-    /// it; normalised with frozen statistics), advancing `memory` by one step.
+    /// The most probable discrete action for `observation` (raw, as the environment
+    /// returns it; normalised with frozen statistics), advancing `memory` by one step.
     public func greedyAction(_ observation: [Float], memory: PPOMemory) -> Int {
+        precondition(!actionSpace.isContinuous, "greedyAction chooses discrete actions; use greedyContinuousAction for a Box")
+        return argmax(policyOutputs(observation, memory: memory).pointer, count: actionCount)
+    }
+
+    /// The Gaussian policy's mean for `observation` (raw; normalised with frozen
+    /// statistics) clipped to the `Box`, advancing `memory` by one step.
+    public func greedyContinuousAction(_ observation: [Float], memory: PPOMemory) -> [Float] {
+        precondition(actionSpace.isContinuous, "greedyContinuousAction chooses Box actions; use greedyAction for discrete ones")
+        return actionSpace.clipped(policyOutputs(observation, memory: memory).pointer)
+    }
+
+    /// The policy head's outputs (logits or means) for one raw observation.
+    private func policyOutputs(_ observation: [Float], memory: PPOMemory) -> Tensor {
         singleInput.assign(normalizedObservation(observation))
         let state = (memory.hidden, memory.cell)
-        let logits = network.forward(singleInput, memory: isRecurrent ? .step(actor: state, critic: state) : .none,
-                                     heads: .policy).logits!
-        return argmax(logits.pointer, count: actionCount)
+        return network.forward(singleInput, memory: isRecurrent ? .step(actor: state, critic: state) : .none,
+                               heads: .policy).logits!
     }
 
     // MARK: - Checkpoints
@@ -482,7 +560,8 @@ public final class PPOAgent {
         buffer.clear()
     }
 
-    /// The agent's tensors: parameters by ``parameterNames``, the acting LSTM
+    /// The agent's tensors: parameters by ``parameterNames`` (`log_std` last for a
+    /// `Box`), the acting LSTM
     /// states (`state.actor_hidden`, ...) and the optimiser's state.
     public func checkpoint(metadata: Data = Data()) -> Checkpoint {
         var entries = zip(parameterNames, parameters).map { Checkpoint.Entry(name: $0, tensor: $1.value) }

@@ -4,8 +4,10 @@ import Neural
 /// PPO's network and its one forward path: an encoder chosen by the observation's
 /// shape (convolutions and a dense layer for `[C, H, W]`, nothing for vectors) →
 /// an optional LSTM, shared by both heads or one for each → a policy head (hidden
-/// layers, then one logit per action) and a value head (hidden layers, then one
-/// value).
+/// layers, then one logit per discrete action, or one mean per component of a
+/// `Box` action) and a value head (hidden layers, then one value); for a `Box`,
+/// also the Gaussian's log standard deviations, one learned vector `log_std`
+/// that no observation changes.
 ///
 /// ``forward(_:memory:heads:)`` serves acting (one step, LSTM states advanced in
 /// place), value estimates (one step on copies of the states) and training (whole
@@ -22,6 +24,10 @@ final class PPOActorCritic {
     let policyHead: Sequential
     /// Hidden layers and the value.
     let valueHead: Sequential
+    /// The Gaussian policy's log standard deviations, `[components]`, for `Box`
+    /// actions (the last parameter); nil for discrete actions. Its gradient is
+    /// the loss's own business: ``backward(logitGradient:valueGradient:rows:)`` leaves it alone.
+    let logStd: Parameter?
     /// Every trainable parameter, in checkpoint order.
     let parameters: [Parameter]
     /// Each parameter's checkpoint name (`encoder.0.weight`, `actor_lstm.bias`, ...).
@@ -56,8 +62,11 @@ final class PPOActorCritic {
     private let featureGradient = Tensor(shape: [0])
 
     /// Builds the layers with weights drawn from `generator`, in a fixed order
-    /// (encoder, actor LSTM, critic LSTM, policy head, value head).
-    init(observationShape: [Int], actionCount: Int, config: PPOConfig, generator: inout Xoshiro256) {
+    /// (encoder, actor LSTM, critic LSTM, policy head, value head), then (`Box`
+    /// actions) `log_std`, filled with `log_std_init` (no draw, so a discrete and
+    /// a continuous network of the same sizes get the same weights).
+    init(observationShape: [Int], actionSpace: PPOActionSpace, config: PPOConfig, generator: inout Xoshiro256) {
+        let actionCount = actionSpace.policyOutputs
         let observationSize = observationShape.reduce(1, *)
         let relu = config.activation == "relu"
         let hiddenInit: WeightInitializer = config.orthogonalInit ? .orthogonal(gain: Float(2).squareRoot()) : .pytorchDefault
@@ -135,8 +144,24 @@ final class PPOActorCritic {
         valueHead.computesInputGradient = headsNeedInputGradient
         collect("policy", policyHead.parameters)
         collect("value", valueHead.parameters)
+        if actionSpace.isContinuous {
+            let values = Tensor(shape: [actionSpace.actionSize])
+            values.fill(Float(config.logStdInit))
+            let parameter = Parameter(name: "log_std", value: values)
+            logStd = parameter
+            names.append(parameter.name)
+            parameters.append(parameter)
+        } else {
+            logStd = nil
+        }
         self.parameters = parameters
         parameterNames = names
+    }
+
+    /// Builds a network for `actionCount` discrete actions.
+    convenience init(observationShape: [Int], actionCount: Int, config: PPOConfig, generator: inout Xoshiro256) {
+        self.init(observationShape: observationShape, actionSpace: .discrete(count: actionCount), config: config,
+                  generator: &generator)
     }
 
     /// Whether the network has an LSTM.
@@ -145,7 +170,8 @@ final class PPOActorCritic {
     /// Runs `input` (`[batch, ...]`: `[batch, C, H, W]` for the CNN, else
     /// `[batch, observationSize]`) through the encoder, the LSTMs as `memory`
     /// says, and the requested heads. Returns the logits `[batch, actions]` and
-    /// the values `[batch, 1]` (nil for a head not requested), owned by the heads
+    /// the values `[batch, 1]` (nil for a head not requested; for `Box` actions the
+    /// "logits" are the Gaussian's means), owned by the heads
     /// and valid until their next forward pass.
     func forward(_ input: Tensor, memory: Memory, heads: Heads) -> (logits: Tensor?, values: Tensor?) {
         let features = encoder?.forward(input) ?? input

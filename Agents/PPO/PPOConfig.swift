@@ -76,6 +76,10 @@ public struct PPOConfig: AgentConfiguration {
     public var encoderFeatures = 128
     /// Use a CNN encoder for `[C, H, W]` observations (`false` flattens them, as vectors).
     public var useCNN = true
+    /// The initial log standard deviation of every component of a Gaussian policy
+    /// (`Box` actions); 0 (σ = 1) as SB3's `log_std_init` and CleanRL. Unused for
+    /// discrete actions.
+    public var logStdInit = 0.0
 
     /// Creates the default configuration.
     public init() {}
@@ -112,6 +116,7 @@ public struct PPOConfig: AgentConfiguration {
         case convolutionPadding = "conv_padding"
         case encoderFeatures = "encoder_features"
         case useCNN = "use_cnn"
+        case logStdInit = "log_std_init"
     }
 
     /// The preset-file keys, in declaration order.
@@ -155,6 +160,7 @@ public struct PPOConfig: AgentConfiguration {
         try read(.convolutionPadding, &convolutionPadding)
         try read(.encoderFeatures, &encoderFeatures)
         try read(.useCNN, &useCNN)
+        try read(.logStdInit, &logStdInit)
     }
 
     /// Whether the agent has an LSTM.
@@ -192,6 +198,8 @@ public struct PPOConfig: AgentConfiguration {
         try require(convolutionKernel > 0 && convolutionStride > 0 && convolutionPadding >= 0, .convolutionKernel,
                     "\(convolutionKernel)/\(convolutionStride)/\(convolutionPadding)", "positive kernel and stride, non-negative padding")
         try require(encoderFeatures >= 0, .encoderFeatures, encoderFeatures, "zero or more")
+        // e^±20 is already far beyond any action scale; larger magnitudes only overflow σ or σ².
+        try require(logStdInit.isFinite && abs(logStdInit) <= 20, .logStdInit, logStdInit, "a number in [-20, 20]")
     }
 
     /// The learning rate once `step` environment steps are done: linear from

@@ -10,6 +10,11 @@ import Neural
 /// rollout's policy, Â the advantages (normalised in the minibatch when
 /// `normalize_advantage` is on), V′ the value, clipped to `clip_range_vf` around
 /// the rollout's value when set (SB3's rule), and H the policy's entropy.
+///
+/// The policy is a ``Categorical`` over logits for discrete actions; for `Box`
+/// actions a ``DiagonalGaussian`` over the means and the shared log standard
+/// deviations, its log-probability and entropy summed over components (as SB3
+/// and CleanRL), of the unclipped sample the rollout stored.
 struct PPOLoss {
     /// `c_v`.
     let valueCoefficient: Double
@@ -28,12 +33,13 @@ struct PPOLoss {
     }
 
     /// The loss terms of the minibatch `rows` of `buffer` given the network's
-    /// `logits` (`[rows.count, actions]`) and `values` (one per row), with clip
-    /// range `clip`. When `logitGradient` and `valueGradient` are given, they are
-    /// resized and filled with `∂L/∂logits` and `∂L/∂values`.
+    /// `logits` (`[rows.count, actions]`; with `logStd`, the Gaussian's means) and
+    /// `values` (one per row), with clip range `clip`. When `logitGradient` and
+    /// `valueGradient` are given, they are resized and filled with `∂L/∂logits`
+    /// and `∂L/∂values`, and with `logStd`, `logStdGradient` with `∂L/∂log σ`.
     func evaluate(
-        logits: Tensor, values: Tensor, rows: [Int], buffer: RolloutBuffer, clip: Float,
-        logitGradient: Tensor?, valueGradient: Tensor?
+        logits: Tensor, logStd: Tensor? = nil, values: Tensor, rows: [Int], buffer: RolloutBuffer, clip: Float,
+        logitGradient: Tensor?, logStdGradient: Tensor? = nil, valueGradient: Tensor?
     ) -> PPOUpdateStatistics {
         let count = rows.count, actions = logits.shape.last ?? 1
         var advantageMean = 0.0, advantageStd = 1.0
@@ -54,17 +60,31 @@ struct PPOLoss {
         let scale = 1 / Double(count)
         var policyLoss = 0.0, valueLoss = 0.0, entropySum = 0.0, approximateKL = 0.0, clipped = 0
         var policy = Categorical(count: actions)
+        var gaussian = DiagonalGaussian(dimension: actions)
+        // ∂L/∂log σ sums over rows; each row's share is written here first.
+        var rowLogStdGradient = [Float](repeating: 0, count: logStd == nil ? 0 : actions)
+        var logStdGradientSum = [Double](repeating: 0, count: rowLogStdGradient.count)
         for (index, row) in rows.enumerated() {
-            policy.setLogits(logits.pointer + index * actions)
-            let taken = buffer.actions[row]
-            let logRatio = policy.logProbabilities[taken] - Double(buffer.logProbabilities[row])
+            let logProbability: Double, entropy: Double
+            if let logStd {
+                gaussian.set(mean: logits.pointer + index * actions, logStd: logStd.pointer)
+                logProbability = buffer.continuousActions.withUnsafeBufferPointer {
+                    gaussian.logProbability(of: $0.baseAddress! + row * actions)
+                }
+                entropy = gaussian.entropy
+            } else {
+                policy.setLogits(logits.pointer + index * actions)
+                logProbability = policy.logProbabilities[buffer.actions[row]]
+                entropy = policy.entropy
+            }
+            let logRatio = logProbability - Double(buffer.logProbabilities[row])
             let ratio = exp(logRatio)
             let advantage = (Double(buffer.advantages[row]) - advantageMean) / advantageStd
             let unclipped = ratio * advantage
             let clippedRatio = min(max(ratio, 1 - Double(clip)), 1 + Double(clip))
             let surrogate = min(unclipped, clippedRatio * advantage)
             policyLoss -= surrogate
-            entropySum += policy.entropy
+            entropySum += entropy
             approximateKL += (ratio - 1) - logRatio
             if abs(ratio - 1) > Double(clip) { clipped += 1 }
 
@@ -82,10 +102,24 @@ struct PPOLoss {
             // d(−surrogate)/d log π(a): −ρ·Â where the unclipped term is the minimum, else 0
             // (the clipped term is flat in the parameters).
             let surrogateSlope = unclipped <= clippedRatio * advantage ? -ratio * advantage : 0
-            policy.writeGradient(logProbabilityOf: taken, logProbabilityWeight: surrogateSlope,
-                                 entropyWeight: -entropyCoefficient, scale: scale,
-                                 into: logitGradient.pointer + index * actions)
+            if logStd != nil {
+                buffer.continuousActions.withUnsafeBufferPointer {
+                    gaussian.writeGradient(logProbabilityOf: $0.baseAddress! + row * actions, logProbabilityWeight: surrogateSlope,
+                                           entropyWeight: -entropyCoefficient, scale: scale,
+                                           meanGradient: logitGradient.pointer + index * actions,
+                                           logStdGradient: &rowLogStdGradient)
+                }
+                for component in 0..<actions { logStdGradientSum[component] += Double(rowLogStdGradient[component]) }
+            } else {
+                policy.writeGradient(logProbabilityOf: buffer.actions[row], logProbabilityWeight: surrogateSlope,
+                                     entropyWeight: -entropyCoefficient, scale: scale,
+                                     into: logitGradient.pointer + index * actions)
+            }
             valueGradient[index] = Float(valueCoefficient * 2 * error * valueSlope * scale)
+        }
+        if let logStdGradient, logitGradient != nil, !logStdGradientSum.isEmpty {
+            logStdGradient.resize(to: [actions])
+            for component in 0..<actions { logStdGradient[component] = Float(logStdGradientSum[component]) }
         }
         var statistics = PPOUpdateStatistics()
         statistics.policyLoss = policyLoss * scale

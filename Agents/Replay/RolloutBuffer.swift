@@ -19,8 +19,14 @@ public final class RolloutBuffer {
     public let observationSize: Int
     /// Observations as the policy saw them (normalised when that is on), `[rows, observationSize]`.
     public internal(set) var observations: [Float]
-    /// The action taken at each row.
+    /// Components of one continuous action; 0 when actions are discrete.
+    public let actionSize: Int
+    /// The discrete action taken at each row (unused for continuous actions).
     public internal(set) var actions: [Int]
+    /// The continuous action sampled at each row, `[rows, actionSize]`, as the
+    /// policy drew it (before any clipping to the action space), so that its
+    /// log-probability can be taken again; empty for discrete actions.
+    public internal(set) var continuousActions: [Float]
     /// The reward of each row (with γ·V(final observation) added where a time limit cut the episode).
     public internal(set) var rewards: [Float]
     /// The value estimate of each row's observation when it was acted on.
@@ -36,14 +42,17 @@ public final class RolloutBuffer {
     /// Steps stored so far in every sequence.
     public internal(set) var stepsStored = 0
 
-    /// An empty buffer for `environmentCount` sequences of `steps` steps.
-    public init(environmentCount: Int, steps: Int, observationSize: Int) {
+    /// An empty buffer for `environmentCount` sequences of `steps` steps, with
+    /// discrete actions (`actionSize` 0) or continuous ones of `actionSize` components.
+    public init(environmentCount: Int, steps: Int, observationSize: Int, actionSize: Int = 0) {
         self.environmentCount = environmentCount
         self.steps = steps
         self.observationSize = observationSize
+        self.actionSize = actionSize
         let rows = environmentCount * steps
         observations = [Float](repeating: 0, count: rows * observationSize)
         actions = [Int](repeating: 0, count: rows)
+        continuousActions = [Float](repeating: 0, count: rows * actionSize)
         rewards = [Float](repeating: 0, count: rows)
         values = [Float](repeating: 0, count: rows)
         logProbabilities = [Float](repeating: 0, count: rows)

@@ -95,16 +95,25 @@ enum Evaluation {
     /// before each) on `environment`, logging each to a new file at `logURL`
     /// (replacing one that is there) under `logHeader`.
     static func play<E: Environment>(
-        _ policy: any Policy, actionOffset: Int, environment: E, episodes: Int, seed: UInt64, logURL: URL,
+        _ policy: any Policy<Int>, actionOffset: Int, environment: E, episodes: Int, seed: UInt64, logURL: URL,
         logHeader: EpisodeLogHeader, stopRequest: StopRequest? = nil
     ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
+        try play(beginEpisode: policy.beginEpisode, act: { policy.action(for: $0) + actionOffset }, environment: environment,
+                 episodes: episodes, seed: seed, logURL: logURL, logHeader: logHeader, stopRequest: stopRequest)
+    }
+
+    /// Plays `episodes` greedy episodes choosing actions with `act` (`beginEpisode`
+    /// before each) on `environment`, of any loggable action type, logging each
+    /// to a new file at `logURL` (replacing one that is there) under `logHeader`.
+    static func play<E: Environment>(
+        beginEpisode: () -> Void, act: ([Float]) -> E.Action, environment: E, episodes: Int, seed: UInt64, logURL: URL,
+        logHeader: EpisodeLogHeader, stopRequest: StopRequest? = nil
+    ) throws -> EvaluationResult where E.Observation == [Float], E.Action: LoggableAction {
         var environment = environment
         try? FileManager.default.removeItem(at: logURL)
         let log = try EpisodeLogWriter(url: logURL, header: logHeader)
         return try run(&environment, episodes: episodes, seed: seed, episodeStepCap: episodeStepCap, log: log,
-                       stopRequest: stopRequest, onEpisodeStart: { policy.beginEpisode() }) {
-            policy.action(for: $0) + actionOffset
-        }
+                       stopRequest: stopRequest, onEpisodeStart: beginEpisode, act: act)
     }
 
     /// The most steps an evaluation episode may take before it counts as never ending.
@@ -117,8 +126,8 @@ enum Evaluation {
     /// A signal on `stopRequest` ends it before the next step with ``EvaluationStopped``.
     static func run<E: Environment>(
         _ environment: inout E, episodes: Int, seed: UInt64, episodeStepCap: Int,
-        log: EpisodeLogWriter?, stopRequest: StopRequest? = nil, onEpisodeStart: () -> Void = {}, act: ([Float]) -> Int
-    ) throws -> EvaluationResult where E.Observation == [Float], E.Action == Int {
+        log: EpisodeLogWriter?, stopRequest: StopRequest? = nil, onEpisodeStart: () -> Void = {}, act: ([Float]) -> E.Action
+    ) throws -> EvaluationResult where E.Observation == [Float], E.Action: LoggableAction {
         var returns: [Double] = [], lengths: [Int] = [], successes: [Bool] = [], shortestPaths: [Int] = []
         var pathOutcomes: [PathPlanningOutcome] = []
         for index in 0..<episodes {
@@ -136,7 +145,7 @@ enum Evaluation {
                 if let signal = stopRequest?.signal { throw EvaluationStopped(signal: signal) }
                 let action = act(observation)
                 let step = try environment.step(action)
-                actions.append(.integer(action))
+                actions.append(action.loggedAction)
                 rewards.append(step.reward)
                 observation = step.observation
                 if step.terminated || step.truncated {

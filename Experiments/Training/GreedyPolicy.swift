@@ -19,7 +19,7 @@ public final class GreedyPolicy {
     public let checkpointStep: Int
 
     private let makeEnvironmentCopy: () throws -> AnyEnvironment<[Float], Int>
-    private let policy: any Policy
+    private let policy: any Policy<Int>
     private let actionOffset: Int
 
     /// Loads the newest complete checkpoint of the run in `runFolder`.

@@ -28,6 +28,11 @@ import Neural
 /// resume restores the copies by replaying those actions from their seeds
 /// (`VectorEnvironment.restoreCopy`).
 ///
+/// Actions: a `Discrete` space gets a categorical policy, a `Box` a diagonal
+/// Gaussian one (``PPOActionSpace``). Box actions are logged as the copies took
+/// them (clipped to the box), each `Float` widened exactly to a JSON number, so
+/// replay and resume step the environment with the very same floats.
+///
 /// Determinism: with one BLAS thread, the same configuration writes the same
 /// `episodes.jsonl`, and a run stopped and resumed writes the same lines as one
 /// never stopped.
@@ -75,7 +80,7 @@ public final class PPORun {
                               startedAt: Date) throws -> PPORunConfiguration {
         let configuration = try PPORunConfiguration(preset: preset, agent: agent, registry: registry,
                                                     startedAt: RunFolder.utcTimestamp(startedAt))
-        _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
+        _ = try configuration.onPolicySpaces(of: registry.spec(named: configuration.environment).make(configuration.options))
         return configuration
     }
 
@@ -113,21 +118,38 @@ public final class PPORun {
         try configuration.makeEnvironment(registry: registry)
     }
 
-    /// Makes an agent with the run's networks and seed (weights as initialised).
-    func makeAgent<E: Environment>(for environment: E) throws -> (agent: PPOAgent, actionOffset: Int) {
-        let (box, discrete) = try configuration.agentSpaces(of: environment)
-        let agent = try PPOAgent(observationShape: box.shape, actionCount: discrete.n, config: configuration.ppo,
+    /// Makes one copy of the configured environment, with `[Float]` observations and `[Float]` (`Box`) actions.
+    func makeContinuousEnvironment() throws -> AnyEnvironment<[Float], [Float]> {
+        try configuration.makeEnvironment(registry: registry, actions: [Float].self)
+    }
+
+    /// Makes an agent with the run's networks and seed (weights as initialised),
+    /// and the offset of the environment's `Discrete` actions (0 for a `Box`).
+    func makeAgent() throws -> (agent: PPOAgent, actionOffset: Int) {
+        let (box, actions, offset) = try configuration.onPolicySpaces(
+            of: registry.spec(named: configuration.environment).make(configuration.options))
+        let agent = try PPOAgent(observationShape: box.shape, actionSpace: actions, config: configuration.ppo,
                                  seed: configuration.agentSeed)
-        return (agent, discrete.start)
+        return (agent, offset)
     }
 
     /// Trains until the step budget is spent (whole rollouts) or a stop is requested,
     /// then (when completed) evaluates greedily and writes eval.json.
     public func train() throws -> TrainingOutcome {
         try hold.settle(folder: folder, configuration: configuration)
+        let (agent, actionOffset) = try makeAgent()
+        if agent.actionSpace.isContinuous {
+            return try train(agent, actions: .continuous, makeEnvironment: makeContinuousEnvironment)
+        }
+        return try train(agent, actions: .discrete(offset: actionOffset), makeEnvironment: makeEnvironment)
+    }
+
+    /// The training loop for either kind of action (see ``PPOActionCoding``).
+    private func train<Action: LoggableAction>(
+        _ agent: PPOAgent, actions coding: PPOActionCoding<Action>, makeEnvironment: @escaping () throws -> AnyEnvironment<[Float], Action>
+    ) throws -> TrainingOutcome {
         let settings = configuration.run
         let copies = configuration.ppo.environmentCount
-        let (agent, actionOffset) = try makeAgent(for: try makeEnvironment())
         let session = try TrainingSession(
             folder: folder, settings: settings, totalSteps: configuration.ppo.totalSteps,
             logHeader: EpisodeLogHeader(environment: configuration.environment, options: configuration.options,
@@ -149,7 +171,14 @@ public final class PPORun {
         if try session.restore(agent) != nil {
             // Bring every copy to where the checkpoint left its running episode.
             for (copy, episode) in session.state.running.enumerated() {
-                let rewards = try environments.restoreCopy(copy, seed: episode.seed, actions: episode.actions.map { $0 + actionOffset },
+                var taken: [Action] = []
+                for (step, kept) in episode.actions.enumerated() {
+                    guard let action = coding.take(kept) else {
+                        throw TrainingError.resumeMismatch(episode: session.state.episodesFinished, step: step)
+                    }
+                    taken.append(action)
+                }
+                let rewards = try environments.restoreCopy(copy, seed: episode.seed, actions: taken,
                                                            options: episode.resetOptions ?? [:])
                 if let step = episode.rewards.indices.first(where: { $0 >= rewards.count || rewards[$0] != episode.rewards[$0] }) {
                     throw TrainingError.resumeMismatch(episode: session.state.episodesFinished, step: step)
@@ -166,8 +195,8 @@ public final class PPORun {
         var bootstrap: [(environment: Int, observation: [Float])] = []
         while session.state.step < session.totalSteps || agent.buffer.stepsStored > 0 {
             if agent.buffer.stepsStored == 0, let stopped = try session.stopIfRequested(agent) { return stopped }
-            let actions = agent.act()
-            let step = try environments.step(actions.map { $0 + actionOffset })
+            let actions = coding.act(agent)
+            let step = try environments.step(actions)
             bootstrap.removeAll(keepingCapacity: true)
             for copy in 0..<copies {
                 let reward = step.rewards[copy]
@@ -175,7 +204,7 @@ public final class PPORun {
                     throw TrainingError.nonFiniteReward(environment: configuration.environment, episode: session.state.episodesFinished,
                                                         step: session.state.running[copy].actions.count, reward: reward)
                 }
-                session.state.running[copy].actions.append(actions[copy])
+                session.state.running[copy].actions.append(coding.keep(actions[copy]))
                 session.state.running[copy].rewards.append(reward)
                 let terminated = step.terminated[copy], truncated = step.truncated[copy]
                 starts[copy] = terminated || truncated
@@ -183,7 +212,7 @@ public final class PPORun {
                 if truncated && !terminated, let final = step.finalObservation(ofCopy: copy) { bootstrap.append((copy, final)) }
                 let episode = session.state.running[copy]
                 try session.endEpisode(EpisodeRecord(
-                    index: session.state.episodesFinished, seed: episode.seed, actions: episode.actions.map { .integer($0 + actionOffset) },
+                    index: session.state.episodesFinished, seed: episode.seed, actions: episode.actions.map(coding.log),
                     rewards: episode.rewards, terminated: terminated, truncated: truncated, resetOptions: episode.resetOptions ?? [:]))
                 session.state.running[copy] = newEpisode(of: copy)
             }
@@ -212,8 +241,10 @@ public final class PPORun {
                 session.reportLiveProgress(epsilon: 0, loss: latestLoss())
             }
         }
-        return try session.finish(evaluating: agent.makePolicy(), agentName: configuration.agent, environment: configuration.environment,
-                                  options: configuration.options, makeEnvironment: makeEnvironment, actionOffset: actionOffset)
+        let policy = coding.greedyPolicy(agent)
+        return try session.finish(beginEpisode: policy.beginEpisode, act: policy.action, agentName: configuration.agent,
+                                  environment: configuration.environment, options: configuration.options,
+                                  makeEnvironment: makeEnvironment)
     }
 
     /// An update's statistics as TensorBoard scalars (`train/...`).
@@ -241,17 +272,77 @@ public final class PPORun {
         guard let (state, checkpoint) = resumeState else {
             throw TrainingError.nothingToResume(path: folder.url.path, reason: "no complete checkpoint")
         }
-        let (agent, offset) = try makeAgent(for: try makeEnvironment())
+        let (agent, offset) = try makeAgent()
         try agent.restoreTensors(checkpointFolder: checkpoint)
         agent.restore(state.agent)
         return (agent, offset, state.step)
     }
 }
 
+/// How a PPO run's actions travel: sampled by the agent as the copies take them,
+/// kept in each copy's running episode (state.json), taken again on resume, and
+/// written to the episode log; and the greedy policy that evaluation plays.
+///
+/// Discrete actions are kept as the agent numbers them (from 0, as checkpoints
+/// always have) and logged with the `Discrete` space's start added; `Box` actions
+/// are kept and logged as the copies took them (clipped), `Float`s widened exactly.
+struct PPOActionCoding<Action: LoggableAction> {
+    /// One action per copy, as the copies take them; the rollout stores the step.
+    var act: (PPOAgent) -> [Action]
+    /// A taken action as a running episode keeps it.
+    var keep: (Action) -> LoggedAction
+    /// A kept action as the environment takes it; nil when it has the wrong shape.
+    var take: (LoggedAction) -> Action?
+    /// A kept action as episodes.jsonl holds it.
+    var log: (LoggedAction) -> LoggedAction
+    /// The greedy policy, choosing actions as the environment takes them.
+    var greedyPolicy: (PPOAgent) -> PPOGreedyPlay<Action>
+}
+
+extension PPOActionCoding where Action == Int {
+    /// `Discrete` actions starting at `offset`: a categorical policy.
+    static func discrete(offset: Int) -> PPOActionCoding {
+        PPOActionCoding(
+            act: { $0.act().map { $0 + offset } },
+            keep: { .integer($0 - offset) },
+            take: { Int(loggedAction: $0).map { $0 + offset } },
+            log: { logged in Int(loggedAction: logged).map { .integer($0 + offset) } ?? logged },
+            greedyPolicy: { agent in
+                let policy = agent.makePolicy()
+                return PPOGreedyPlay(beginEpisode: policy.beginEpisode, action: { policy.action(for: $0) + offset })
+            })
+    }
+}
+
+extension PPOActionCoding where Action == [Float] {
+    /// `Box` actions: a diagonal Gaussian policy, samples clipped to the box.
+    static var continuous: PPOActionCoding {
+        PPOActionCoding(
+            act: { $0.actContinuous() },
+            keep: { $0.loggedAction },
+            take: { [Float](loggedAction: $0) },
+            log: { $0 },
+            greedyPolicy: { agent in
+                let policy = agent.makeContinuousPolicy()
+                return PPOGreedyPlay(beginEpisode: policy.beginEpisode, action: policy.action(for:))
+            })
+    }
+}
+
+/// A greedy policy as evaluation plays it: actions as the environment takes them.
+struct PPOGreedyPlay<Action> {
+    /// Clears a recurrent policy's memory before an episode.
+    var beginEpisode: () -> Void
+    /// The greedy action for an observation.
+    var action: ([Float]) -> Action
+}
+
 /// One copy's episode in progress: its seed and what happened so far.
 struct RunningEpisode: Codable, Equatable {
     var seed: UInt64
-    var actions: [Int]
+    /// The actions so far, as ``PPOActionCoding/keep`` keeps them (in JSON, a
+    /// discrete action is a bare integer, as before `Box` actions existed).
+    var actions: [LoggedAction]
     var rewards: [Double]
     /// What the environment carried into the episode besides its seed; `nil` when nothing.
     var resetOptions: [String: InfoValue]?

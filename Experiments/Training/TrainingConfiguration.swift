@@ -73,8 +73,14 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
 
     /// Makes the configured environment as one with `[Float]` observations and `Int` actions.
     func makeEnvironment(registry: EnvironmentRegistry) throws -> AnyEnvironment<[Float], Int> {
+        try makeEnvironment(registry: registry, actions: Int.self)
+    }
+
+    /// Makes the configured environment as one with `[Float]` observations and
+    /// actions of type `Action` (`Int` for `Discrete`, `[Float]` for `Box`).
+    func makeEnvironment<Action>(registry: EnvironmentRegistry, actions: Action.Type) throws -> AnyEnvironment<[Float], Action> {
         do {
-            return try registry.make(environment, as: [Float].self, Int.self, options: options)
+            return try registry.make(environment, as: [Float].self, Action.self, options: options)
         } catch RegistryError.typeMismatch {
             let made = try registry.spec(named: environment).make(options)
             throw TrainingError.unsupportedSpaces(environment: environment, observation: "\(made.observationSpace)",
@@ -91,6 +97,22 @@ public struct TrainingConfiguration<Config: AgentConfiguration>: Codable, Sendab
                                                   action: "\(made.actionSpace)")
         }
         return (box, discrete)
+    }
+
+    /// The `Box` observation space and the action space PPO needs: `Discrete`
+    /// (with its start, which the agent's actions are offset by) or `Box`; or
+    /// ``TrainingError/unsupportedSpaces(environment:observation:action:)``.
+    func onPolicySpaces<E: Environment>(of made: E) throws -> (observation: Box, action: PPOActionSpace, actionOffset: Int) {
+        if let box = made.observationSpace.lookingThroughAnySpace(as: Box.self) {
+            if let discrete = made.actionSpace.lookingThroughAnySpace(as: Discrete.self) {
+                return (box, .discrete(count: discrete.n), discrete.start)
+            }
+            if let actions = made.actionSpace.lookingThroughAnySpace(as: Box.self) {
+                return (box, .box(low: actions.low, high: actions.high), 0)
+            }
+        }
+        throw TrainingError.unsupportedSpaces(environment: environment, observation: "\(made.observationSpace)",
+                                              action: "\(made.actionSpace)")
     }
 
     private struct Key: CodingKey {

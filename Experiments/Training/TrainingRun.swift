@@ -144,6 +144,22 @@ public enum Training {
     /// `evaluations/eval-seed<S>-<timestamp>.jsonl` with a `.json` summary beside it.
     public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
                                 date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
+        if case .onPolicy = try kind(ofRun: url).family {
+            let run = try PPORun(resuming: url, registry: registry)
+            let (agent, _, _) = try run.restoredAgent()
+            if agent.actionSpace.isContinuous {
+                let policy = agent.makeContinuousPolicy()
+                let evaluationSeed = seed ?? run.configuration.run.evaluationSeed
+                return try Evaluation.writeStandalone(runFolder: url, seed: evaluationSeed, date: date) { logURL in
+                    try Evaluation.play(beginEpisode: policy.beginEpisode, act: policy.action(for:),
+                                        environment: run.makeContinuousEnvironment(), episodes: episodes, seed: evaluationSeed,
+                                        logURL: logURL,
+                                        logHeader: EpisodeLogHeader(environment: run.configuration.environment,
+                                                                    options: run.configuration.options,
+                                                                    agent: run.configuration.agent + "-greedy", seed: evaluationSeed))
+                }
+            }
+        }
         let restored = try restoredPolicy(runFolder: url, registry: registry)
         let evaluationSeed = seed ?? restored.evaluationSeed
         return try Evaluation.writeStandalone(runFolder: url, seed: evaluationSeed, date: date) { logURL in
@@ -176,7 +192,7 @@ public enum Training {
         var options: [String: InfoValue]
         var evaluationSeed: UInt64
         var checkpointStep: Int
-        var policy: any Policy
+        var policy: any Policy<Int>
         var actionOffset: Int
         var makeEnvironment: () throws -> AnyEnvironment<[Float], Int>
     }
@@ -197,6 +213,10 @@ public enum Training {
         case .onPolicy:
             let run = try PPORun(resuming: url, registry: registry)
             let (agent, offset, step) = try run.restoredAgent()
+            guard !agent.actionSpace.isContinuous else {
+                throw TrainingError.unsupportedPlayback(
+                    path: url.path, reason: "its policy takes Box actions, which watch and record do not play yet (rlrun eval and rlrun replay do)")
+            }
             return RestoredPolicy(kind: kind, environment: run.configuration.environment, options: run.configuration.options,
                                   evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: step,
                                   policy: agent.makePolicy(), actionOffset: offset, makeEnvironment: run.makeEnvironment)

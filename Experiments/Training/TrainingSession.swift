@@ -70,11 +70,13 @@ public enum TrainingError: Error, CustomStringConvertible {
     case configurationChanged(path: String, detail: String)
     /// The environment returned a NaN or infinite reward.
     case nonFiniteReward(environment: String, episode: Int, step: Int, reward: Double)
+    /// The run's policy cannot be played step by step (`rlrun watch`, `rlrun record`).
+    case unsupportedPlayback(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .unsupportedSpaces(let environment, let observation, let action):
-            return "the learning agents need a Box observation space and Discrete actions; '\(environment)' has \(observation) and \(action)"
+            return "the learning agents need a Box observation space and Discrete actions (ppo and ppo-lstm also take Box actions); '\(environment)' has \(observation) and \(action)"
         case .diverged(let error, let step):
             let kept = step.map { "the last good checkpoint (step \($0)) is kept" } ?? "no checkpoint was written before it"
             return "training stopped: \(error); \(kept)"
@@ -87,6 +89,8 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "\(path): \(detail); restore config.json or start a new run"
         case .nonFiniteReward(let environment, let episode, let step, let reward):
             return "environment '\(environment)' returned reward \(reward) at step \(step) of episode \(episode); rewards must be finite"
+        case .unsupportedPlayback(let path, let reason):
+            return "cannot play \(path): \(reason)"
         case .resumeMismatch(let episode, let step):
             return "cannot resume: replaying episode \(episode) from its seed gave a different reward at step \(step); the environment is not deterministic"
         }
@@ -258,14 +262,23 @@ final class TrainingSession<State: SessionState> {
     /// `policy` and writes eval.json and eval_episodes.jsonl. A signal during the
     /// evaluation stops it (the final checkpoint is already written, so a resume
     /// evaluates again) and the run ends as stopped.
-    func finish(evaluating policy: any Policy, agentName: String, environment: String, options: [String: InfoValue],
+    func finish(evaluating policy: any Policy<Int>, agentName: String, environment: String, options: [String: InfoValue],
                 makeEnvironment: () throws -> AnyEnvironment<[Float], Int>, actionOffset: Int) throws -> TrainingOutcome {
+        try finish(beginEpisode: policy.beginEpisode, act: { policy.action(for: $0) + actionOffset }, agentName: agentName,
+                   environment: environment, options: options, makeEnvironment: makeEnvironment)
+    }
+
+    /// ``finish(evaluating:agentName:environment:options:makeEnvironment:actionOffset:)``
+    /// for a policy given as `beginEpisode` and `act`, on environments of any loggable action type.
+    func finish<E: Environment>(beginEpisode: () -> Void, act: ([Float]) -> E.Action, agentName: String, environment: String,
+                                options: [String: InfoValue], makeEnvironment: () throws -> E) throws -> TrainingOutcome
+    where E.Observation == [Float], E.Action: LoggableAction {
         guard settings.evaluationEpisodes > 0 else { return .completed(nil) }
         if let signal = pendingStop() { return .stopped(signal: signal, step: state.step) }
         let result: EvaluationResult
         do {
             result = try Evaluation.play(
-                policy, actionOffset: actionOffset, environment: makeEnvironment(), episodes: settings.evaluationEpisodes,
+                beginEpisode: beginEpisode, act: act, environment: makeEnvironment(), episodes: settings.evaluationEpisodes,
                 seed: settings.evaluationSeed, logURL: folder.url.appendingPathComponent(TrainingFiles.evaluationEpisodes),
                 logHeader: EpisodeLogHeader(environment: environment, options: options, agent: agentName + "-greedy",
                                             seed: settings.evaluationSeed),

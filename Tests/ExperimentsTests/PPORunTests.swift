@@ -130,7 +130,8 @@ final class PPORunTests: XCTestCase {
     func testBundledPresetsParseAndNameRegisteredEnvironments() throws {
         for agent in ["ppo", "ppo-lstm"] {
             let names = PPOPreset.bundledEnvironments(agent: agent)
-            XCTAssertEqual(names, ["cartpole-novel", "gridworld-memory", "robot-nav-pomdp"], agent)
+            XCTAssertEqual(names, ["cartpole-novel", "gridworld-memory"] + (agent == "ppo" ? ["robot-nav-continuous"] : [])
+                           + ["robot-nav-pomdp"], agent)
             for name in names {
                 let preset = try PPOPreset.bundled(agent: agent, environment: name)
                 XCTAssertEqual(preset.environment, name)
@@ -138,6 +139,16 @@ final class PPORunTests: XCTestCase {
                 _ = try PPORunConfiguration(preset: preset, agent: agent, startedAt: "now")
             }
         }
+        // The continuous preset's agent gets the environment's Box as its action space.
+        let continuous = try PPORunConfiguration(preset: PPOPreset.bundled(agent: "ppo", environment: "robot-nav-continuous"),
+                                                 agent: "ppo", startedAt: "now")
+        let run = try PPORun(preset: PPOPreset.bundled(agent: "ppo", environment: "robot-nav-continuous"), agent: "ppo",
+                             folder: RunFolder.create(at: makeTemporaryFolder()))
+        XCTAssertEqual(run.configuration.ppo, continuous.ppo)
+        let (agent, offset) = try run.makeAgent()
+        XCTAssertEqual(agent.actionSpace, .box(low: [0, -Float(Double.pi / 2)], high: [1, Float(Double.pi / 2)]))
+        XCTAssertEqual(offset, 0)
+        XCTAssertEqual(continuous.ppo.logStdInit, 0)
         let zoo = try PPOPreset.bundled(agent: "ppo-lstm", environment: "cartpole-novel").agentConfig
         XCTAssertEqual([zoo.environmentCount, zoo.rolloutSteps, zoo.batchSize, zoo.epochs, zoo.lstmHiddenSize], [8, 32, 256, 20, 64])
         XCTAssertEqual([zoo.gamma, zoo.gaeLambda, zoo.learningRate, zoo.clipRange, zoo.entropyCoefficient], [0.98, 0.8, 1e-3, 0.2, 0])
