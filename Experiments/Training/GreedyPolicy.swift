@@ -17,6 +17,8 @@ public final class GreedyPolicy {
     public let evaluationSeed: UInt64
     /// The training step at which the loaded checkpoint was written.
     public let checkpointStep: Int
+    /// The compressed policy's folder, when that is what plays.
+    public let compressedPolicy: URL?
 
     private let makeEnvironmentCopy: () throws -> AnyEnvironment<[Float], Int>
     private let policy: any Policy<Int>
@@ -28,8 +30,12 @@ public final class GreedyPolicy {
     ///   has no config.json, was written by an agent that does not learn (`random`,
     ///   `astar`), or has no complete checkpoint; ``CheckpointError`` when the
     ///   weights do not fit the configured networks.
-    public init(runFolder: URL, registry: EnvironmentRegistry = .standard) throws {
-        let restored = try Training.restoredPolicy(runFolder: runFolder, registry: registry)
+    ///
+    /// With `compressedPolicy` (a folder written by `rlrun compress`), that policy
+    /// plays instead, loaded from its own file without the run's checkpoints.
+    public init(runFolder: URL, compressedPolicy: URL? = nil, registry: EnvironmentRegistry = .standard) throws {
+        let restored = try Training.restoredPolicy(runFolder: runFolder, compressedPolicy: compressedPolicy, registry: registry)
+        self.compressedPolicy = compressedPolicy
         self.runFolder = runFolder
         agentName = restored.kind.name
         environmentName = restored.environment

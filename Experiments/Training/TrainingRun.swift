@@ -142,9 +142,13 @@ public enum Training {
     /// Evaluates the newest checkpoint of the run in `url` greedily (its agent read
     /// from config.json) and writes the episodes to
     /// `evaluations/eval-seed<S>-<timestamp>.jsonl` with a `.json` summary beside it.
-    public static func evaluate(runFolder url: URL, episodes: Int, seed: UInt64?, registry: EnvironmentRegistry = .standard,
+    ///
+    /// With `compressedPolicy` (a folder written by `rlrun compress`) that policy
+    /// plays instead, and its evaluations go under that folder.
+    public static func evaluate(runFolder url: URL, compressedPolicy: URL? = nil, episodes: Int, seed: UInt64?,
+                                registry: EnvironmentRegistry = .standard,
                                 date: Date = Date()) throws -> (result: EvaluationResult, log: URL) {
-        if case .onPolicy = try kind(ofRun: url).family {
+        if compressedPolicy == nil, case .onPolicy = try kind(ofRun: url).family {
             let run = try PPORun(resuming: url, registry: registry)
             let (agent, _, _) = try run.restoredAgent()
             if agent.actionSpace.isContinuous {
@@ -160,13 +164,14 @@ public enum Training {
                 }
             }
         }
-        let restored = try restoredPolicy(runFolder: url, registry: registry)
+        let restored = try restoredPolicy(runFolder: url, compressedPolicy: compressedPolicy, registry: registry)
         let evaluationSeed = seed ?? restored.evaluationSeed
-        return try Evaluation.writeStandalone(runFolder: url, seed: evaluationSeed, date: date) { logURL in
+        let agentName = restored.kind.name + (compressedPolicy == nil ? "-greedy" : "-compressed")
+        return try Evaluation.writeStandalone(runFolder: compressedPolicy ?? url, seed: evaluationSeed, date: date) { logURL in
             try Evaluation.play(restored.policy, actionOffset: restored.actionOffset, environment: restored.makeEnvironment(),
                                 episodes: episodes, seed: evaluationSeed, logURL: logURL,
                                 logHeader: EpisodeLogHeader(environment: restored.environment, options: restored.options,
-                                                            agent: restored.kind.name + "-greedy", seed: evaluationSeed))
+                                                            agent: agentName, seed: evaluationSeed))
         }
     }
 
@@ -195,23 +200,49 @@ public enum Training {
         var policy: any Policy<Int>
         var actionOffset: Int
         var makeEnvironment: () throws -> AnyEnvironment<[Float], Int>
+        /// The agent as a source of a compact model; nil for a compressed policy.
+        var exportable: (any CompactExportable)? = nil
+        /// The compressed policy's folder when the policy is one.
+        var compressedPolicy: URL? = nil
     }
 
     /// The greedy policy of the newest checkpoint of the run in `url`.
-    static func restoredPolicy(runFolder url: URL, registry: EnvironmentRegistry) throws -> RestoredPolicy {
+    ///
+    /// With `compressedPolicy` (a folder written by `rlrun compress`), the policy is
+    /// that compressed one instead, loaded from its own file: the run supplies only
+    /// the environment, and its checkpoints are not read.
+    static func restoredPolicy(runFolder url: URL, compressedPolicy: URL? = nil, registry: EnvironmentRegistry) throws -> RestoredPolicy {
         let kind = try kind(ofRun: url)
+        func compressed<Config>(_ configuration: TrainingConfiguration<Config>, folder: URL,
+                                makeEnvironment: @escaping () throws -> AnyEnvironment<[Float], Int>) throws -> RestoredPolicy {
+            let environment = try makeEnvironment()
+            let (box, discrete) = try configuration.agentSpaces(of: environment)
+            let loaded = try CompressedPolicyFile.read(folder: folder)
+            guard loaded.model.inputSize == box.shape.reduce(1, *), loaded.model.outputSize == discrete.n else {
+                throw CompressionError.doesNotFit(path: CompressedPolicyFile.policyURL(in: folder).path,
+                                                  reason: "it maps \(loaded.model.inputSize) inputs to \(loaded.model.outputSize) actions, "
+                                                      + "but the run's environment has \(box.shape.reduce(1, *)) and \(discrete.n)")
+            }
+            return RestoredPolicy(kind: kind, environment: configuration.environment, options: configuration.options,
+                                  evaluationSeed: configuration.run.evaluationSeed, checkpointStep: loaded.metadata.checkpointStep,
+                                  policy: CompactPolicy(model: loaded.model), actionOffset: discrete.start,
+                                  makeEnvironment: makeEnvironment, compressedPolicy: folder)
+        }
         func restoreOffPolicy<Agent: OffPolicyAgent>(_: Agent.Type) throws -> RestoredPolicy {
             let run = try OffPolicyRun<Agent>(resuming: url, registry: registry)
+            if let compressedPolicy { return try compressed(run.configuration, folder: compressedPolicy, makeEnvironment: run.makeEnvironment) }
             let (agent, offset, step) = try run.restoredAgent()
             return RestoredPolicy(kind: kind, environment: run.configuration.environment, options: run.configuration.options,
                                   evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: step,
-                                  policy: agent.makePolicy(), actionOffset: offset, makeEnvironment: run.makeEnvironment)
+                                  policy: agent.makePolicy(), actionOffset: offset, makeEnvironment: run.makeEnvironment,
+                                  exportable: agent as? any CompactExportable)
         }
         switch kind.family {
         case .offPolicy(let agentType):
             return try restoreOffPolicy(agentType)
         case .onPolicy:
             let run = try PPORun(resuming: url, registry: registry)
+            if let compressedPolicy { return try compressed(run.configuration, folder: compressedPolicy, makeEnvironment: run.makeEnvironment) }
             let (agent, offset, step) = try run.restoredAgent()
             guard !agent.actionSpace.isContinuous else {
                 throw TrainingError.unsupportedPlayback(
@@ -219,7 +250,8 @@ public enum Training {
             }
             return RestoredPolicy(kind: kind, environment: run.configuration.environment, options: run.configuration.options,
                                   evaluationSeed: run.configuration.run.evaluationSeed, checkpointStep: step,
-                                  policy: agent.makePolicy(), actionOffset: offset, makeEnvironment: run.makeEnvironment)
+                                  policy: agent.makePolicy(), actionOffset: offset, makeEnvironment: run.makeEnvironment,
+                                  exportable: agent)
         }
     }
 }

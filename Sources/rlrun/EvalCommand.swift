@@ -19,6 +19,9 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A run folder written by `rlrun dqn`, `rlrun drqn`, `rlrun ppo` or `rlrun ppo-lstm`.", valueName: "run-dir"))
     var runFolder: String
 
+    @Option(help: ArgumentHelp("Play a compressed policy of the run (`compressed/<name>`, written by `rlrun compress`) instead of its newest checkpoint.", valueName: "dir"))
+    var policy: String?
+
     @Option(help: "Number of greedy episodes.")
     var episodes = 100
 
@@ -34,7 +37,9 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         blas.apply()
         let (result, log) = try reportingUserErrors {
-            try Training.evaluate(runFolder: URL(fileURLWithPath: runFolder), episodes: episodes, seed: seed)
+            let run = URL(fileURLWithPath: runFolder)
+            let compressed = policy.map { CompressedPolicyFile.folder(named: $0, runFolder: run) }
+            return try Training.evaluate(runFolder: run, compressedPolicy: compressed, episodes: episodes, seed: seed)
         }
         print("evaluation: \(result.summary)")
         print("  episode log   \(displayPath(log))")

@@ -29,7 +29,7 @@ struct RLRun: ParsableCommand {
               rlrun replay runs/random-gridworld-20261129T170000Z/episodes.jsonl
             """,
         version: Environments.version,
-        subcommands: [DQNCommand.self, DRQNCommand.self, PPOCommand.self, PPOLSTMCommand.self, EvalCommand.self, RandomCommand.self, AStarCommand.self, ListCommand.self, CheckEnvironmentCommand.self, ReplayCommand.self, WatchCommand.self, RecordCommand.self, PlotCommand.self, ReportCommand.self, SweepCommand.self, BenchCommand.self]
+        subcommands: [DQNCommand.self, DRQNCommand.self, PPOCommand.self, PPOLSTMCommand.self, EvalCommand.self, CompressCommand.self, RandomCommand.self, AStarCommand.self, ListCommand.self, CheckEnvironmentCommand.self, ReplayCommand.self, WatchCommand.self, RecordCommand.self, PlotCommand.self, ReportCommand.self, SweepCommand.self, BenchCommand.self]
     )
 
     /// Names an unknown command as such (the argument parser would call it an

@@ -24,6 +24,9 @@ struct RecordCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A DQN run folder with at least one checkpoint.", valueName: "run-dir"))
     var runFolder: String
 
+    @Option(name: .customLong("policy"), help: ArgumentHelp("Play a compressed policy of the run (`compressed/<name>`, written by `rlrun compress`) instead of its newest checkpoint.", valueName: "dir"))
+    var compressedPolicy: String?
+
     @Option(help: "Episodes to record.")
     var episodes: Int = 1
 
@@ -44,8 +47,10 @@ struct RecordCommand: ParsableCommand {
     func run() throws {
         let path = runFolder
         let playback = try reportingUserErrors { () throws -> PolicyPlayback in
-            let policy = try GreedyPolicy(runFolder: URL(fileURLWithPath: path))
-            return try PolicyPlayback(policy: policy, episodes: episodes, seed: seed)
+            let run = URL(fileURLWithPath: path)
+            let compressed = compressedPolicy.map { CompressedPolicyFile.folder(named: $0, runFolder: run) }
+            let greedy = try GreedyPolicy(runFolder: run, compressedPolicy: compressed)
+            return try PolicyPlayback(policy: greedy, episodes: episodes, seed: seed)
         }
         let source = PolicyPlaybackSource(playback)
         let folder = URL(fileURLWithPath: out, isDirectory: true)

@@ -43,6 +43,12 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
         }
     } catch let error as CheckpointError {
         throw fail(error.description)
+    } catch let error as CompactModelError {
+        throw fail(error.description)
+    } catch let error as CompressionError {
+        throw fail(error.description)
+    } catch let error as CompactExportError {
+        throw fail(error.description)
     } catch let error as DQNConfigError {
         throw fail(error.description)
     } catch let error as SweepError {

@@ -95,6 +95,59 @@ void nk_gemm_accumulate(size_t m, size_t n, size_t k, const float *a, size_t lda
 /// destination[i] = bit i of bytes (least significant bit first), as 0 or 1.
 void nk_unpack_bits(const uint8_t *bytes, size_t count, float *destination);
 
+// MARK: int8 inference (Int8Kernels.c)
+//
+// Integer results are exact on every path: products of int8 values summed in
+// int32 (no saturation anywhere, for k up to 2^16), so every variant returns
+// the same bits as the portable loop.
+
+/// Which implementation of nk_int8_gemm runs: picked once from the CPU.
+typedef enum {
+    NK_INT8_PORTABLE = 0,   ///< plain C, any CPU
+    NK_INT8_AVX2 = 1,       ///< sign-extend to int16, vpmaddwd (8 int32 lanes)
+    NK_INT8_AVX512BW = 2,   ///< the same on 16 int32 lanes
+    NK_INT8_AVX512VNNI = 3, ///< vpdpbusd on (x + 128) · w, minus 128 · Σw
+} nk_int8_variant;
+
+/// Whether this CPU can run `variant` (the portable one always).
+int nk_int8_supported(nk_int8_variant variant);
+
+/// The variant nk_int8_gemm uses on this CPU: the fastest supported one.
+nk_int8_variant nk_int8_best_variant(void);
+
+/// c[i·n + j] = Σ_l a[i·k + l] · b[j·k + l] in int32, for i < m, j < n: each
+/// row of a (activations) against each row of b (weights, output-major).
+/// `k` must be a multiple of 64 (pad both with zeros); `bRowSums[j]` must hold
+/// Σ_l b[j·k + l] (nk_int8_row_sums), which the VNNI path needs to undo its
+/// unsigned shift.
+void nk_int8_gemm(size_t m, size_t n, size_t k, const int8_t *a, const int8_t *b, const int32_t *bRowSums,
+                  int32_t *c);
+
+/// nk_int8_gemm on a given variant (tests compare every supported one with
+/// the portable loop). The variant must be supported.
+void nk_int8_gemm_variant(nk_int8_variant variant, size_t m, size_t n, size_t k, const int8_t *a, const int8_t *b,
+                          const int32_t *bRowSums, int32_t *c);
+
+/// Reorders b (n × k int8, k a multiple of 4) into the layout of
+/// nk_int8_gemm_vnni_packed: blocks of 16 outputs (the last padded with zero
+/// rows), and in each block, for each group of 4 inputs, the 16 outputs' 4 bytes
+/// side by side (64 bytes: one vector). `packed` must hold ceil(n / 16) · 16 · k bytes.
+void nk_int8_pack_vnni(size_t n, size_t k, const int8_t *b, int8_t *packed);
+
+/// nk_int8_gemm on b packed by nk_int8_pack_vnni, computing 16 outputs per
+/// vector with no horizontal sums (what makes small and batch-1 products fast).
+/// Needs AVX-512 VNNI (nk_int8_supported(NK_INT8_AVX512VNNI)); exact like the others.
+void nk_int8_gemm_vnni_packed(size_t m, size_t n, size_t k, const int8_t *a, const int8_t *packed,
+                              const int32_t *bRowSums, int32_t *c);
+
+/// rowSums[j] = Σ_l b[j·k + l] for j < n.
+void nk_int8_row_sums(size_t n, size_t k, const int8_t *b, int32_t *rowSums);
+
+/// Symmetric int8 quantisation of `count` floats with one scale: returns
+/// s = max|x| / 127 (0 when every x is 0) and writes q[i] = round(x[i] / s)
+/// (ties to even, clamped to ±127; all 0 when s is 0), so x ≈ s · q within s/2.
+float nk_quantize_int8(const float *x, size_t count, int8_t *q);
+
 #ifdef __cplusplus
 }
 #endif
