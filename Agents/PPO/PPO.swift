@@ -85,7 +85,7 @@ public final class PPOAgent {
     /// - Throws: ``AgentConfigError`` for an invalid configuration.
     public init(observationShape: [Int], actionCount: Int, config: PPOConfig, seed: UInt64) throws {
         try config.validate()
-        precondition(actionCount > 0, "PPO needs at least one action")
+        try config.checkNetworkShapes(observationShape: observationShape, actionCount: actionCount)
         self.config = config
         self.observationShape = observationShape
         observationSize = observationShape.reduce(1, *)
