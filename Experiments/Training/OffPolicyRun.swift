@@ -47,7 +47,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                 stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
         let configuration = try OffPolicyRunConfiguration(kind: Agent.kind, preset: preset, registry: registry,
                                                           startedAt: RunFolder.utcTimestamp(startedAt))
-        _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
+        try configuration.checkAgentFits(registry: registry)
         lock = try RunFolderLock(folder: folder)
         try folder.writeConfiguration(configuration)
         self.folder = folder

@@ -66,7 +66,7 @@ public final class PPORun {
                 stopRequest: StopRequest = StopRequest(), startedAt: Date = Date()) throws {
         let configuration = try PPORunConfiguration(preset: preset, agent: agent, registry: registry,
                                                     startedAt: RunFolder.utcTimestamp(startedAt))
-        _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
+        try configuration.checkAgentFits(registry: registry)
         lock = try RunFolderLock(folder: folder)
         try folder.writeConfiguration(configuration)
         self.folder = folder
