@@ -1,3 +1,5 @@
+import Agents
+
 /// A run that cannot proceed for a reason other than bad input files or options.
 public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The environment's action type cannot be written to an episode log.
@@ -8,6 +10,9 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidEpisodeCount(Int)
     /// The agent cannot act in this environment (it needs one of `supported`).
     case unsupportedEnvironment(environment: String, agent: String, supported: [String])
+    /// A configuration whose estimated memory (described part by part) exceeds
+    /// the limit (the machine's memory, or the variable named in `limitSource`).
+    case exceedsMemory(environment: String, agent: String, estimate: String, limitBytes: Double, limitSource: String)
 
     public var description: String {
         switch self {
@@ -21,6 +26,9 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the number of episodes must be at least 1, got \(count)"
         case .unsupportedEnvironment(let environment, let agent, let supported):
             return "the \(agent) agent cannot act in '\(environment)'; it works on \(supported.joined(separator: ", "))"
+        case .exceedsMemory(let environment, let agent, let estimate, let limitBytes, let limitSource):
+            return "the \(agent) run on '\(environment)' needs \(estimate), more than the \(MemoryEstimate.format(bytes: limitBytes)) "
+                + "of \(limitSource); make the replay or rollout, the networks or the observation smaller"
         }
     }
 }

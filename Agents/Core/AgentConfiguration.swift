@@ -1,3 +1,5 @@
+import Environments
+
 /// The hyperparameters of an agent as a preset file holds them: a flat mapping
 /// of snake_case keys that decodes into the conforming type.
 ///
@@ -12,6 +14,13 @@ public protocol AgentConfiguration: Codable, Sendable, Equatable {
     var totalSteps: Int { get set }
     /// Checks ranges and names; the error names the offending key and value.
     func validate() throws(AgentConfigError)
+    /// Checks that the networks this configuration builds fit observations of
+    /// `observationShape` and `actionCount` actions, before any layer exists;
+    /// call after ``validate()``.
+    func checkNetworkShapes(observationShape: [Int], actionCount: Int) throws(NetworkShapeError)
+    /// Estimates the bytes an agent of this configuration allocates for
+    /// observations in `observationSpace`; call after ``validate()``.
+    func memoryEstimate(observationSpace: Box, actionCount: Int) throws(NetworkShapeError) -> MemoryEstimate
 }
 
 /// A hyperparameter outside its valid range.

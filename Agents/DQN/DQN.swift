@@ -54,6 +54,7 @@ public final class DQNAgent {
     /// - Throws: ``DQNConfigError`` for an invalid configuration.
     public init(observationSpace: Box, actionCount: Int, config: DQNConfig, seed: UInt64) throws {
         try config.validate()
+        try config.checkNetworkShapes(observationShape: observationSpace.shape, actionCount: actionCount)
         self.config = config
         observationShape = observationSpace.shape
         self.actionCount = actionCount

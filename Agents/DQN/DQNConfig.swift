@@ -144,30 +144,44 @@ public struct DQNConfig: AgentConfiguration {
         func require(_ condition: Bool, _ key: CodingKeys, _ value: Any, _ expectation: String) throws(DQNConfigError) {
             if !condition { throw DQNConfigError(key: key.rawValue, value: "\(value)", expectation: expectation) }
         }
-        try require(totalSteps > 0, .totalSteps, totalSteps, "a positive number of steps")
-        try require(learningRate > 0, .learningRate, learningRate, "a positive number")
+        func sizes(_ list: [Int], upTo limit: Int) -> Bool { list.count <= AgentLimits.layerCount && list.allSatisfy { (1...limit).contains($0) } }
+        try require((1...AgentLimits.totalSteps).contains(totalSteps), .totalSteps, totalSteps, "a number of steps in [1, \(AgentLimits.totalSteps)]")
+        try require(learningRate > 0 && learningRate.isFinite, .learningRate, learningRate, "a positive number")
+        if let finalLearningRate {
+            try require(finalLearningRate >= 0 && finalLearningRate.isFinite, .finalLearningRate, finalLearningRate, "zero or more")
+        }
         try require(["adam", "rmsprop", "rmsprop_centered"].contains(optimizer), .optimizer, optimizer, "adam, rmsprop or rmsprop_centered")
-        try require(optimizerEpsilon > 0, .optimizerEpsilon, optimizerEpsilon, "a positive number")
+        try require(optimizerEpsilon > 0 && optimizerEpsilon.isFinite, .optimizerEpsilon, optimizerEpsilon, "a positive number")
         try require(rmspropDecay > 0 && rmspropDecay < 1, .rmspropDecay, rmspropDecay, "a number in (0, 1)")
-        try require(bufferSize > 0, .bufferSize, bufferSize, "a positive number")
+        try require((1...AgentLimits.bufferSize).contains(bufferSize), .bufferSize, bufferSize, "a number of transitions in [1, \(AgentLimits.bufferSize)]")
         try require(["auto", "bits", "float32"].contains(observationStorage), .observationStorage, observationStorage, "auto, bits or float32")
         try require(learningStarts >= 0, .learningStarts, learningStarts, "zero or more steps")
-        try require(batchSize > 0, .batchSize, batchSize, "a positive number")
+        try require((1...AgentLimits.batchSize).contains(batchSize), .batchSize, batchSize, "a number in [1, \(AgentLimits.batchSize)]")
         try require(gamma >= 0 && gamma <= 1, .gamma, gamma, "a number in [0, 1]")
         try require(trainFrequency > 0, .trainFrequency, trainFrequency, "a positive number of steps")
-        try require(gradientSteps > 0, .gradientSteps, gradientSteps, "a positive number")
+        try require((1...AgentLimits.stepsPerUpdate).contains(gradientSteps), .gradientSteps, gradientSteps,
+                    "a number in [1, \(AgentLimits.stepsPerUpdate)]")
         try require(targetUpdateInterval > 0, .targetUpdateInterval, targetUpdateInterval, "a positive number of steps")
         try require(tau > 0 && tau <= 1, .tau, tau, "a number in (0, 1]")
         try require(explorationFraction >= 0 && explorationFraction <= 1, .explorationFraction, explorationFraction, "a number in [0, 1]")
         try require((0...1).contains(explorationInitialEpsilon), .explorationInitialEpsilon, explorationInitialEpsilon, "a number in [0, 1]")
         try require((0...1).contains(explorationFinalEpsilon), .explorationFinalEpsilon, explorationFinalEpsilon, "a number in [0, 1]")
         try require(maxGradNorm >= 0 && maxGradNorm.isFinite, .maxGradNorm, maxGradNorm, "a positive number, or 0 for no clipping")
-        try require(nStep >= 1, .nStep, nStep, "1 or more")
+        // The n-step window must fit in the replay that stores it.
+        let nStepLimit = min(bufferSize, AgentLimits.stepsPerUpdate)
+        try require((1...nStepLimit).contains(nStep), .nStep, nStep, "a number of steps in [1, \(nStepLimit)] (at most buffer_size and \(AgentLimits.stepsPerUpdate))")
         try require(["huber", "mse"].contains(loss), .loss, loss, "huber or mse")
-        try require(hiddenSizes.allSatisfy { $0 > 0 }, .hiddenSizes, hiddenSizes, "positive layer sizes")
-        try require(convolutionChannels.allSatisfy { $0 > 0 }, .convolutionChannels, convolutionChannels, "positive channel counts")
-        try require(convolutionKernel > 0 && convolutionStride > 0 && convolutionPadding >= 0, .convolutionKernel,
-                    "\(convolutionKernel)/\(convolutionStride)/\(convolutionPadding)", "positive kernel and stride, non-negative padding")
+        try require(sizes(hiddenSizes, upTo: AgentLimits.layerWidth), .hiddenSizes, hiddenSizes,
+                    "at most \(AgentLimits.layerCount) layer sizes, each in [1, \(AgentLimits.layerWidth)]")
+        try require(sizes(convolutionChannels, upTo: AgentLimits.convolutionChannels), .convolutionChannels, convolutionChannels,
+                    "at most \(AgentLimits.layerCount) channel counts, each in [1, \(AgentLimits.convolutionChannels)]")
+        try require((1...AgentLimits.convolutionKernel).contains(convolutionKernel), .convolutionKernel, convolutionKernel,
+                    "a kernel size in [1, \(AgentLimits.convolutionKernel)]")
+        try require((1...AgentLimits.convolutionKernel).contains(convolutionStride), .convolutionStride, convolutionStride,
+                    "a stride in [1, \(AgentLimits.convolutionKernel)]")
+        // Padding of a kernel's size or more only adds outputs that see nothing but zeros.
+        try require((0..<convolutionKernel).contains(convolutionPadding), .convolutionPadding, convolutionPadding,
+                    "a padding in [0, conv_kernel - 1 = \(convolutionKernel - 1)]")
     }
 
     /// ε after `step` environment steps: linear from the initial to the final value

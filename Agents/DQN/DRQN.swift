@@ -71,6 +71,7 @@ public final class DRQNAgent {
     /// - Throws: ``AgentConfigError`` for an invalid configuration.
     public init(observationSpace: Box, actionCount: Int, config: DRQNConfig, seed: UInt64) throws {
         try config.validate()
+        try config.checkNetworkShapes(observationShape: observationSpace.shape, actionCount: actionCount)
         self.config = config
         observationShape = observationSpace.shape
         self.actionCount = actionCount

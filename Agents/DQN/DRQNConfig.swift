@@ -64,8 +64,13 @@ public struct DRQNConfig: AgentConfiguration {
             if !condition { throw AgentConfigError(key: key, value: "\(value)", expectation: expectation) }
         }
         try require(dqn.nStep == 1, "n_step", dqn.nStep, "1 (DRQN's targets are one-step)")
-        try require(sequenceLength >= 1, CodingKeys.sequenceLength.rawValue, sequenceLength, "1 or more steps")
-        try require(burnIn >= 0, CodingKeys.burnIn.rawValue, burnIn, "zero or more steps")
-        try require(lstmHiddenSize >= 1, CodingKeys.lstmHiddenSize.rawValue, lstmHiddenSize, "a positive size")
+        let steps = AgentLimits.stepsPerUpdate
+        try require((1...steps).contains(sequenceLength), CodingKeys.sequenceLength.rawValue, sequenceLength, "a number of steps in [1, \(steps)]")
+        try require((0...steps).contains(burnIn), CodingKeys.burnIn.rawValue, burnIn, "a number of steps in [0, \(steps)]")
+        // A window (burn-in and trained steps) must fit in the replay it is sampled from.
+        try require(burnIn + sequenceLength <= dqn.bufferSize, CodingKeys.sequenceLength.rawValue, sequenceLength,
+                    "a window (burn_in + sequence_length = \(burnIn + sequenceLength)) no longer than buffer_size = \(dqn.bufferSize)")
+        try require((1...AgentLimits.layerWidth).contains(lstmHiddenSize), CodingKeys.lstmHiddenSize.rawValue, lstmHiddenSize,
+                    "a size in [1, \(AgentLimits.layerWidth)]")
     }
 }

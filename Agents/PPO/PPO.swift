@@ -96,6 +96,7 @@ public final class PPOAgent {
         if case .box(let low, let high) = actionSpace {
             precondition(low.count == high.count && zip(low, high).allSatisfy { $0 <= $1 }, "PPO needs a Box with low <= high")
         }
+        try config.checkNetworkShapes(observationShape: observationShape, actionCount: actionSpace.policyOutputs)
         self.config = config
         self.observationShape = observationShape
         observationSize = observationShape.reduce(1, *)

@@ -240,3 +240,64 @@ final class PPOActorCritic {
         _ = encoder.backward(featureGradient)
     }
 }
+
+extension PPOConfig {
+    /// The actor-critic ``PPOActorCritic`` builds, planned from shapes alone.
+    func plan(observationShape: [Int], actionCount: Int) throws(NetworkShapeError) -> NetworkPlan {
+        guard actionCount > 0 else { throw NetworkShapeError("the policy head needs at least one action, the action space has \(actionCount)") }
+        var encoder: NetworkPlan
+        if observationShape.count == 3 && useCNN {
+            encoder = try .convolutions(observationShape: observationShape, channels: convolutionChannels, kernel: convolutionKernel,
+                                        stride: convolutionStride, padding: convolutionPadding)
+            if encoderFeatures > 0 { encoder.dense([encoderFeatures]) }
+        } else {
+            encoder = NetworkPlan(features: try NetworkPlan.observationSize(observationShape))
+        }
+        var whole = encoder
+        var headInput = NetworkPlan(features: encoder.features)
+        if isRecurrent {
+            var lstm = NetworkPlan(features: encoder.features)
+            lstm.lstm(hiddenSize: lstmHiddenSize)
+            whole.add(lstm)
+            if !sharedLSTM { whole.add(lstm) }
+            headInput = NetworkPlan(features: lstmHiddenSize)
+        }
+        var policy = headInput, value = headInput
+        policy.dense(policyLayers + [actionCount])
+        value.dense(valueLayers + [1])
+        whole.add(policy)
+        whole.add(value)
+        return whole
+    }
+
+    /// Checks that the actor-critic of this configuration fits observations of
+    /// `observationShape` and `actionCount` actions, before any layer is built.
+    ///
+    /// - Throws: ``NetworkShapeError`` naming the layer that does not fit and why.
+    public func checkNetworkShapes(observationShape: [Int], actionCount: Int) throws(NetworkShapeError) {
+        _ = try plan(observationShape: observationShape, actionCount: actionCount)
+    }
+
+    /// Estimates what a ``PPOAgent`` of this configuration and its `n_envs`
+    /// environment copies allocate: the rollout buffer, the network with gradients
+    /// and Adam's moments, a minibatch's activations, the copies' acting passes,
+    /// and the copies themselves (taken as four observations each and 64 kB of
+    /// state, since an environment's own size is not known from its space).
+    ///
+    /// - Throws: ``NetworkShapeError`` when the network does not fit the observation.
+    public func memoryEstimate(observationSpace: Box, actionCount: Int) throws(NetworkShapeError) -> MemoryEstimate {
+        let plan = try plan(observationShape: observationSpace.shape, actionCount: actionCount)
+        let observationSize = Double(try NetworkPlan.observationSize(observationSpace.shape))
+        let copies = Double(environmentCount)
+        // Observations, then actions (Int), rewards, values, log-probabilities, advantages, returns, starts.
+        let rollout: Double = Double(rolloutSize) * (4 * observationSize + 8 + 4 * 5 + 1)
+        // Weights, gradients and Adam's two moments.
+        let networks: Double = 4 * plan.parameters * 4
+        let training: Double = Double(batchSize) * plan.trainingFloatsPerSample
+        let acting: Double = 2 * copies * plan.inferenceFloatsPerSample
+        let minibatches: Double = 4 * Double(batchSize) * observationSize
+        let environments: Double = copies * (4 * 4 * observationSize + 65_536)
+        return MemoryEstimate([("rollout buffer", rollout), ("networks", networks), ("activations", 4 * (training + acting)),
+                               ("minibatches", minibatches), ("environment copies", environments)])
+    }
+}

@@ -174,30 +174,47 @@ public struct PPOConfig: AgentConfiguration {
         func require(_ condition: Bool, _ key: CodingKeys, _ value: Any, _ expectation: String) throws(AgentConfigError) {
             if !condition { throw AgentConfigError(key: key.rawValue, value: "\(value)", expectation: expectation) }
         }
-        try require(totalSteps > 0, .totalSteps, totalSteps, "a positive number of steps")
-        try require(environmentCount > 0, .environmentCount, environmentCount, "a positive number of environments")
-        try require(rolloutSteps > 0, .rolloutSteps, rolloutSteps, "a positive number of steps")
+        func sizes(_ list: [Int], upTo limit: Int) -> Bool { list.count <= AgentLimits.layerCount && list.allSatisfy { (1...limit).contains($0) } }
+        func finite(_ value: Double?) -> Bool { value?.isFinite ?? true }
+        try require((1...AgentLimits.totalSteps).contains(totalSteps), .totalSteps, totalSteps, "a number of steps in [1, \(AgentLimits.totalSteps)]")
+        try require((1...AgentLimits.environmentCount).contains(environmentCount), .environmentCount, environmentCount,
+                    "a number of environments in [1, \(AgentLimits.environmentCount)]")
+        try require((1...AgentLimits.rolloutSteps).contains(rolloutSteps), .rolloutSteps, rolloutSteps,
+                    "a number of steps in [1, \(AgentLimits.rolloutSteps)]")
+        // Both factors are bounded above, so the product cannot overflow.
+        try require(rolloutSize <= AgentLimits.rolloutSize, .rolloutSteps, rolloutSteps,
+                    "a rollout n_envs · n_steps = \(rolloutSize) of at most \(AgentLimits.rolloutSize) rows")
         try require(batchSize > 0 && batchSize <= rolloutSize, .batchSize, batchSize, "between 1 and n_envs · n_steps = \(rolloutSize)")
-        try require(epochs > 0, .epochs, epochs, "a positive number")
+        try require((1...AgentLimits.stepsPerUpdate).contains(epochs), .epochs, epochs, "a number in [1, \(AgentLimits.stepsPerUpdate)]")
         try require(gamma >= 0 && gamma <= 1, .gamma, gamma, "a number in [0, 1]")
         try require(gaeLambda >= 0 && gaeLambda <= 1, .gaeLambda, gaeLambda, "a number in [0, 1]")
-        try require(learningRate > 0, .learningRate, learningRate, "a positive number")
-        try require((finalLearningRate ?? 0) >= 0, .finalLearningRate, finalLearningRate ?? 0, "zero or more")
-        try require(clipRange > 0, .clipRange, clipRange, "a positive number")
-        try require((finalClipRange ?? 0) >= 0, .finalClipRange, finalClipRange ?? 0, "zero or more")
-        try require((valueClipRange ?? 1) > 0, .valueClipRange, valueClipRange ?? 1, "a positive number")
-        try require(entropyCoefficient >= 0, .entropyCoefficient, entropyCoefficient, "zero or more")
-        try require(valueCoefficient >= 0, .valueCoefficient, valueCoefficient, "zero or more")
-        try require(maxGradNorm > 0, .maxGradNorm, maxGradNorm, "a positive number")
-        try require(optimizerEpsilon > 0, .optimizerEpsilon, optimizerEpsilon, "a positive number")
-        try require(lstmHiddenSize >= 0, .lstmHiddenSize, lstmHiddenSize, "0 (no LSTM) or a positive size")
-        try require(policyLayers.allSatisfy { $0 > 0 }, .policyLayers, policyLayers, "positive layer sizes")
-        try require(valueLayers.allSatisfy { $0 > 0 }, .valueLayers, valueLayers, "positive layer sizes")
+        try require(learningRate > 0 && learningRate.isFinite, .learningRate, learningRate, "a positive number")
+        try require((finalLearningRate ?? 0) >= 0 && finite(finalLearningRate), .finalLearningRate, finalLearningRate ?? 0, "zero or more")
+        try require(clipRange > 0 && clipRange.isFinite, .clipRange, clipRange, "a positive number")
+        try require((finalClipRange ?? 0) >= 0 && finite(finalClipRange), .finalClipRange, finalClipRange ?? 0, "zero or more")
+        try require((valueClipRange ?? 1) > 0 && finite(valueClipRange), .valueClipRange, valueClipRange ?? 1, "a positive number")
+        try require(entropyCoefficient >= 0 && entropyCoefficient.isFinite, .entropyCoefficient, entropyCoefficient, "zero or more")
+        try require(valueCoefficient >= 0 && valueCoefficient.isFinite, .valueCoefficient, valueCoefficient, "zero or more")
+        try require(maxGradNorm > 0 && maxGradNorm.isFinite, .maxGradNorm, maxGradNorm, "a positive number")
+        try require(optimizerEpsilon > 0 && optimizerEpsilon.isFinite, .optimizerEpsilon, optimizerEpsilon, "a positive number")
+        try require((0...AgentLimits.layerWidth).contains(lstmHiddenSize), .lstmHiddenSize, lstmHiddenSize,
+                    "0 (no LSTM) or a size up to \(AgentLimits.layerWidth)")
+        try require(sizes(policyLayers, upTo: AgentLimits.layerWidth), .policyLayers, policyLayers,
+                    "at most \(AgentLimits.layerCount) layer sizes, each in [1, \(AgentLimits.layerWidth)]")
+        try require(sizes(valueLayers, upTo: AgentLimits.layerWidth), .valueLayers, valueLayers,
+                    "at most \(AgentLimits.layerCount) layer sizes, each in [1, \(AgentLimits.layerWidth)]")
         try require(["tanh", "relu"].contains(activation), .activation, activation, "tanh or relu")
-        try require(convolutionChannels.allSatisfy { $0 > 0 }, .convolutionChannels, convolutionChannels, "positive channel counts")
-        try require(convolutionKernel > 0 && convolutionStride > 0 && convolutionPadding >= 0, .convolutionKernel,
-                    "\(convolutionKernel)/\(convolutionStride)/\(convolutionPadding)", "positive kernel and stride, non-negative padding")
-        try require(encoderFeatures >= 0, .encoderFeatures, encoderFeatures, "zero or more")
+        try require(sizes(convolutionChannels, upTo: AgentLimits.convolutionChannels), .convolutionChannels, convolutionChannels,
+                    "at most \(AgentLimits.layerCount) channel counts, each in [1, \(AgentLimits.convolutionChannels)]")
+        try require((1...AgentLimits.convolutionKernel).contains(convolutionKernel), .convolutionKernel, convolutionKernel,
+                    "a kernel size in [1, \(AgentLimits.convolutionKernel)]")
+        try require((1...AgentLimits.convolutionKernel).contains(convolutionStride), .convolutionStride, convolutionStride,
+                    "a stride in [1, \(AgentLimits.convolutionKernel)]")
+        // Padding of a kernel's size or more only adds outputs that see nothing but zeros.
+        try require((0..<convolutionKernel).contains(convolutionPadding), .convolutionPadding, convolutionPadding,
+                    "a padding in [0, conv_kernel - 1 = \(convolutionKernel - 1)]")
+        try require((0...AgentLimits.layerWidth).contains(encoderFeatures), .encoderFeatures, encoderFeatures,
+                    "zero or a size up to \(AgentLimits.layerWidth)")
         // e^±20 is already far beyond any action scale; larger magnitudes only overflow σ or σ².
         try require(logStdInit.isFinite && abs(logStdInit) <= 20, .logStdInit, logStdInit, "a number in [-20, 20]")
     }

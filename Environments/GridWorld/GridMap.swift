@@ -62,6 +62,12 @@ public struct GridMap: Sendable, Equatable {
             throw GridMapError(source: source, line: 1, column: 1, problem: .emptyMap)
         }
         let width = firstRow.count
+        // Checked before the cells are allocated: a map is a grid world's whole state and observation.
+        if width > OptionLimits.gridSide || rows.count > OptionLimits.gridSide {
+            let tooWide = width > OptionLimits.gridSide
+            throw GridMapError(source: source, line: tooWide ? 1 : OptionLimits.gridSide + 1, column: tooWide ? OptionLimits.gridSide + 1 : 1,
+                               problem: .tooLarge(width: width, height: rows.count, limit: OptionLimits.gridSide))
+        }
         var cells: [GridCell] = []
         cells.reserveCapacity(width * rows.count)
         var start: (position: GridPosition, line: Int, column: Int)?

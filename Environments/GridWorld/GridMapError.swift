@@ -20,6 +20,8 @@ public struct GridMapError: Error, Equatable, Sendable, CustomStringConvertible 
         case noGoal
         /// The text has no rows.
         case emptyMap
+        /// More rows or columns than ``OptionLimits/gridSide``.
+        case tooLarge(width: Int, height: Int, limit: Int)
         /// The file could not be read (missing, a directory, not UTF-8, ...).
         case unreadableFile(reason: String)
         /// No goal can be reached from the start (at the error's line and column)
@@ -62,6 +64,8 @@ public struct GridMapError: Error, Equatable, Sendable, CustomStringConvertible 
             message = "map has no goal cell 'G'; mark at least one"
         case .emptyMap:
             message = "map is empty; expected rows of '#', '.', 'S', 'G', 'L'"
+        case .tooLarge(let width, let height, let limit):
+            message = "map is \(width)x\(height) cells; at most \(limit) rows and \(limit) columns are allowed"
         case .unreadableFile(let reason):
             return "\(source): cannot read map file: \(reason)"
         case .unreachableGoal:

@@ -47,12 +47,14 @@ extension GridWorld {
         /// Why the layout's parameters are invalid, or `nil` when they are fine.
         public var validationProblem: String? {
             switch self {
-            case .room(let size) where size < 4:
-                return "room size must be at least 4 (a 2x2 floor), got \(size)"
-            case .lavaCrossing(let size) where size < 5 || size % 2 == 0:
-                return "lava crossing size must be odd and at least 5, got \(size)"
-            case .maze(let size) where size < 5 || size % 2 == 0:
-                return "maze size must be odd and at least 5, got \(size)"
+            case .room(let size) where size < 4 || size > OptionLimits.gridSide:
+                return "room size must be at least 4 (a 2x2 floor) and at most \(OptionLimits.gridSide), got \(size)"
+            case .lavaCrossing(let size) where size < 5 || size > OptionLimits.gridSide || size % 2 == 0:
+                return "lava crossing size must be odd and in [5, \(OptionLimits.gridSide - 1)], got \(size)"
+            case .maze(let size) where size < 5 || size > OptionLimits.gridSide || size % 2 == 0:
+                return "maze size must be odd and in [5, \(OptionLimits.gridSide - 1)], got \(size)"
+            case .map(let map) where map.width > OptionLimits.gridSide || map.height > OptionLimits.gridSide:
+                return "map is \(map.width)x\(map.height); at most \(OptionLimits.gridSide) cells per side"
             default:
                 return nil
             }

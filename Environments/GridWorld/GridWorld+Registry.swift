@@ -9,11 +9,9 @@ extension GridWorld {
             EnvironmentSpec(
                 name: "gridworld",
                 summary: "MiniGrid Empty room: walk from the top-left to the goal in the bottom-right corner",
-                options: [.int("size", default: 8, "grid side including the wall border (at least 4)")] + commonOptions
+                options: [.int("size", default: 8, "grid side including the wall border (4 to 1000)")] + commonOptions
             ) { options in
-                let size = options.int("size")
-                guard size >= 4 else { throw OptionError.badValue(option: "size", value: String(size), expected: "integer of at least 4") }
-                return try make(.room(size: size), options)
+                try make(.room(size: options.int("size", in: 4...OptionLimits.gridSide)), options)
             },
             EnvironmentSpec(
                 name: "gridworld-fourrooms",
@@ -25,24 +23,16 @@ extension GridWorld {
             EnvironmentSpec(
                 name: "gridworld-lava",
                 summary: "MiniGrid LavaCrossing (S9N1): cross one lava river through its single opening",
-                options: [.int("size", default: 9, "grid side including the wall border (odd, at least 5)")] + commonOptions
+                options: [.int("size", default: 9, "grid side including the wall border (odd, 5 to 999)")] + commonOptions
             ) { options in
-                let size = options.int("size")
-                guard size >= 5, size % 2 == 1 else {
-                    throw OptionError.badValue(option: "size", value: String(size), expected: "odd integer of at least 5")
-                }
-                return try make(.lavaCrossing(size: size), options)
+                try make(.lavaCrossing(size: options.int("size", in: 5...(OptionLimits.gridSide - 1), odd: true)), options)
             },
             EnvironmentSpec(
                 name: "gridworld-maze",
                 summary: "A perfect maze generated per episode; start and goal in opposite corners",
-                options: [.int("size", default: 11, "grid side including the wall border (odd, at least 5)")] + commonOptions
+                options: [.int("size", default: 11, "grid side including the wall border (odd, 5 to 999)")] + commonOptions
             ) { options in
-                let size = options.int("size")
-                guard size >= 5, size % 2 == 1 else {
-                    throw OptionError.badValue(option: "size", value: String(size), expected: "odd integer of at least 5")
-                }
-                return try make(.maze(size: size), options)
+                try make(.maze(size: options.int("size", in: 5...(OptionLimits.gridSide - 1), odd: true)), options)
             },
             EnvironmentSpec(
                 name: "gridworld-file",
@@ -61,7 +51,7 @@ extension GridWorld {
     /// The options every registered grid world takes.
     private static let commonOptions: [OptionSpec] = [
         .string("actions", default: "absolute", "absolute (up, right, down, left) or egocentric (turn left, turn right, forward)"),
-        .int("view", default: 0, "0: the full grid; k (odd, at least 3): an egocentric k x k view"),
+        .int("view", default: 0, "0: the full grid; k (odd, 3 to 999): an egocentric k x k view"),
         .int("max_steps", default: 0, "truncation step count; 0 means 4 * width * height"),
     ]
 
@@ -71,8 +61,8 @@ extension GridWorld {
             throw .badValue(option: "actions", value: actionsText, expected: "action mode (absolute or egocentric)")
         }
         let view = options.int("view")
-        guard view == 0 || (view >= 3 && view % 2 == 1) else {
-            throw .badValue(option: "view", value: String(view), expected: "view size (0, or odd and at least 3)")
+        guard view == 0 || (view >= 3 && view <= OptionLimits.gridSide && view % 2 == 1) else {
+            throw .badValue(option: "view", value: String(view), expected: "view size (0, or odd in [3, \(OptionLimits.gridSide - 1)])")
         }
         let maxSteps = options.int("max_steps")
         guard maxSteps >= 0 else {

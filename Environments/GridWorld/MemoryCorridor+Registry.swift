@@ -6,15 +6,15 @@ extension MemoryCorridor {
                 name: "gridworld-memory",
                 summary: "MiniGrid Memory-like corridor: a cue at the start says which end is correct; needs memory (4 actions, [5, 3, 3] view)",
                 options: [
-                    .int("length", default: 5, "floor cells from the start to the junction (at least view / 2 + 1)"),
-                    .int("view", default: 3, "side of the agent's view (odd, at least 3)"),
+                    .int("length", default: 5, "floor cells from the start to the junction (view / 2 + 1 to 997)"),
+                    .int("view", default: 3, "side of the agent's view (odd, 3 to 999)"),
                     .int("max_steps", default: 0, "truncation step count; 0 means 4 * width * height"),
                 ],
                 make: { options throws(OptionError) in
-                    let length = options.int("length"), view = options.int("view"), maxSteps = options.int("max_steps")
-                    guard view >= 3, view % 2 == 1 else {
-                        throw .badValue(option: "view", value: String(view), expected: "odd view size of at least 3")
-                    }
+                    let view = try options.int("view", in: 3...(OptionLimits.gridSide - 1), odd: true)
+                    // The map is the corridor plus 3 columns; its width stays within the grid limit.
+                    let length = try options.int("length", in: 1...(OptionLimits.gridSide - 3))
+                    let maxSteps = options.int("max_steps")
                     guard length >= view / 2 + 1 else {
                         throw .badValue(option: "length", value: String(length), expected: "corridor length of at least \(view / 2 + 1) for view \(view)")
                     }

@@ -90,9 +90,12 @@ public struct RobotGrid: Environment, Sendable {
 
         /// Why this configuration cannot work, or `nil` when it is valid.
         public var validationProblem: String? {
-            if size < 4 { return "size must be at least 4 cells, got \(size)" }
-            if !(worldSize > 0) { return "worldSize must be positive, got \(worldSize)" }
-            if obstacleCount < 0 { return "obstacleCount must not be negative, got \(obstacleCount)" }
+            if size < 4 || size > OptionLimits.gridSide { return "size must be in [4, \(OptionLimits.gridSide)] cells, got \(size)" }
+            if !(worldSize > 0 && worldSize.isFinite) { return "worldSize must be positive, got \(worldSize)" }
+            let obstacleLimit = OptionLimits.obstacles(worldSize: worldSize)
+            if obstacleCount < 0 || obstacleCount > obstacleLimit {
+                return "obstacleCount must be in [0, \(obstacleLimit)] for a \(worldSize) m world, got \(obstacleCount)"
+            }
             if maxSteps < 1 { return "maxSteps must be positive, got \(maxSteps)" }
             return nil
         }

@@ -38,22 +38,19 @@ extension RobotNavigation {
                 name: "robot-grid",
                 summary: "robot-nav's task on a grid: four moves, [3, H, W] image of obstacles, robot and goal (A* oracle in info)",
                 options: [
-                    .int("size", default: 16, "cells per side (at least 4)"),
-                    .int("obstacles", default: 10, "obstacles drawn per world (discs and rotated rectangles)"),
+                    .int("size", default: 16, "cells per side (4 to 1000)"),
+                    .int("obstacles", default: 10, "obstacles drawn per world (discs and rotated rectangles, at most one per 2 square metres)"),
                     .int("max_steps", default: 200, "truncation step count"),
                     .double("step_cost", default: 0.01, "subtracted from every step's reward"),
                 ]
             ) { options in
                 var configuration = RobotGrid.Configuration()
-                configuration.size = options.int("size")
+                configuration.size = try options.int("size", in: 4...OptionLimits.gridSide)
                 configuration.obstacleCount = options.int("obstacles")
                 configuration.maxSteps = options.int("max_steps")
                 configuration.stepCost = options.double("step_cost")
-                guard configuration.size >= 4 else {
-                    throw OptionError.badValue(option: "size", value: String(configuration.size), expected: "integer of at least 4")
-                }
-                guard configuration.obstacleCount >= 0 else {
-                    throw OptionError.badValue(option: "obstacles", value: String(configuration.obstacleCount), expected: "non-negative integer")
+                if let problem = configuration.validationProblem, problem.hasPrefix("obstacleCount") {
+                    throw OptionError.badValue(option: "obstacles", value: String(configuration.obstacleCount), expected: "value (\(problem))")
                 }
                 guard configuration.maxSteps >= 1 else {
                     throw OptionError.badValue(option: "max_steps", value: String(configuration.maxSteps), expected: "positive integer")
@@ -65,15 +62,15 @@ extension RobotNavigation {
 
     /// The options of the continuous-world registrations.
     static let continuousWorldOptions: [OptionSpec] = [
-        .double("world_size", default: 10, "side of the square world in metres (at least 3)"),
-        .int("obstacles", default: 10, "obstacles drawn per world (discs and rotated rectangles)"),
-        .int("beams", default: 16, "lidar beams, spread over 360 degrees"),
+        .double("world_size", default: 10, "side of the square world in metres (3 to 1000)"),
+        .int("obstacles", default: 10, "obstacles drawn per world (discs and rotated rectangles, at most one per 2 square metres)"),
+        .int("beams", default: 16, "lidar beams, spread over 360 degrees (at most 4096)"),
         .double("lidar_range", default: 3.5, "lidar range in metres"),
         .int("max_steps", default: 500, "truncation step count"),
         .double("step_cost", default: 0.01, "subtracted from every step's reward"),
         .double("robot_radius", default: 0.2, "radius of the robot's disc in metres"),
         .double("goal_radius", default: 0.3, "the robot's centre must come this close to the goal, in metres"),
-        .double("planner_cell", default: 0.1, "the A* oracle's grid resolution in metres"),
+        .double("planner_cell", default: 0.1, "the A* oracle's grid resolution in metres (at most 1000 cells per side)"),
     ]
 
     private static func configuration(_ options: EnvironmentOptions) throws(OptionError) -> Configuration {
@@ -88,10 +85,12 @@ extension RobotNavigation {
         configuration.goalRadius = options.double("goal_radius")
         configuration.plannerCellSize = options.double("planner_cell")
         if let problem = configuration.validationProblem {
-            let option = [("worldSize", "world_size"), ("obstacleCount", "obstacles"), ("beamCount", "beams"),
-                          ("lidarRange", "lidar_range"), ("maxSteps", "max_steps"), ("robotRadius", "robot_radius"),
-                          ("goalRadius", "goal_radius"), ("plannerCellSize", "planner_cell"), ("forward step", "robot_radius")]
-                .first { problem.hasPrefix($0.0) || problem.contains($0.0) }?.1 ?? "options"
+            let names = [("worldSize", "world_size"), ("obstacleCount", "obstacles"), ("beamCount", "beams"),
+                         ("lidarRange", "lidar_range"), ("maxSteps", "max_steps"), ("robotRadius", "robot_radius"),
+                         ("goalRadius", "goal_radius"), ("plannerCellSize", "planner_cell"), ("forward step", "robot_radius")]
+            // The subject of the message names the option; later mentions (a bound stated via
+            // another field) do not.
+            let option = (names.first { problem.hasPrefix($0.0) } ?? names.first { problem.contains($0.0) })?.1 ?? "options"
             throw .badValue(option: option, value: options.values[option]?.description ?? "", expected: "value (\(problem))")
         }
         return configuration

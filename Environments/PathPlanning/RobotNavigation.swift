@@ -178,17 +178,26 @@ public struct RobotNavigation: Environment, Sendable {
 
         /// Why this configuration cannot work, or `nil` when it is valid.
         public var validationProblem: String? {
-            if !(worldSize >= 3) { return "worldSize must be at least 3 m, got \(worldSize)" }
-            if obstacleCount < 0 { return "obstacleCount must not be negative, got \(obstacleCount)" }
+            // A world of 1 km holds any task here; the bound keeps the planner's grid below finite.
+            if !(worldSize >= 3 && worldSize <= 1000) { return "worldSize must lie in [3, 1000] m, got \(worldSize)" }
+            let obstacleLimit = OptionLimits.obstacles(worldSize: worldSize)
+            if obstacleCount < 0 || obstacleCount > obstacleLimit {
+                return "obstacleCount must lie in [0, \(obstacleLimit)] for a \(worldSize) m world, got \(obstacleCount)"
+            }
             if !(robotRadius > 0 && robotRadius <= worldSize / 10) { return "robotRadius must lie in (0, worldSize / 10], got \(robotRadius)" }
             if !(goalRadius > 0 && goalRadius <= worldSize / 10) { return "goalRadius must lie in (0, worldSize / 10], got \(goalRadius)" }
-            if beamCount < 1 { return "beamCount must be at least 1, got \(beamCount)" }
-            if !(lidarRange > 0) { return "lidarRange must be positive, got \(lidarRange)" }
+            if beamCount < 1 || beamCount > OptionLimits.lidarBeams { return "beamCount must lie in [1, \(OptionLimits.lidarBeams)], got \(beamCount)" }
+            if !(lidarRange > 0 && lidarRange.isFinite) { return "lidarRange must be positive, got \(lidarRange)" }
             if !(timeStep > 0 && forwardSpeed > 0 && slowSpeed > 0 && turnRate > 0) { return "timeStep and speeds must be positive" }
             if forwardSpeed * timeStep >= 2 * robotRadius { return "a forward step (\(forwardSpeed * timeStep) m) must be shorter than the robot's diameter" }
             if maxSteps < 1 { return "maxSteps must be positive, got \(maxSteps)" }
             if let steps = goalVisibleSteps, steps < 1 { return "goalVisibleSteps must be at least 1, got \(steps)" }
             if !(plannerCellSize > 0 && plannerCellSize <= robotRadius) { return "plannerCellSize must lie in (0, robotRadius], got \(plannerCellSize)" }
+            // The A* oracle allocates its grid from this ratio at every reset.
+            if worldSize / plannerCellSize > Double(OptionLimits.gridSide) {
+                return "plannerCellSize must be at least worldSize / \(OptionLimits.gridSide) = \(worldSize / Double(OptionLimits.gridSide)) m "
+                    + "(at most \(OptionLimits.gridSide) cells per side), got \(plannerCellSize)"
+            }
             if !(passageMargin >= 0 && passageMargin <= 0.2) { return "passageMargin must lie in [0, 0.2], got \(passageMargin)" }
             return nil
         }
@@ -391,7 +400,7 @@ public struct RobotNavigation: Environment, Sendable {
         reachedGoal = false
         goalDistance = position.distance(to: world.goal)
         trail.removeAll(keepingCapacity: true)
-        trail.reserveCapacity(min(configuration.maxSteps + 1, 4096))
+        trail.reserveCapacity(min(configuration.maxSteps, 4095) + 1)
         trail.append(position)
         writeObservation()
     }

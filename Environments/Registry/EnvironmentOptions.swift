@@ -59,7 +59,10 @@ public struct OptionSpec: Sendable, Equatable {
     /// Checks that `value` has this option's type; an `int` is accepted for a `double`.
     public func coerce(_ value: InfoValue) throws(OptionError) -> InfoValue {
         switch (kind, value) {
-        case (.int, .int), (.double, .double), (.bool, .bool), (.string, .string): return value
+        case (.int, .int), (.bool, .bool), (.string, .string): return value
+        // Text never parses to a non-finite number; a value given in code must not either,
+        // since sizes and probabilities derived from it would be meaningless.
+        case (.double, .double(let number)) where number.isFinite: return value
         case (.double, .int(let integer)): return .double(Double(integer))
         case (_, .string(let text)): return try parse(text)
         default: throw .badValue(option: name, value: value.description, expected: kind.rawValue)
@@ -94,6 +97,34 @@ public enum OptionError: Error, Equatable, Sendable, CustomStringConvertible {
         case .conflictingOptions(let first, let second, let reason):
             return "options '\(first)' and '\(second)' cannot be on together: \(reason)"
         }
+    }
+}
+
+/// Upper bounds of size-like environment options, checked before anything is
+/// allocated from them. Each is far above any use the project has seen, yet low
+/// enough that the memory it implies fits a workstation and every product of
+/// sizes fits an `Int`.
+public enum OptionLimits {
+    /// Cells per side of any grid: grid worlds and their map files, Catch, Snake,
+    /// robot-grid and the A* oracle's grid of robot-nav. A million cells per map
+    /// keeps one observation of a few planes near 40 MB.
+    public static let gridSide = 1_000
+    /// Observations stacked by the `frame_stack` wrapper (Atari uses 4).
+    public static let frameStack = 1_024
+    /// Inner steps per action of the `action_repeat` wrapper (Atari uses 4).
+    public static let actionRepeat = 1_000
+    /// Floats in one observation after wrappers (`frame_stack` multiplies the
+    /// size): 2²⁶ floats is 256 MB per observation, more than any agent here can learn from.
+    public static let observationEntries = 1 << 26
+    /// Lidar beams of robot-nav (16 by default); each costs a ray cast per step.
+    public static let lidarBeams = 4_096
+    /// Obstacles drawn per world of `worldSize` metres a side (robot-nav, robot-grid):
+    /// one per 2 m² (50 in the default 10 m world), at least 16 in any world (small
+    /// worlds retry fast), at most 10,000. Denser worlds rarely leave a path, and
+    /// the generator's retries (an A* search each) then run for minutes.
+    public static func obstacles(worldSize: Double) -> Int {
+        guard worldSize.isFinite, worldSize > 0 else { return 16 }
+        return Int(max(16, min(10_000, (worldSize * worldSize / 2).rounded(.down))))
     }
 }
 
@@ -146,6 +177,20 @@ public struct EnvironmentOptions: Sendable, Equatable, CustomStringConvertible {
     public func int(_ name: String) -> Int {
         guard case .int(let value) = value(name) else { preconditionFailure("option '\(name)' is not an int") }
         return value
+    }
+
+    /// The integer option `name`, refused unless it lies in `range` (and is odd when
+    /// `odd` is set), with a message that states the allowed range.
+    ///
+    /// Size-like options read through this, so that a value is checked before
+    /// anything is allocated from it and arithmetic on it cannot overflow.
+    public func int(_ name: String, in range: ClosedRange<Int>, odd: Bool = false) throws(OptionError) -> Int {
+        let number = int(name)
+        guard range.contains(number), !odd || number % 2 != 0 else {
+            throw .badValue(option: name, value: String(number),
+                            expected: "\(odd ? "odd " : "")integer in [\(range.lowerBound), \(range.upperBound)]")
+        }
+        return number
     }
 
     /// The floating-point option `name`.

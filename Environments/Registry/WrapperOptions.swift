@@ -104,10 +104,7 @@ public struct WrapperSettings: Equatable, Sendable {
             }
         }
         if declared(Key.actionRepeat) {
-            actionRepeat = options.int(Key.actionRepeat)
-            guard actionRepeat >= 1 else {
-                throw .badValue(option: Key.actionRepeat, value: String(actionRepeat), expected: "repeat count of at least 1")
-            }
+            actionRepeat = try options.int(Key.actionRepeat, in: 1...OptionLimits.actionRepeat)
         }
         if declared(Key.mask) {
             let text = options.string(Key.mask)
@@ -133,10 +130,7 @@ public struct WrapperSettings: Equatable, Sendable {
             }
         }
         if declared(Key.frameStack) {
-            frameStack = options.int(Key.frameStack)
-            guard frameStack >= 1 else {
-                throw .badValue(option: Key.frameStack, value: String(frameStack), expected: "stack size of at least 1")
-            }
+            frameStack = try options.int(Key.frameStack, in: 1...OptionLimits.frameStack)
         }
         if declared(Key.clipReward) {
             clipReward = options.double(Key.clipReward)
@@ -157,6 +151,11 @@ public struct WrapperSettings: Equatable, Sendable {
               let box = environment.observationSpace.lookingThroughAnySpace(as: Box.self) else {
             throw .badValue(option: firstActiveKey, value: "set",
                             expected: "option for environments with [Float] observations in a Box and Int actions (\(environment.name) has \(environment.observationSpace) and \(environment.actionSpace))")
+        }
+        // Both factors are bounded, so the product cannot overflow.
+        if frameStack > 1, frameStack * box.low.count > OptionLimits.observationEntries {
+            throw .badValue(option: Key.frameStack, value: String(frameStack),
+                            expected: "stack size whose observation (\(frameStack) × \(box.low.count) floats) stays within \(OptionLimits.observationEntries) floats")
         }
         if let outside = maskedIndices.first(where: { $0 >= box.low.count }) {
             throw .badValue(option: Key.mask, value: String(outside), expected: "index below the observation size \(box.low.count)")

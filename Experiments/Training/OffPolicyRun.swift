@@ -56,7 +56,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                               startedAt: Date) throws -> OffPolicyRunConfiguration<Agent.Config> {
         let configuration = try OffPolicyRunConfiguration(kind: Agent.kind, preset: preset, registry: registry,
                                                           startedAt: RunFolder.utcTimestamp(startedAt))
-        _ = try configuration.agentSpaces(of: configuration.makeEnvironment(registry: registry))
+        try configuration.checkAgentFits(registry: registry)
         return configuration
     }
 

@@ -80,7 +80,7 @@ public final class PPORun {
                               startedAt: Date) throws -> PPORunConfiguration {
         let configuration = try PPORunConfiguration(preset: preset, agent: agent, registry: registry,
                                                     startedAt: RunFolder.utcTimestamp(startedAt))
-        _ = try configuration.onPolicySpaces(of: registry.spec(named: configuration.environment).make(configuration.options))
+        try configuration.checkAgentFits(registry: registry)
         return configuration
     }
 

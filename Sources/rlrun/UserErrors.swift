@@ -51,6 +51,8 @@ func reportingUserErrors<Result>(_ body: () throws -> Result) throws -> Result {
         throw fail(error.description)
     } catch let error as DQNConfigError {
         throw fail(error.description)
+    } catch let error as NetworkShapeError {
+        throw fail(error.description)
     } catch let error as SweepError {
         throw fail(error.description)
     } catch let error as RunReportError {
