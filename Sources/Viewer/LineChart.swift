@@ -152,16 +152,18 @@ public struct LineChart: Sendable {
             let points = zip(line.x, line.y).map { "\(number(px($0))),\(number(py($1)))" }.joined(separator: " ")
             lines.append(##"<polyline points="\##(points)" fill="none" stroke="\##(color)" stroke-width="2" stroke-linejoin="round"/>"##)
         }
-        var legendY = area.top + 14
-        lines.append(##"<rect x="\##(number(area.left + 6))" y="\##(number(area.top + 4))" width="\##(number(legendWidth(characterWidth: 7) + 44))" height="\##(legendHeight(lineHeight: 18))" fill="white" fill-opacity="0.85"/>"##)
+        let boxWidth = legendWidth(characterWidth: 7) + 44, boxHeight = Double(legendHeight(lineHeight: 18))
+        let box = legendOrigin(area: area, width: boxWidth, height: boxHeight, px: px, py: py)
+        var legendY = box.y + 10
+        lines.append(##"<rect x="\##(number(box.x))" y="\##(number(box.y))" width="\##(number(boxWidth))" height="\##(number(boxHeight))" fill="white" fill-opacity="0.85"/>"##)
         for index in series.indices {
             let color = Self.hex(Self.palette[index % Self.palette.count])
-            lines.append(##"<line x1="\##(number(area.left + 12))" y1="\##(number(legendY - 4))" x2="\##(number(area.left + 36))" y2="\##(number(legendY - 4))" stroke="\##(color)" stroke-width="3"/>"##)
-            lines.append(##"<text x="\##(number(area.left + 42))" y="\##(number(legendY))">\##(Self.escaped(legendEntries()[index]))</text>"##)
+            lines.append(##"<line x1="\##(number(box.x + 6))" y1="\##(number(legendY - 4))" x2="\##(number(box.x + 30))" y2="\##(number(legendY - 4))" stroke="\##(color)" stroke-width="3"/>"##)
+            lines.append(##"<text x="\##(number(box.x + 36))" y="\##(number(legendY))">\##(Self.escaped(legendEntries()[index]))</text>"##)
             legendY += 18
         }
         if let note {
-            lines.append(##"<text x="\##(number(area.left + 12))" y="\##(number(legendY))" fill="#555555">\##(Self.escaped(note))</text>"##)
+            lines.append(##"<text x="\##(number(box.x + 6))" y="\##(number(legendY))" fill="#555555">\##(Self.escaped(note))</text>"##)
         }
         lines.append("</svg>")
         return lines.joined(separator: "\n") + "\n"
@@ -178,6 +180,32 @@ public struct LineChart: Sendable {
     /// The widest legend line (entries and note) at `characterWidth` pixels a character.
     func legendWidth(characterWidth: Double) -> Double {
         Double((legendEntries() + [note ?? ""]).map(\.count).max() ?? 0) * characterWidth
+    }
+
+    /// The top-left corner of a `width`×`height` legend box: the corner of the plot
+    /// area (top left, top right, bottom right, bottom left, preferred in that order)
+    /// whose box hides the least of the lines (summed over series, each series' share
+    /// of its points, so a dense series does not outweigh a sparse one).
+    func legendOrigin(area: (left: Double, top: Double, right: Double, bottom: Double), width: Double, height: Double,
+                      px: (Double) -> Double, py: (Double) -> Double) -> (x: Double, y: Double) {
+        let corners = [
+            (x: area.left + 6, y: area.top + 4), (x: area.right - 6 - width, y: area.top + 4),
+            (x: area.right - 6 - width, y: area.bottom - 4 - height), (x: area.left + 6, y: area.bottom - 4 - height),
+        ]
+        func hidden(_ corner: (x: Double, y: Double)) -> Double {
+            series.reduce(0) { total, line in
+                let inside = zip(line.x, line.y).count { x, y in
+                    (corner.x...(corner.x + width)).contains(px(x)) && (corner.y...(corner.y + height)).contains(py(y))
+                }
+                return total + Double(inside) / Double(max(1, line.x.count))
+            }
+        }
+        var best = corners[0], fewest = hidden(corners[0])
+        for corner in corners.dropFirst() where fewest > 0 {
+            let count = hidden(corner)
+            if count < fewest { (best, fewest) = (corner, count) }
+        }
+        return best
     }
 
     /// The legend box's height for `lineHeight` pixels a line.
@@ -243,16 +271,18 @@ public struct LineChart: Sendable {
         text(title, x: Double(width) / 2, y: 18, anchor: 0.5, scale: 2)
         text(xLabel, x: (area.left + area.right) / 2, y: area.bottom + 34, anchor: 0.5)
         text(yLabel, x: 8, y: area.top - 10, anchor: 0)
-        var legendY = area.top + 12
-        canvas.fillRect(x: left + 6, y: top + 4, width: Int(legendWidth(characterWidth: Double(BitmapFont.advance))) + 44,
-                        height: legendHeight(lineHeight: 14), color: .white)
+        let boxWidth = Int(legendWidth(characterWidth: Double(BitmapFont.advance))) + 44, boxHeight = legendHeight(lineHeight: 14)
+        let box = legendOrigin(area: area, width: Double(boxWidth), height: Double(boxHeight), px: px, py: py)
+        let boxLeft = Int(box.x.rounded()), boxTop = Int(box.y.rounded())
+        var legendY = Double(boxTop) + 8
+        canvas.fillRect(x: boxLeft, y: boxTop, width: boxWidth, height: boxHeight, color: .white)
         for index in series.indices {
             let color = Self.palette[index % Self.palette.count]
-            canvas.fillRect(x: left + 12, y: Int(legendY) - 1, width: 24, height: 3, color: color)
-            text(legendEntries()[index], x: area.left + 42, y: legendY, anchor: 0)
+            canvas.fillRect(x: boxLeft + 6, y: Int(legendY) - 1, width: 24, height: 3, color: color)
+            text(legendEntries()[index], x: Double(boxLeft + 36), y: legendY, anchor: 0)
             legendY += 14
         }
-        if let note { text(note, x: area.left + 12, y: legendY, anchor: 0, color: Color(red: 85, green: 85, blue: 85)) }
+        if let note { text(note, x: Double(boxLeft + 6), y: legendY, anchor: 0, color: Color(red: 85, green: 85, blue: 85)) }
         return canvas.frame
     }
 }

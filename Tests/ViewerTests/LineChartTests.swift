@@ -63,4 +63,23 @@ final class LineChartTests: XCTestCase {
         let leftHalf = (0..<500).contains { y in (Int(area.left)..<midX).contains { image[$0, y] == LineChart.palette[0] } }
         XCTAssertTrue(leftHalf)
     }
+
+    /// The legend goes to the corner of the plot whose box hides the fewest points:
+    /// top left when that is free, the next free corner when a line crosses it.
+    func testTheLegendAvoidsTheLines() {
+        let area = (left: 0.0, top: 0.0, right: 100.0, bottom: 100.0)
+        func origin(_ x: [Double], _ y: [Double]) -> (x: Double, y: Double) {
+            let chart = LineChart(title: "t", xLabel: "x", yLabel: "y", series: [LineChart.Series(label: "a", x: x, y: y)])
+            return chart.legendOrigin(area: area, width: 30, height: 20, px: { $0 }, py: { $0 })
+        }
+        // Screen y grows downwards: points at y 90 lie along the bottom, at y 10 along the top.
+        let bottom = origin(Array(stride(from: 0.0, through: 100, by: 5)), Array(repeating: 90, count: 21))
+        XCTAssertEqual(bottom.x, 6)
+        XCTAssertEqual(bottom.y, 4)
+        let top = origin(Array(stride(from: 0.0, through: 100, by: 5)), Array(repeating: 10, count: 21))
+        XCTAssertEqual(top.y, 100 - 4 - 20, "a line along the top sends the legend to a bottom corner")
+        let topLeftOnly = origin(Array(stride(from: 0.0, through: 30, by: 5)), Array(repeating: 10, count: 7))
+        XCTAssertEqual(topLeftOnly.x, 100 - 6 - 30, "the top-right corner is free")
+        XCTAssertEqual(topLeftOnly.y, 4)
+    }
 }
