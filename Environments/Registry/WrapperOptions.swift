@@ -27,7 +27,7 @@ import Foundation
 // fully specialised stack builds it by hand (`FrameStack(TimeLimit(...), ...)`).
 //
 // The wrappers apply to environments with `[Float]` observations in a `Box` and
-// `Int` actions, innermost first in this order: sticky action, action repeat,
+// `Int` or `[Float]` actions, innermost first in this order: sticky action, action repeat,
 // mask, normalise observation, frame stack, clip reward. So the sticky draw
 // happens at every inner step of a repeat (as the ALE's sticky actions under a
 // frame skip), normalisation sees the masked vector, frames are stacked after
@@ -143,15 +143,14 @@ public struct WrapperSettings: Equatable, Sendable {
     /// Wraps `environment` as the settings say; returns it untouched when none is on.
     ///
     /// - Throws: ``OptionError`` when a wrapper is on but the environment does
-    ///   not observe `[Float]` in a `Box` with `Int` actions, or a mask index lies
+    ///   not observe `[Float]` in a `Box` with `Int` or `[Float]` actions, or a mask index lies
     ///   outside the observation.
     public func apply<E: Environment>(to environment: E) throws(OptionError) -> any Environment {
         guard !isEmpty else { return environment }
-        guard let typed = environment as? any Environment<[Float], Int>,
-              let box = environment.observationSpace.lookingThroughAnySpace(as: Box.self) else {
-            throw .badValue(option: firstActiveKey, value: "set",
-                            expected: "option for environments with [Float] observations in a Box and Int actions (\(environment.name) has \(environment.observationSpace) and \(environment.actionSpace))")
-        }
+        let unsupported = OptionError.badValue(
+            option: firstActiveKey, value: optionText(firstActiveKey),
+            expected: "setting here: the wrappers take [Float] observations in a Box and Int or [Float] actions, and \(environment.name) has \(environment.observationSpace) and \(environment.actionSpace)")
+        guard let box = environment.observationSpace.lookingThroughAnySpace(as: Box.self) else { throw unsupported }
         // Both factors are bounded, so the product cannot overflow.
         if frameStack > 1, frameStack * box.low.count > OptionLimits.observationEntries {
             throw .badValue(option: Key.frameStack, value: String(frameStack),
@@ -163,7 +162,21 @@ public struct WrapperSettings: Equatable, Sendable {
         if maskMode == .drop, Set(maskedIndices).count >= box.low.count {
             throw .badValue(option: Key.mask, value: maskedIndices.map(String.init).joined(separator: ","), expected: "mask that leaves at least one entry")
         }
-        return wrapStickyAction(typed)
+        if let discrete = environment as? any Environment<[Float], Int> { return wrapStickyAction(discrete) }
+        if let continuous = environment as? any Environment<[Float], [Float]> { return wrapStickyAction(continuous) }
+        throw unsupported
+    }
+
+    /// The value of an active wrapper option, as the user would have typed it.
+    private func optionText(_ key: String) -> String {
+        switch key {
+        case Key.stickyAction: String(stickyActionProbability)
+        case Key.actionRepeat: String(actionRepeat)
+        case Key.mask: maskedIndices.map(String.init).joined(separator: ",")
+        case Key.normalizeObservation: String(normalizeObservation)
+        case Key.frameStack: String(frameStack)
+        default: String(clipReward)
+        }
     }
 
     private var firstActiveKey: String {
@@ -178,33 +191,33 @@ public struct WrapperSettings: Equatable, Sendable {
     // Each stage opens the concrete type, adds its wrapper if on, and passes the
     // result to the next stage; the last returns it erased.
 
-    private func wrapStickyAction<E: Environment<[Float], Int>>(_ environment: E) -> any Environment {
+    private func wrapStickyAction<E: Environment>(_ environment: E) -> any Environment where E.Observation == [Float] {
         stickyActionProbability > 0
             ? wrapActionRepeat(StickyAction(environment, probability: stickyActionProbability))
             : wrapActionRepeat(environment)
     }
 
-    private func wrapActionRepeat<E: Environment<[Float], Int>>(_ environment: E) -> any Environment {
+    private func wrapActionRepeat<E: Environment>(_ environment: E) -> any Environment where E.Observation == [Float] {
         actionRepeat > 1 ? wrapMask(ActionRepeat(environment, repeatCount: actionRepeat)) : wrapMask(environment)
     }
 
-    private func wrapMask<E: Environment<[Float], Int>>(_ environment: E) -> any Environment {
+    private func wrapMask<E: Environment>(_ environment: E) -> any Environment where E.Observation == [Float] {
         maskedIndices.isEmpty
             ? wrapNormalize(environment)
             : wrapNormalize(ObservationMask(environment, hiding: maskedIndices, mode: maskMode))
     }
 
-    private func wrapNormalize<E: Environment<[Float], Int>>(_ environment: E) -> any Environment {
+    private func wrapNormalize<E: Environment>(_ environment: E) -> any Environment where E.Observation == [Float] {
         normalizeObservation
             ? wrapFrameStack(NormalizeObservation(environment, clipRange: normalizeObservationClip > 0 ? normalizeObservationClip : nil))
             : wrapFrameStack(environment)
     }
 
-    private func wrapFrameStack<E: Environment<[Float], Int>>(_ environment: E) -> any Environment {
+    private func wrapFrameStack<E: Environment>(_ environment: E) -> any Environment where E.Observation == [Float] {
         frameStack > 1 ? wrapClipReward(FrameStack(environment, stackSize: frameStack)) : wrapClipReward(environment)
     }
 
-    private func wrapClipReward<E: Environment<[Float], Int>>(_ environment: E) -> any Environment {
+    private func wrapClipReward<E: Environment>(_ environment: E) -> any Environment where E.Observation == [Float] {
         clipReward > 0 ? ClipReward(environment, minimum: -clipReward, maximum: clipReward) : environment
     }
 }

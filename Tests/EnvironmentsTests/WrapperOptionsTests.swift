@@ -38,6 +38,20 @@ final class WrapperOptionsTests: XCTestCase {
         XCTAssertEqual(try erased.step(0).reward, 2)
     }
 
+    /// Continuous-action environments take the same wrappers (frame stacking, as SB3's
+    /// VecFrameStack does for any action space).
+    func testWrappersApplyToFloatActions() throws {
+        let spec = try EnvironmentRegistry.standard.spec(named: "robot-nav-continuous")
+        let options: [String: InfoValue] = ["frame_stack": .int(3), "sticky_action": .double(0.5), "action_repeat": .int(2)]
+        var stacked = try XCTUnwrap(try spec.make(options) as? any Environment<[Float], [Float]>)
+        XCTAssertEqual((stacked.observationSpace as? Box)?.shape, [57], "3 × (16 beams + 3)")
+        let first = try stacked.reset(seed: 4).observation
+        XCTAssertEqual(Array(first[0..<19]), Array(first[38..<57]), "the reset fills the stack with its observation")
+        let moved = try stacked.step([1, 0]).observation
+        XCTAssertEqual(Array(moved[0..<19]), Array(first[19..<38]), "the oldest frame drops out")
+        for result in try spec.check(options: options) { XCTAssertTrue(result.passed, "\(result)") }
+    }
+
     func testBadWrapperValuesAreErrorsNamingTheOption() {
         let registry = EnvironmentRegistry.standard
         for (key, value) in [("frame_stack", InfoValue.int(0)), ("sticky_action", .double(1.5)), ("action_repeat", .int(0)),
