@@ -130,7 +130,7 @@ final class PPORunTests: XCTestCase {
     func testBundledPresetsParseAndNameRegisteredEnvironments() throws {
         for agent in ["ppo", "ppo-lstm"] {
             let names = PPOPreset.bundledEnvironments(agent: agent)
-            XCTAssertEqual(names, ["cartpole-novel", "gridworld-memory"] + (agent == "ppo" ? ["robot-nav-continuous"] : [])
+            XCTAssertEqual(names, ["cartpole-novel", "gridworld-memory"] + (agent == "ppo" ? ["robot-nav", "robot-nav-continuous"] : [])
                            + ["robot-nav-pomdp"], agent)
             for name in names {
                 let preset = try PPOPreset.bundled(agent: agent, environment: name)
