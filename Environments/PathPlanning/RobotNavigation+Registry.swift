@@ -23,9 +23,9 @@ extension RobotNavigation {
             },
             EnvironmentSpec(
                 name: "robot-nav-pomdp",
-                summary: "robot-nav where the goal is shown only in the first K observations (as seen from the start), with odometry always",
+                summary: "robot-nav where the goal is shown only in the first K observations, with the last step's motion (odometry) always",
                 options: continuousWorldOptions + [
-                    .int("goal_steps", default: 5, "observations that show the goal (K, at least 1); later ones show zeros"),
+                    .int("goal_steps", default: 1, "observations that show the goal (K, at least 1); later ones show zeros"),
                 ]
             ) { options in
                 var configuration = try configuration(options)

@@ -53,26 +53,42 @@ import Darwin
 /// The bearing is given as sine and cosine, so it has no jump at ±180°.
 ///
 /// With ``Configuration/goalVisibleSteps`` = `K` (the `robot-nav-pomdp`
-/// registration) the goal is a mission given once, described from the robot's
-/// *start* pose, and odometry in that same start frame is observed always, as
-/// a real robot's wheel encoders and gyro give it. The observation then has
-/// `beamCount + 7` entries; the three after the lidar change meaning:
+/// registration, `K` = 1 by default) the goal is a mission given once: the
+/// first `K` observations show it as above, from the robot's own pose, and
+/// later ones do not. Every observation carries odometry instead: the last
+/// step's motion in the robot's frame before that step, as a real robot's wheel
+/// encoders and gyro give it. The observation then has `beamCount + 7` entries:
 ///
 /// | Index | Observation | Min | Max |
 /// |-------|-------------|-----|-----|
+/// | 0 ..< N | lidar, as above | 0 | 1 |
 /// | N | 1 while the goal is shown, 0 after | 0 | 1 |
-/// | N + 1 | the goal's offset from the start along the start heading, divided by the diagonal (0 once hidden) | −1 | 1 |
-/// | N + 2 | the goal's offset from the start to the left of the start heading, divided by the diagonal (0 once hidden) | −1 | 1 |
-/// | N + 3 | displacement from the start along the start heading, divided by the diagonal | −1 | 1 |
-/// | N + 4 | displacement from the start to the left of the start heading, divided by the diagonal | −1 | 1 |
-/// | N + 5 | sine of the heading change since the start | −1 | 1 |
-/// | N + 6 | cosine of the heading change since the start | −1 | 1 |
+/// | N + 1 | distance to the goal centre divided by the world's diagonal (0 once hidden) | 0 | 1 |
+/// | N + 2 | sine of the goal's bearing in the robot's frame (0 once hidden) | −1 | 1 |
+/// | N + 3 | cosine of the goal's bearing (0 once hidden) | −1 | 1 |
+/// | N + 4 | the last step's displacement ahead, divided by `forwardSpeed · timeStep` (0 at reset) | −1 | 1 |
+/// | N + 5 | the last step's displacement to the left, likewise (0 for the discrete actions) | −1 | 1 |
+/// | N + 6 | the last step's heading change divided by `turnRate · timeStep` (positive: left) | −1 | 1 |
 ///
-/// The reset and steps 1 ..< K show the goal; later observations do not. So
-/// the task needs memory exactly once: to keep the goal's two start-frame
-/// coordinates after they disappear. Where the goal lies from the current pose
-/// follows from them and the odometry; a memoryless policy knows only its
-/// lidar and how far it has come.
+/// With the discrete actions the last three entries are (1, 0, 0) after
+/// ``DriveAction/forward``, (0.25, 0, 0) after ``DriveAction/slowForward`` and
+/// (0, 0, ±1) after a turn: the previous action, which recurrent agents commonly
+/// observe. Memory is needed exactly once, to keep the goal after it disappears,
+/// and the increments are what it takes to keep it up to date: a turn by `dθ`
+/// rotates the remembered goal vector by `−dθ`, a step ahead by `d` moves it
+/// `d` closer along the heading (dead reckoning, each update small and
+/// egocentric, rather than a sum of start-frame coordinates).
+///
+/// Why a memoryless policy fails: from the step after the last shown
+/// observation on, its input (lidar and the last motion) is a function of the
+/// world and the pose alone, the same wherever the goal lies, so it can only
+/// find the goal as a goal-blind search would; with `K` = 1 the goal shapes only
+/// its first action (one 9° turn or one 0.1 m step). A search that drives all
+/// 500 steps straight ahead sweeps a band at most 50 m long and `2 · goalRadius`
+/// wide, so it can come upon the goal only where the goal happens to lie in that
+/// band; measured, memoryless PPO trained as the recurrent preset reaches the
+/// success rate stated in `Experiments/Presets/ppo/robot-nav-pomdp.yaml`, and a
+/// uniformly random policy the one stated there too.
 ///
 /// ## Rewards
 /// Every step: the decrease of the straight-line distance to the goal centre
@@ -163,8 +179,8 @@ public struct RobotNavigation: Environment, Sendable {
         public var goalReward = 10.0
         /// Subtracted on the step that collides.
         public var collisionPenalty = 10.0
-        /// `nil`: the goal is always observed; `K`: only in the first `K` observations, seen
-        /// from the start pose, with odometry added (see the type's Observation section).
+        /// `nil`: the goal is always observed; `K`: only in the first `K` observations, with
+        /// the last step's motion added (see the type's Observation section).
         public var goalVisibleSteps: Int? = nil
         /// The planner's grid resolution.
         public var plannerCellSize = 0.1
@@ -249,9 +265,9 @@ public struct RobotNavigation: Environment, Sendable {
     private var goalDistance = 0.0
     /// `cos(heading)` and `sin(heading)`, updated only when the heading changes.
     private var headingCosine = 1.0, headingSine = 0.0
-    /// The pose the episode started from: the frame of the partially observable
-    /// variant's goal and odometry.
-    private var startPosition = Vector2.zero, startCosine = 1.0, startSine = 0.0
+    /// The last step's motion in the robot's frame before that step (metres ahead,
+    /// metres to the left, radians turned): the partially observable variant's odometry.
+    private var lastDisplacement = Vector2.zero, lastTurn = 0.0
     private var observation: [Float]
 
     /// Creates the environment and draws a first world (replaced at every reset).
@@ -266,8 +282,10 @@ public struct RobotNavigation: Environment, Sendable {
         self.configuration = configuration
         self.lidar = Lidar(beamCount: configuration.beamCount, maxRange: configuration.lidarRange)
         let beams = configuration.beamCount
+        // The partially observable variant adds the "shown" flag and the three motion entries.
         let odometry = configuration.goalVisibleSteps == nil ? 0 : 4
-        self.observationSpace = Box(low: [Float](repeating: 0, count: beams) + [0, -1, -1] + [Float](repeating: -1, count: odometry),
+        let goalLow: [Float] = configuration.goalVisibleSteps == nil ? [0, -1, -1] : [0, 0, -1, -1, -1, -1, -1]
+        self.observationSpace = Box(low: [Float](repeating: 0, count: beams) + goalLow,
                                     high: [Float](repeating: 1, count: beams + 3 + odometry))
         self.actionSpace = Discrete(DriveAction.allCases.count)
         self.name = configuration.goalVisibleSteps.map { "RobotNavigation(goal visible \($0) steps)" } ?? "RobotNavigation"
@@ -312,6 +330,7 @@ public struct RobotNavigation: Environment, Sendable {
     mutating func drive(linearSpeed: Double, angularSpeed: Double) -> Step<[Float]> {
         let dt = configuration.timeStep
         stepCount += 1
+        let previousPosition = position, previousCosine = headingCosine, previousSine = headingSine
         if angularSpeed == 0 {
             position = position + Vector2(x: headingCosine, y: headingSine) * (linearSpeed * dt)
         } else {
@@ -327,6 +346,8 @@ public struct RobotNavigation: Environment, Sendable {
         }
         drivenLength += abs(linearSpeed) * dt
         trail.append(position)
+        lastDisplacement = (position - previousPosition).rotated(cosine: previousCosine, sine: -previousSine)
+        lastTurn = angularSpeed * dt
 
         collided = world.collides(discAt: position, radius: configuration.robotRadius)
         let previousDistance = goalDistance
@@ -391,9 +412,8 @@ public struct RobotNavigation: Environment, Sendable {
         heading = wrapAngle(world.startHeading)
         headingCosine = cos(heading)
         headingSine = sin(heading)
-        startPosition = position
-        startCosine = headingCosine
-        startSine = headingSine
+        lastDisplacement = .zero
+        lastTurn = 0
         stepCount = 0
         drivenLength = 0
         collided = false
@@ -418,31 +438,25 @@ public struct RobotNavigation: Environment, Sendable {
                 entries[beam] = Float(reading * inverseRange)
             }
         }
+        let toGoal = world.goal - position
+        let distance = toGoal.length
+        let goal = toGoal.rotated(cosine: cosine, sine: -sine)
+        // The goal as the robot sees it now: scaled distance, then sine and cosine of the bearing.
+        let goalEntries: (Float, Float, Float) = distance > 0
+            ? (Float(min(1, distance / diagonal)), Float(goal.y / distance), Float(goal.x / distance)) : (0, 0, 1)
         guard let goalVisibleSteps = configuration.goalVisibleSteps else {
-            let toGoal = world.goal - position
-            let distance = toGoal.length
-            observation[beams] = Float(min(1, distance / diagonal))
-            if distance > 0 {
-                let goal = toGoal.rotated(cosine: cosine, sine: -sine)
-                observation[beams + 1] = Float(goal.y / distance)
-                observation[beams + 2] = Float(goal.x / distance)
-            } else {
-                observation[beams + 1] = 0
-                observation[beams + 2] = 1
-            }
+            (observation[beams], observation[beams + 1], observation[beams + 2]) = goalEntries
             return
         }
-        // The start frame: rotate by -startHeading about the start.
-        let goal = (world.goal - startPosition).rotated(cosine: startCosine, sine: -startSine)
         let shown = stepCount < goalVisibleSteps
         observation[beams] = shown ? 1 : 0
-        observation[beams + 1] = shown ? Float(goal.x / diagonal) : 0
-        observation[beams + 2] = shown ? Float(goal.y / diagonal) : 0
-        let moved = (position - startPosition).rotated(cosine: startCosine, sine: -startSine)
-        observation[beams + 3] = Float(moved.x / diagonal)
-        observation[beams + 4] = Float(moved.y / diagonal)
-        observation[beams + 5] = Float(sine * startCosine - cosine * startSine)
-        observation[beams + 6] = Float(cosine * startCosine + sine * startSine)
+        (observation[beams + 1], observation[beams + 2], observation[beams + 3]) = shown ? goalEntries : (0, 0, 0)
+        // Scaled by the largest step and turn, so each entry spans [-1, 1] and a
+        // discrete action reads as 1, 0.25 or ±1 in one entry.
+        let stepLength = configuration.forwardSpeed * configuration.timeStep
+        observation[beams + 4] = Float(lastDisplacement.x / stepLength)
+        observation[beams + 5] = Float(lastDisplacement.y / stepLength)
+        observation[beams + 6] = Float(lastTurn / (configuration.turnRate * configuration.timeStep))
     }
 
     /// The current observation (the one the last reset or step returned).
