@@ -52,20 +52,22 @@ import Darwin
 ///
 /// The bearing is given as sine and cosine, so it has no jump at ±180°.
 ///
-/// With ``Configuration/goalVisibleSteps`` = `K` (the `robot-nav-pomdp`
-/// registration, `K` = 1 by default) the goal is a mission given once: the
-/// first `K` observations show it as above, from the robot's own pose, and
-/// later ones do not. Every observation carries odometry instead: the last
-/// step's motion in the robot's frame before that step, as a real robot's wheel
-/// encoders and gyro give it. The observation then has `beamCount + 7` entries:
+/// With ``Configuration/goalVisibleSteps`` = `K` and ``Configuration/goalPeriod``
+/// = `P` (the `robot-nav-pomdp` registration: `K` = 1, `P` = 40) the goal is a
+/// beacon that is heard only now and then: observations `t` with `t mod P < K`
+/// (the reset's is `t` = 0) show it as above, from the robot's own pose, and
+/// the others do not (with no period, only the first `K` show it). Every
+/// observation carries odometry instead: the last step's motion in the robot's
+/// frame before that step, as a real robot's wheel encoders and gyro give it.
+/// The observation then has `beamCount + 7` entries:
 ///
 /// | Index | Observation | Min | Max |
 /// |-------|-------------|-----|-----|
 /// | 0 ..< N | lidar, as above | 0 | 1 |
-/// | N | 1 while the goal is shown, 0 after | 0 | 1 |
-/// | N + 1 | distance to the goal centre divided by the world's diagonal (0 once hidden) | 0 | 1 |
-/// | N + 2 | sine of the goal's bearing in the robot's frame (0 once hidden) | −1 | 1 |
-/// | N + 3 | cosine of the goal's bearing (0 once hidden) | −1 | 1 |
+/// | N | 1 when the goal is shown, else 0 | 0 | 1 |
+/// | N + 1 | distance to the goal centre divided by the world's diagonal (0 while hidden) | 0 | 1 |
+/// | N + 2 | sine of the goal's bearing in the robot's frame (0 while hidden) | −1 | 1 |
+/// | N + 3 | cosine of the goal's bearing (0 while hidden) | −1 | 1 |
 /// | N + 4 | the last step's displacement ahead, divided by `forwardSpeed · timeStep` (0 at reset) | −1 | 1 |
 /// | N + 5 | the last step's displacement to the left, likewise (0 for the discrete actions) | −1 | 1 |
 /// | N + 6 | the last step's heading change divided by `turnRate · timeStep` (positive: left) | −1 | 1 |
@@ -182,6 +184,10 @@ public struct RobotNavigation: Environment, Sendable {
         /// `nil`: the goal is always observed; `K`: only in the first `K` observations, with
         /// the last step's motion added (see the type's Observation section).
         public var goalVisibleSteps: Int? = nil
+        /// With ``goalVisibleSteps`` = `K`: `nil` shows the goal only in the first `K`
+        /// observations; `P` shows it again in the first `K` of every `P` (a beacon that
+        /// pings every `P · timeStep` seconds), so memory must bridge `P − K` steps.
+        public var goalPeriod: Int? = nil
         /// The planner's grid resolution.
         public var plannerCellSize = 0.1
         /// Worlds are kept only if a disc this much wider than the robot (in
@@ -208,6 +214,12 @@ public struct RobotNavigation: Environment, Sendable {
             if forwardSpeed * timeStep >= 2 * robotRadius { return "a forward step (\(forwardSpeed * timeStep) m) must be shorter than the robot's diameter" }
             if maxSteps < 1 { return "maxSteps must be positive, got \(maxSteps)" }
             if let steps = goalVisibleSteps, steps < 1 { return "goalVisibleSteps must be at least 1, got \(steps)" }
+            if let period = goalPeriod {
+                // A period of K or less would show the goal always.
+                guard let steps = goalVisibleSteps, period > steps else {
+                    return "goalPeriod needs goalVisibleSteps and must exceed it, got \(period)"
+                }
+            }
             if !(plannerCellSize > 0 && plannerCellSize <= robotRadius) { return "plannerCellSize must lie in (0, robotRadius], got \(plannerCellSize)" }
             // The A* oracle allocates its grid from this ratio at every reset.
             if worldSize / plannerCellSize > Double(OptionLimits.gridSide) {
@@ -288,7 +300,9 @@ public struct RobotNavigation: Environment, Sendable {
         self.observationSpace = Box(low: [Float](repeating: 0, count: beams) + goalLow,
                                     high: [Float](repeating: 1, count: beams + 3 + odometry))
         self.actionSpace = Discrete(DriveAction.allCases.count)
-        self.name = configuration.goalVisibleSteps.map { "RobotNavigation(goal visible \($0) steps)" } ?? "RobotNavigation"
+        self.name = configuration.goalVisibleSteps.map { steps in
+            "RobotNavigation(goal visible \(steps) steps" + (configuration.goalPeriod.map { " of every \($0)" } ?? "") + ")"
+        } ?? "RobotNavigation"
         self.generator = seed.map(Xoshiro256.init(seed:)) ?? Xoshiro256()
         self.observation = [Float](repeating: 0, count: beams + 3 + odometry)
         let empty = World(width: configuration.worldSize, height: configuration.worldSize, obstacles: [], start: .zero, goal: .zero)
@@ -448,7 +462,7 @@ public struct RobotNavigation: Environment, Sendable {
             (observation[beams], observation[beams + 1], observation[beams + 2]) = goalEntries
             return
         }
-        let shown = stepCount < goalVisibleSteps
+        let shown = (configuration.goalPeriod.map { stepCount % $0 } ?? stepCount) < goalVisibleSteps
         observation[beams] = shown ? 1 : 0
         (observation[beams + 1], observation[beams + 2], observation[beams + 3]) = shown ? goalEntries : (0, 0, 0)
         // Scaled by the largest step and turn, so each entry spans [-1, 1] and a

@@ -142,9 +142,25 @@ final class RobotNavigationTests: XCTestCase {
             XCTAssertGreaterThan(observation[8], 0, "the lidar stays visible")
             XCTAssertTrue(environment.observationSpace.contains(observation), "observation \(index)")
         }
-        // The registered pomdp shows the goal once, in the reset's observation.
+    }
+
+    func testThePOMDPShowsTheGoalAgainEveryPeriod() throws {
+        var environment = try environment(in: knownWorld) { $0.goalVisibleSteps = 1; $0.goalPeriod = 3 }
+        var observations = [environment.currentObservation]
+        for _ in 0..<7 { observations.append(try environment.step(RobotNavigation.DriveAction.turnLeft.rawValue).observation) }
+        XCTAssertEqual(observations.map { $0[16] }, [1, 0, 0, 1, 0, 0, 1, 0])
+        // Shown again after six 9° left turns: the goal now lies 54° to the right.
+        let angle = 6 * Double.pi / 20
+        XCTAssertEqual(observations[6][18], Float(-sin(angle)), accuracy: 1e-6)
+        XCTAssertEqual(observations[6][19], Float(cos(angle)), accuracy: 1e-6)
+        XCTAssertEqual(Array(observations[7][16...19]), [0, 0, 0, 0])
+        // The registered pomdp pings once every 40 observations, starting with the reset's.
         let registered = try XCTUnwrap(try EnvironmentRegistry.standard.make("robot-nav-pomdp") as? RobotNavigation)
         XCTAssertEqual(registered.configuration.goalVisibleSteps, 1)
+        XCTAssertEqual(registered.configuration.goalPeriod, 40)
+        let once = try XCTUnwrap(try EnvironmentRegistry.standard.make("robot-nav-pomdp", options: ["goal_period": .int(0)]) as? RobotNavigation)
+        XCTAssertNil(once.configuration.goalPeriod)
+        XCTAssertThrowsError(try EnvironmentRegistry.standard.make("robot-nav-pomdp", options: ["goal_period": .int(1)]))
     }
 
     func testThePOMDPReportsAnArcsMotionInTheFrameBeforeTheStep() throws {
