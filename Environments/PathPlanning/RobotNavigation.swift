@@ -187,8 +187,9 @@ public struct RobotNavigation: Environment, Sendable {
         public var goalReward = 10.0
         /// Subtracted on the step that collides.
         public var collisionPenalty = 10.0
-        /// `nil`: the goal is always observed; `K`: only in the first `K` observations, with
-        /// the last step's motion added (see the type's Observation section).
+        /// `nil`: the goal is always observed; `K`: only in the first `K` observations (of
+        /// every ``goalPeriod``, when set), with the last step's motion added (see the
+        /// type's Observation section).
         public var goalVisibleSteps: Int? = nil
         /// With ``goalVisibleSteps`` = `K`: `nil` shows the goal only in the first `K`
         /// observations; `P` shows it again in the first `K` of every `P` (a beacon that
