@@ -1,8 +1,8 @@
 extension RobotNavigation {
     /// The registered path-planning environments: `robot-nav` (discrete
     /// actions), `robot-nav-continuous` (velocities in a `Box`),
-    /// `robot-nav-pomdp` (the goal shown only in the first `goal_steps`
-    /// observations) and `robot-grid` (the task on a grid, image observation).
+    /// `robot-nav-pomdp` (the goal shown only in the first `goal_steps` of
+    /// every `goal_period` observations) and `robot-grid` (the task on a grid, image observation).
     ///
     /// Invalid option values throw ``OptionError/badValue(option:value:expected:)``.
     public static var registrations: [EnvironmentSpec] {
@@ -23,15 +23,21 @@ extension RobotNavigation {
             },
             EnvironmentSpec(
                 name: "robot-nav-pomdp",
-                summary: "robot-nav where the goal is shown only in the first K observations (as seen from the start), with odometry always",
+                summary: "robot-nav where the goal is shown in the first K of every P observations, with the last step's motion (odometry) always",
                 options: continuousWorldOptions + [
-                    .int("goal_steps", default: 5, "observations that show the goal (K, at least 1); later ones show zeros"),
+                    .int("goal_steps", default: 1, "observations that show the goal (K, at least 1); later ones show zeros"),
+                    .int("goal_period", default: 40, "the goal is shown in the first K of every P observations (P > K); 0: only once"),
                 ]
             ) { options in
                 var configuration = try configuration(options)
                 let steps = options.int("goal_steps")
                 guard steps >= 1 else { throw OptionError.badValue(option: "goal_steps", value: String(steps), expected: "integer of at least 1") }
                 configuration.goalVisibleSteps = steps
+                let period = options.int("goal_period")
+                guard period == 0 || period > steps else {
+                    throw OptionError.badValue(option: "goal_period", value: String(period), expected: "0 or an integer above goal_steps (\(steps))")
+                }
+                configuration.goalPeriod = period == 0 ? nil : period
                 return RobotNavigation(configuration: configuration)
             },
             EnvironmentSpec(

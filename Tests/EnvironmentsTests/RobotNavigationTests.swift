@@ -115,36 +115,67 @@ final class RobotNavigationTests: XCTestCase {
         }
     }
 
-    func testThePOMDPShowsTheGoalOnlyInTheFirstKObservationsAndOdometryAlways() throws {
+    func testThePOMDPShowsTheGoalOnlyInTheFirstKObservationsAndTheLastMotionAlways() throws {
         var environment = try environment(in: knownWorld) { $0.goalVisibleSteps = 3 }
-        XCTAssertEqual(environment.observationSpace.shape, [16 + 3 + 4])
+        XCTAssertEqual(environment.observationSpace.shape, [16 + 7])
         XCTAssertEqual(RobotNavigation().observationSpace.shape, [16 + 3], "the fully observable task has no odometry")
-        let diagonal = Float(200).squareRoot()
-        // Ten 9° turns face north; three steps ahead drive 0.3 m north.
-        let actions = [RobotNavigation.DriveAction](repeating: .turnLeft, count: 10) + [.forward, .forward, .forward]
+        let distance = Float(6 / 200.0.squareRoot())   // the goal 6 m east of the start, over the 10 m world's diagonal
+        let nine = Double.pi / 20
+        let actions: [RobotNavigation.DriveAction] = [.turnLeft, .turnLeft, .forward, .slowForward, .turnRight]
         var observations = [environment.currentObservation]
         for action in actions { observations.append(try environment.step(action.rawValue).observation) }
+        // Entries 16 ... 22: shown flag, distance, sine and cosine of the bearing, then the last
+        // step's motion ahead, to the left (in forward steps) and turned (in turn steps).
+        let expected: [[Float]] = [
+            [1, distance, 0, 1, 0, 0, 0],                                           // the reset: goal straight ahead, no motion yet
+            [1, distance, Float(-sin(nine)), Float(cos(nine)), 0, 0, 1],             // turned 9° left: the goal 9° to the right
+            [1, distance, Float(-sin(2 * nine)), Float(cos(2 * nine)), 0, 0, 1],     // 18° left; the last observation that shows it
+            [0, 0, 0, 0, 1, 0, 0],                                                   // hidden; 0.1 m ahead along the turned heading
+            [0, 0, 0, 0, 0.25, 0, 0],                                                // the slow step
+            [0, 0, 0, 0, 0, 0, -1],                                                  // a right turn
+        ]
         for (index, observation) in observations.enumerated() {
             XCTAssertEqual(observation.count, 23)
-            let goalPart = Array(observation[16...18])
-            if index < 3 {
-                // The goal seen from the start pose (east, 6 m ahead), however the robot has turned since.
-                XCTAssertEqual(goalPart[0], 1, "observation \(index) flags the goal as shown")
-                XCTAssertEqual(goalPart[1], 6 / diagonal, accuracy: 1e-6)
-                XCTAssertEqual(goalPart[2], 0, accuracy: 1e-6)
-            } else {
-                XCTAssertEqual(goalPart, [0, 0, 0], "observation \(index) should hide the goal")
+            for (value, target) in zip(observation[16...], expected[index]) {
+                XCTAssertEqual(value, target, accuracy: 1e-6, "observation \(index): \(Array(observation[16...]))")
             }
             XCTAssertGreaterThan(observation[8], 0, "the lidar stays visible")
+            XCTAssertTrue(environment.observationSpace.contains(observation), "observation \(index)")
         }
-        // Odometry in the start frame: 0.3 m to the left of the start heading, turned by 90°.
-        let odometry = Array(observations.last![19...22])
-        let expected: [Float] = [0, 0.3 / diagonal, 1, 0]
-        for (value, target) in zip(odometry, expected) { XCTAssertEqual(value, target, accuracy: 1e-6) }
-        XCTAssertEqual(Array(observations[0][19...22]), [0, 0, 0, 1], "no motion and no turn at the start")
-        // The registered pomdp uses K = 5 by default.
+    }
+
+    func testThePOMDPShowsTheGoalAgainEveryPeriod() throws {
+        var environment = try environment(in: knownWorld) { $0.goalVisibleSteps = 1; $0.goalPeriod = 3 }
+        var observations = [environment.currentObservation]
+        for _ in 0..<7 { observations.append(try environment.step(RobotNavigation.DriveAction.turnLeft.rawValue).observation) }
+        XCTAssertEqual(observations.map { $0[16] }, [1, 0, 0, 1, 0, 0, 1, 0])
+        // Shown again after six 9° left turns: the goal now lies 54° to the right.
+        let angle = 6 * Double.pi / 20
+        XCTAssertEqual(observations[6][18], Float(-sin(angle)), accuracy: 1e-6)
+        XCTAssertEqual(observations[6][19], Float(cos(angle)), accuracy: 1e-6)
+        XCTAssertEqual(Array(observations[7][16...19]), [0, 0, 0, 0])
+        // The registered pomdp pings once every 40 observations, starting with the reset's.
         let registered = try XCTUnwrap(try EnvironmentRegistry.standard.make("robot-nav-pomdp") as? RobotNavigation)
-        XCTAssertEqual(registered.configuration.goalVisibleSteps, 5)
+        XCTAssertEqual(registered.configuration.goalVisibleSteps, 1)
+        XCTAssertEqual(registered.configuration.goalPeriod, 40)
+        let once = try XCTUnwrap(try EnvironmentRegistry.standard.make("robot-nav-pomdp", options: ["goal_period": .int(0)]) as? RobotNavigation)
+        XCTAssertNil(once.configuration.goalPeriod)
+        XCTAssertThrowsError(try EnvironmentRegistry.standard.make("robot-nav-pomdp", options: ["goal_period": .int(1)]))
+    }
+
+    func testThePOMDPReportsAnArcsMotionInTheFrameBeforeTheStep() throws {
+        var configuration = RobotNavigation.Configuration()
+        configuration.goalVisibleSteps = 1
+        var environment = ContinuousRobotNavigation(configuration: configuration, seed: 0)
+        XCTAssertTrue(environment.start(in: knownWorld))
+        _ = try environment.step([0, Float.pi / 2])   // turn 9° in place first, so the frame is not the world's
+        // Full speed and full turn rate for 0.1 s: an arc of radius 2/π m through 9°, whose chord
+        // the robot's previous frame sees (2/π) · sin 9° ahead and (2/π) · (1 − cos 9°) to the left.
+        let observation = try environment.step([1, Float.pi / 2]).observation
+        let radius = 2 / Double.pi, nine = Double.pi / 20
+        XCTAssertEqual(observation[20], Float(radius * sin(nine) / 0.1), accuracy: 1e-5)
+        XCTAssertEqual(observation[21], Float(radius * (1 - cos(nine)) / 0.1), accuracy: 1e-5)
+        XCTAssertEqual(observation[22], 1, accuracy: 1e-5)
     }
 
     // MARK: - Worlds and determinism
