@@ -386,6 +386,30 @@ final class SlowLearningTests: XCTestCase {
         XCTAssertLessThan(try trainPPO("ppo", "cartpole-novel", seed: 1).meanReturn, 100)
     }
 
+    /// Issue 14's bar for the discrete robot: 95% greedy success and path efficiency 0.90
+    /// over 200 evaluation episodes (SPL 0.85), from the bundled preset and its seed.
+    func testMemorylessPPODrivesTheRobotToItsGoals() throws {
+        let evaluation = try trainPPO("ppo", "robot-nav", seed: 1)
+        XCTAssertGreaterThanOrEqual(evaluation.successRate ?? 0, 0.95)
+        XCTAssertGreaterThanOrEqual(evaluation.meanPathEfficiency ?? 0, 0.90)
+        XCTAssertGreaterThanOrEqual(evaluation.successWeightedByPathLength ?? 0, 0.85)
+    }
+
+    /// The Gaussian policy on the same worlds with velocities for actions: 90% greedy success.
+    func testGaussianPPODrivesTheRobotWithContinuousActions() throws {
+        let evaluation = try trainPPO("ppo", "robot-nav-continuous", seed: 1)
+        XCTAssertGreaterThanOrEqual(evaluation.successRate ?? 0, 0.90)
+    }
+
+    /// The memory task: recurrent PPO dead-reckons the goal between its pings (issue 14:
+    /// 85% success, SPL 0.7), its memoryless twin stays at or below the stated ceiling (0.50).
+    func testRecurrentPPOFindsTheGoalBetweenPingsWhereMemorylessPPOCannot() throws {
+        let recurrent = try trainPPO("ppo-lstm", "robot-nav-pomdp", seed: 1)
+        XCTAssertGreaterThanOrEqual(recurrent.successRate ?? 0, 0.85)
+        XCTAssertGreaterThanOrEqual(recurrent.successWeightedByPathLength ?? 0, 0.7)
+        XCTAssertLessThanOrEqual(try trainPPO("ppo", "robot-nav-pomdp", seed: 1).successRate ?? 1, 0.5)
+    }
+
     func testGridWorldPresetSolvesTheRoom() throws {
         let evaluation = try train("gridworld", seed: 1)
         XCTAssertGreaterThanOrEqual(evaluation.successRate ?? 0, 0.95)
