@@ -63,15 +63,44 @@ public struct LineChart: Sendable {
         var xTicks: [Double], yTicks: [Double]
     }
 
-    func scales() -> Scales {
+    /// The scales of a plot `area` whose legend box is `legendWidth`×`legendHeight`: the
+    /// data's own scales, or, when every corner of those would hide part of a line, a y
+    /// axis raised so that the lines stay below a top strip the legend's height.
+    func scales(area: (left: Double, top: Double, right: Double, bottom: Double),
+                legendWidth: Double, legendHeight: Double) -> Scales {
+        let plain = scales()
+        let mapping = Self.mapping(plain, area)
+        guard legendPlacement(area: area, width: legendWidth, height: legendHeight, px: mapping.px, py: mapping.py).hidden > 0 else {
+            return plain
+        }
+        let strip = min(0.5, (legendHeight + 8) / (area.bottom - area.top))
+        let data = dataExtent()
+        let span = max(data.yHigh - data.yLow, 1e-9)
+        return scales(yHigh: data.yHigh + span * strip / (1 - strip))
+    }
+
+    /// Pixel positions of data coordinates on `scales` in `area`.
+    static func mapping(_ scales: Scales, _ area: (left: Double, top: Double, right: Double, bottom: Double))
+        -> (px: (Double) -> Double, py: (Double) -> Double) {
+        let x = scales.xRange, y = scales.yRange
+        return ({ area.left + ($0 - x.lowerBound) / (x.upperBound - x.lowerBound) * (area.right - area.left) },
+                { area.bottom - ($0 - y.lowerBound) / (y.upperBound - y.lowerBound) * (area.bottom - area.top) })
+    }
+
+    private func dataExtent() -> (xLow: Double, xHigh: Double, yLow: Double, yHigh: Double) {
         var xs: [Double] = [], ys: [Double] = []
         for line in series {
             xs += line.x.filter(\.isFinite)
             ys += line.y.filter(\.isFinite)
             if let band = line.band { ys += band.lower.filter(\.isFinite) + band.upper.filter(\.isFinite) }
         }
-        let xTicks = Self.niceTicks(low: xs.min() ?? 0, high: xs.max() ?? 1)
-        let yTicks = Self.niceTicks(low: ys.min() ?? 0, high: ys.max() ?? 1)
+        return (xs.min() ?? 0, xs.max() ?? 1, ys.min() ?? 0, ys.max() ?? 1)
+    }
+
+    func scales(yHigh: Double? = nil) -> Scales {
+        let data = dataExtent()
+        let xTicks = Self.niceTicks(low: data.xLow, high: data.xHigh)
+        let yTicks = Self.niceTicks(low: data.yLow, high: yHigh ?? data.yHigh)
         return Scales(xRange: xTicks.first!...xTicks.last!, yRange: yTicks.first!...yTicks.last!, xTicks: xTicks, yTicks: yTicks)
     }
 
@@ -120,10 +149,12 @@ public struct LineChart: Sendable {
 
     /// The chart as a standalone SVG document of `width`×`height` pixels.
     public func svg(width: Int = 800, height: Int = 500) -> String {
-        let scales = scales()
         let area = Self.plotArea(width: width, height: height)
-        func px(_ x: Double) -> Double { area.left + (x - scales.xRange.lowerBound) / (scales.xRange.upperBound - scales.xRange.lowerBound) * (area.right - area.left) }
-        func py(_ y: Double) -> Double { area.bottom - (y - scales.yRange.lowerBound) / (scales.yRange.upperBound - scales.yRange.lowerBound) * (area.bottom - area.top) }
+        let boxWidth = legendWidth(characterWidth: 7) + 44, boxHeight = Double(legendHeight(lineHeight: 18))
+        let scales = scales(area: area, legendWidth: boxWidth, legendHeight: boxHeight)
+        let mapping = Self.mapping(scales, area)
+        func px(_ x: Double) -> Double { mapping.px(x) }
+        func py(_ y: Double) -> Double { mapping.py(y) }
         func number(_ value: Double) -> String { String(format: "%.1f", value) }
         var lines: [String] = []
         lines.append(##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(width)" height="\##(height)" viewBox="0 0 \##(width) \##(height)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">"##)
@@ -152,7 +183,6 @@ public struct LineChart: Sendable {
             let points = zip(line.x, line.y).map { "\(number(px($0))),\(number(py($1)))" }.joined(separator: " ")
             lines.append(##"<polyline points="\##(points)" fill="none" stroke="\##(color)" stroke-width="2" stroke-linejoin="round"/>"##)
         }
-        let boxWidth = legendWidth(characterWidth: 7) + 44, boxHeight = Double(legendHeight(lineHeight: 18))
         let box = legendOrigin(area: area, width: boxWidth, height: boxHeight, px: px, py: py)
         var legendY = box.y + 10
         lines.append(##"<rect x="\##(number(box.x))" y="\##(number(box.y))" width="\##(number(boxWidth))" height="\##(number(boxHeight))" fill="white" fill-opacity="0.85"/>"##)
@@ -188,6 +218,12 @@ public struct LineChart: Sendable {
     /// of its points, so a dense series does not outweigh a sparse one).
     func legendOrigin(area: (left: Double, top: Double, right: Double, bottom: Double), width: Double, height: Double,
                       px: (Double) -> Double, py: (Double) -> Double) -> (x: Double, y: Double) {
+        legendPlacement(area: area, width: width, height: height, px: px, py: py).origin
+    }
+
+    /// ``legendOrigin(area:width:height:px:py:)``'s corner and how much of the lines it hides.
+    func legendPlacement(area: (left: Double, top: Double, right: Double, bottom: Double), width: Double, height: Double,
+                         px: (Double) -> Double, py: (Double) -> Double) -> (origin: (x: Double, y: Double), hidden: Double) {
         let corners = [
             (x: area.left + 6, y: area.top + 4), (x: area.right - 6 - width, y: area.top + 4),
             (x: area.right - 6 - width, y: area.bottom - 4 - height), (x: area.left + 6, y: area.bottom - 4 - height),
@@ -205,7 +241,7 @@ public struct LineChart: Sendable {
             let count = hidden(corner)
             if count < fewest { (best, fewest) = (corner, count) }
         }
-        return best
+        return (best, fewest)
     }
 
     /// The legend box's height for `lineHeight` pixels a line.
@@ -227,10 +263,12 @@ public struct LineChart: Sendable {
     /// The chart drawn into a `width`×`height` frame (white background, text in
     /// the bitmap font; the vertical axis label sits above the axis).
     public func render(width: Int = 800, height: Int = 500) -> Frame {
-        let scales = scales()
         let area = Self.plotArea(width: width, height: height)
-        func px(_ x: Double) -> Double { area.left + (x - scales.xRange.lowerBound) / (scales.xRange.upperBound - scales.xRange.lowerBound) * (area.right - area.left) }
-        func py(_ y: Double) -> Double { area.bottom - (y - scales.yRange.lowerBound) / (scales.yRange.upperBound - scales.yRange.lowerBound) * (area.bottom - area.top) }
+        let boxWidth = Int(legendWidth(characterWidth: Double(BitmapFont.advance))) + 44, boxHeight = legendHeight(lineHeight: 14)
+        let scales = scales(area: area, legendWidth: Double(boxWidth), legendHeight: Double(boxHeight))
+        let mapping = Self.mapping(scales, area)
+        func px(_ x: Double) -> Double { mapping.px(x) }
+        func py(_ y: Double) -> Double { mapping.py(y) }
         let ink = Color(red: 40, green: 40, blue: 40), grid = Color(red: 230, green: 230, blue: 230), frameColor = Color(red: 68, green: 68, blue: 68)
         var canvas = Canvas(width: width, height: height, background: .white)
         func text(_ string: String, x: Double, y: Double, anchor: Double, scale: Int = 1, color: Color = ink) {
@@ -271,7 +309,6 @@ public struct LineChart: Sendable {
         text(title, x: Double(width) / 2, y: 18, anchor: 0.5, scale: 2)
         text(xLabel, x: (area.left + area.right) / 2, y: area.bottom + 34, anchor: 0.5)
         text(yLabel, x: 8, y: area.top - 10, anchor: 0)
-        let boxWidth = Int(legendWidth(characterWidth: Double(BitmapFont.advance))) + 44, boxHeight = legendHeight(lineHeight: 14)
         let box = legendOrigin(area: area, width: Double(boxWidth), height: Double(boxHeight), px: px, py: py)
         let boxLeft = Int(box.x.rounded()), boxTop = Int(box.y.rounded())
         var legendY = Double(boxTop) + 8

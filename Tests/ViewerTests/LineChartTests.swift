@@ -82,4 +82,22 @@ final class LineChartTests: XCTestCase {
         XCTAssertEqual(topLeftOnly.x, 100 - 6 - 30, "the top-right corner is free")
         XCTAssertEqual(topLeftOnly.y, 4)
     }
+
+    /// Lines through all four corners: the y axis is raised until the lines stay below a
+    /// strip the legend's height, so the legend hides nothing.
+    func testTheAxisMakesRoomForTheLegendWhenEveryCornerIsTaken() {
+        let x = Array(stride(from: 0.0, through: 100, by: 1)) + [100]
+        let chart = LineChart(title: "t", xLabel: "x", yLabel: "y", series: [
+            LineChart.Series(label: "high", x: x, y: Array(repeating: 9.5, count: x.count - 1) + [10]),
+            LineChart.Series(label: "low", x: x, y: Array(repeating: 0.5, count: x.count - 1) + [0]),
+        ])
+        let area = (left: 0.0, top: 0.0, right: 200.0, bottom: 200.0)
+        let plain = LineChart.mapping(chart.scales(), area)
+        XCTAssertGreaterThan(chart.legendPlacement(area: area, width: 40, height: 30, px: plain.px, py: plain.py).hidden, 0)
+        let raised = chart.scales(area: area, legendWidth: 40, legendHeight: 30)
+        XCTAssertGreaterThan(raised.yRange.upperBound, chart.scales().yRange.upperBound)
+        let mapping = LineChart.mapping(raised, area)
+        XCTAssertEqual(chart.legendPlacement(area: area, width: 40, height: 30, px: mapping.px, py: mapping.py).hidden, 0)
+        XCTAssertGreaterThanOrEqual(mapping.py(10), 30 + 8, "the highest line sits below the legend's strip")
+    }
 }
