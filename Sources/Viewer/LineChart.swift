@@ -87,6 +87,7 @@ public struct LineChart: Sendable {
                 { area.bottom - ($0 - y.lowerBound) / (y.upperBound - y.lowerBound) * (area.bottom - area.top) })
     }
 
+    /// The smallest and largest finite coordinates of all series and bands.
     private func dataExtent() -> (xLow: Double, xHigh: Double, yLow: Double, yHigh: Double) {
         var xs: [Double] = [], ys: [Double] = []
         for line in series {
@@ -97,6 +98,7 @@ public struct LineChart: Sendable {
         return (xs.min() ?? 0, xs.max() ?? 1, ys.min() ?? 0, ys.max() ?? 1)
     }
 
+    /// Nice ticks over the data, with the y axis reaching at least `yHigh` when given.
     func scales(yHigh: Double? = nil) -> Scales {
         let data = dataExtent()
         let xTicks = Self.niceTicks(low: data.xLow, high: data.xHigh)
