@@ -147,10 +147,12 @@ public struct WrapperSettings: Equatable, Sendable {
     ///   outside the observation.
     public func apply<E: Environment>(to environment: E) throws(OptionError) -> any Environment {
         guard !isEmpty else { return environment }
-        let unsupported = OptionError.badValue(
-            option: firstActiveKey, value: optionText(firstActiveKey),
-            expected: "setting here: the wrappers take [Float] observations in a Box and Int or [Float] actions, and \(environment.name) has \(environment.observationSpace) and \(environment.actionSpace)")
-        guard let box = environment.observationSpace.lookingThroughAnySpace(as: Box.self) else { throw unsupported }
+        func unsupported() -> OptionError {
+            let setting = firstActiveSetting
+            return .badValue(option: setting.key, value: setting.value,
+                             expected: "setting here: the wrappers take [Float] observations in a Box and Int or [Float] actions, and \(environment.name) has \(environment.observationSpace) and \(environment.actionSpace)")
+        }
+        guard let box = environment.observationSpace.lookingThroughAnySpace(as: Box.self) else { throw unsupported() }
         // Both factors are bounded, so the product cannot overflow.
         if frameStack > 1, frameStack * box.low.count > OptionLimits.observationEntries {
             throw .badValue(option: Key.frameStack, value: String(frameStack),
@@ -164,28 +166,17 @@ public struct WrapperSettings: Equatable, Sendable {
         }
         if let discrete = environment as? any Environment<[Float], Int> { return wrapStickyAction(discrete) }
         if let continuous = environment as? any Environment<[Float], [Float]> { return wrapStickyAction(continuous) }
-        throw unsupported
+        throw unsupported()
     }
 
-    /// The value of an active wrapper option, as the user would have typed it.
-    private func optionText(_ key: String) -> String {
-        switch key {
-        case Key.stickyAction: String(stickyActionProbability)
-        case Key.actionRepeat: String(actionRepeat)
-        case Key.mask: maskedIndices.map(String.init).joined(separator: ",")
-        case Key.normalizeObservation: String(normalizeObservation)
-        case Key.frameStack: String(frameStack)
-        default: String(clipReward)
-        }
-    }
-
-    private var firstActiveKey: String {
-        if stickyActionProbability != 0 { return Key.stickyAction }
-        if actionRepeat != 1 { return Key.actionRepeat }
-        if !maskedIndices.isEmpty { return Key.mask }
-        if normalizeObservation { return Key.normalizeObservation }
-        if frameStack != 1 { return Key.frameStack }
-        return Key.clipReward
+    /// The first wrapper option that is on, in wrapping order, with its value as typed.
+    private var firstActiveSetting: (key: String, value: String) {
+        if stickyActionProbability != 0 { return (Key.stickyAction, String(stickyActionProbability)) }
+        if actionRepeat != 1 { return (Key.actionRepeat, String(actionRepeat)) }
+        if !maskedIndices.isEmpty { return (Key.mask, maskedIndices.map(String.init).joined(separator: ",")) }
+        if normalizeObservation { return (Key.normalizeObservation, String(normalizeObservation)) }
+        if frameStack != 1 { return (Key.frameStack, String(frameStack)) }
+        return (Key.clipReward, String(clipReward))
     }
 
     // Each stage opens the concrete type, adds its wrapper if on, and passes the
