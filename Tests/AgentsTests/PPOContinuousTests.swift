@@ -113,23 +113,8 @@ final class PPOContinuousTests: XCTestCase {
             let minibatch = recurrent ? PPOMinibatch.sequences([2, 0, 1]) : PPOMinibatch.rows([4, 0, 17, 9, 3, 11])
             let clip: Float = 0.5
             _ = agent.computeGradients(minibatch: minibatch, clip: clip)
-            let analytic = agent.parameters.map { $0.gradient.copy() }
-            XCTAssertNotEqual(analytic.last!.scalars, [0, 0], "log_std gets a gradient")
-            for (parameterIndex, parameter) in agent.parameters.enumerated() {
-                let count = parameter.value.count
-                for index in stride(from: 0, to: count, by: max(1, count / 6)) {
-                    let original = parameter.value[index]
-                    let step: Float = 1e-2
-                    parameter.value[index] = original + step
-                    let plus = agent.loss(minibatch: minibatch, clip: clip)
-                    parameter.value[index] = original - step
-                    let minus = agent.loss(minibatch: minibatch, clip: clip)
-                    parameter.value[index] = original
-                    let numeric = (plus - minus) / Double(2 * step)
-                    XCTAssertEqual(Double(analytic[parameterIndex][index]), numeric, accuracy: 2e-3 + 2e-2 * abs(numeric),
-                                   "\(agent.parameterNames[parameterIndex])[\(index)] recurrent \(recurrent)")
-                }
-            }
+            XCTAssertNotEqual(agent.parameters.last!.gradient.scalars, [0, 0], "log_std gets a gradient")
+            assertGradientsMatchFiniteDifferences(agent, minibatch: minibatch, clip: clip, case: "recurrent \(recurrent)")
         }
     }
 
