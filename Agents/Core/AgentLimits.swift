@@ -25,6 +25,8 @@ public enum AgentLimits {
     /// Steps summed into an n-step return, gradient steps per training call,
     /// PPO epochs, DRQN sequence length and burn-in: 10,000.
     public static let stepsPerUpdate = 10_000
+    /// Hindsight copies stored per transition: 64 (HER uses 4 to 8).
+    public static let sampledGoals = 64
     /// Environment copies of an on-policy run: 4,096 (the presets use 8 to 16).
     public static let environmentCount = 4_096
     /// Steps per copy of one on-policy rollout: 10⁶.

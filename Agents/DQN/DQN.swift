@@ -15,6 +15,12 @@ import Neural
 ///
 /// Bootstrapping stops at `terminated` only: a truncated episode (time limit)
 /// still bootstraps from its final observation.
+///
+/// With `nSampledGoal` k > 0 the agent also does hindsight experience replay
+/// (Andrychowicz et al. 2017): at the end of each episode it stores, for every
+/// transition, k copies relabelled with goals reached later in the episode
+/// (the "future" strategy), with rewards, n-step returns and termination
+/// recomputed for that goal through ``hindsightGoals``.
 public final class DQNAgent {
     /// The hyperparameters.
     public let config: DQNConfig
@@ -38,6 +44,9 @@ public final class DQNAgent {
     public private(set) var gradientSteps = 0
     /// The loss of the last gradient step, if any.
     public private(set) var lastLoss: Float?
+    /// How the environment's observations show their goal; hindsight replay
+    /// (`nSampledGoal` > 0) needs it, and the runner sets it before training.
+    public var hindsightGoals: (any HindsightGoals)?
 
     private let loss: any RegressionLoss
     private let batch = ReplayBatch()
@@ -48,6 +57,10 @@ public final class DQNAgent {
     private var nextActions: [Int] = []
     /// Transitions of the running episode not yet long enough for an n-step return.
     private var pending: [(observation: [Float], action: Int, reward: Double)] = []
+    /// The running episode's observations and actions, kept for hindsight replay
+    /// (observations from the reset's on: one more than actions).
+    private var episodeObservations: [[Float]] = []
+    private var episodeActions: [Int] = []
 
     /// Builds the networks from `seed` and allocates the replay buffer.
     ///
@@ -114,6 +127,7 @@ public final class DQNAgent {
     public func observe(_ transition: Transition<[Float], Int>) throws -> Float? {
         environmentSteps += 1
         try store(transition)
+        if config.nSampledGoal > 0 { try storeHindsight(transition) }
         if isTargetUpdateDue(config: config, environmentSteps: environmentSteps) {
             updateTargetParameters(from: online.parameters, to: target.parameters, tau: config.tau)
         }
@@ -145,6 +159,46 @@ public final class DQNAgent {
                 nextObservation: transition.nextObservation,
                 terminated: transition.terminated, truncated: transition.truncated && !transition.terminated,
                 discount: Float(discount))
+        }
+    }
+
+    /// Keeps the episode and, when it ends, stores its relabelled copies.
+    private func storeHindsight(_ transition: Transition<[Float], Int>) throws {
+        guard let goals = hindsightGoals else {
+            preconditionFailure("n_sampled_goal needs the environment's hindsightGoals")
+        }
+        if episodeObservations.isEmpty { episodeObservations.append(transition.observation) }
+        episodeObservations.append(transition.nextObservation)
+        episodeActions.append(transition.action)
+        guard transition.terminated || transition.truncated else { return }
+        defer {
+            episodeObservations.removeAll(keepingCapacity: true)
+            episodeActions.removeAll(keepingCapacity: true)
+        }
+        let achieved = episodeObservations.map(goals.achievedGoal(in:))
+        let stepCount = episodeActions.count
+        for start in 0..<stepCount {
+            for _ in 0..<config.nSampledGoal {
+                let future = start + 1 + generator.nextInt(upperBound: stepCount - start)
+                let goal = achieved[future]
+                // A state that already is the goal would have ended the episode.
+                if goal == achieved[start] || goals.endsEpisodeWithoutGoal(episodeObservations[future]) { continue }
+                var discountedReturn = 0.0, discount = 1.0, end = start, reached = false
+                while end < min(start + config.nStep, stepCount) && !reached {
+                    end += 1
+                    reached = achieved[end] == goal
+                    if reached { discountedReturn += discount * goals.rewardForReachingGoal(atStep: end) }
+                    discount *= config.gamma
+                }
+                // The walk reaches the goal at `future` at the latest, so a window that
+                // reaches the episode's end has reached it: the real ending never applies.
+                var observation = episodeObservations[start], nextObservation = episodeObservations[end]
+                goals.relabel(&observation, goal: goal)
+                goals.relabel(&nextObservation, goal: goal)
+                try replayBuffer.add(
+                    observation: observation, action: episodeActions[start], reward: Float(discountedReturn),
+                    nextObservation: nextObservation, terminated: reached, truncated: false, discount: Float(discount))
+            }
         }
     }
 
@@ -208,13 +262,19 @@ public final class DQNAgent {
         public var pendingObservations: [[Float]]
         public var pendingActions: [Int]
         public var pendingRewards: [Double]
+        /// The running episode's observations and actions, for hindsight replay
+        /// (absent in checkpoints written before it existed).
+        public var episodeObservations: [[Float]]?
+        public var episodeActions: [Int]?
     }
 
     /// The agent's scalar state, for checkpoints.
     public var state: State {
         State(environmentSteps: environmentSteps, gradientSteps: gradientSteps, generator: generator, lastLoss: lastLoss,
               pendingObservations: pending.map(\.observation), pendingActions: pending.map(\.action),
-              pendingRewards: pending.map(\.reward))
+              pendingRewards: pending.map(\.reward),
+              episodeObservations: config.nSampledGoal > 0 ? episodeObservations : nil,
+              episodeActions: config.nSampledGoal > 0 ? episodeActions : nil)
     }
 
     /// Restores the scalar state written by ``state``.
@@ -224,6 +284,8 @@ public final class DQNAgent {
         generator = state.generator
         lastLoss = state.lastLoss
         pending = zip(state.pendingObservations, zip(state.pendingActions, state.pendingRewards)).map { ($0, $1.0, $1.1) }
+        episodeObservations = state.episodeObservations ?? []
+        episodeActions = state.episodeActions ?? []
     }
 }
 

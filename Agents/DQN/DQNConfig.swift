@@ -48,6 +48,11 @@ public struct DQNConfig: AgentConfiguration {
     public var dueling = false
     /// Steps summed into each return before bootstrapping (1: one-step TD).
     public var nStep = 1
+    /// Hindsight experience replay: relabelled copies stored per transition, each
+    /// with a goal the episode reached later ("future" strategy, as SB3's
+    /// `HerReplayBuffer` `n_sampled_goal`); 0 turns it off. Needs an environment
+    /// whose observations show their goal (``HindsightGoalProviding``).
+    public var nSampledGoal = 0
     /// `huber` (smooth L1, δ = 1) or `mse`.
     public var loss = "huber"
     /// Hidden layer sizes of the MLP (vector observations) or of the dense part after the CNN.
@@ -89,6 +94,7 @@ public struct DQNConfig: AgentConfiguration {
         case doubleDQN = "double_dqn"
         case dueling
         case nStep = "n_step"
+        case nSampledGoal = "n_sampled_goal"
         case loss
         case hiddenSizes = "hidden_sizes"
         case convolutionChannels = "conv_channels"
@@ -130,6 +136,7 @@ public struct DQNConfig: AgentConfiguration {
         try read(.doubleDQN, &doubleDQN)
         try read(.dueling, &dueling)
         try read(.nStep, &nStep)
+        try read(.nSampledGoal, &nSampledGoal)
         try read(.loss, &loss)
         try read(.hiddenSizes, &hiddenSizes)
         try read(.convolutionChannels, &convolutionChannels)
@@ -170,6 +177,8 @@ public struct DQNConfig: AgentConfiguration {
         // The n-step window must fit in the replay that stores it.
         let nStepLimit = min(bufferSize, AgentLimits.stepsPerUpdate)
         try require((1...nStepLimit).contains(nStep), .nStep, nStep, "a number of steps in [1, \(nStepLimit)] (at most buffer_size and \(AgentLimits.stepsPerUpdate))")
+        try require((0...AgentLimits.sampledGoals).contains(nSampledGoal), .nSampledGoal, nSampledGoal,
+                    "a number of relabelled copies in [0, \(AgentLimits.sampledGoals)]")
         try require(["huber", "mse"].contains(loss), .loss, loss, "huber or mse")
         try require(sizes(hiddenSizes, upTo: AgentLimits.layerWidth), .hiddenSizes, hiddenSizes,
                     "at most \(AgentLimits.layerCount) layer sizes, each in [1, \(AgentLimits.layerWidth)]")

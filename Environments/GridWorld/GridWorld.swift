@@ -240,7 +240,7 @@ public struct GridWorld: Environment, Sendable {
 
         let cell = map[agentPosition]
         let terminated = cell.endsEpisode
-        let reward = cell == .goal ? 1 - 0.9 * Double(stepCount) / Double(maxSteps) : 0
+        let reward = cell == .goal ? Self.goalReward(stepCount: stepCount, maxSteps: maxSteps) : 0
         let truncated = !terminated && stepCount >= maxSteps
         updateObservation(previousPosition: previousPosition, previousFacing: previousFacing)
 
@@ -250,6 +250,11 @@ public struct GridWorld: Environment, Sendable {
         phase = .ended
         let info: Info = [InfoKey.shortestPath: .int(shortestPathLength), InfoKey.success: .bool(cell == .goal)]
         return Step(observation: observation, reward: reward, terminated: terminated, truncated: truncated, info: info)
+    }
+
+    /// MiniGrid's reward for reaching a goal on the step that makes the episode `stepCount` steps long.
+    static func goalReward(stepCount: Int, maxSteps: Int) -> Double {
+        1 - 0.9 * Double(stepCount) / Double(maxSteps)
     }
 
     // MARK: - Observation

@@ -57,6 +57,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         let configuration = try OffPolicyRunConfiguration(kind: Agent.kind, preset: preset, registry: registry,
                                                           startedAt: RunFolder.utcTimestamp(startedAt))
         try configuration.checkAgentFits(registry: registry)
+        _ = try configuration.hindsightGoals(of: configuration.makeEnvironment(registry: registry))
         return configuration
     }
 
@@ -102,6 +103,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
     func makeAgent<E: Environment>(for environment: E) throws -> (agent: Agent, actionOffset: Int) {
         let (box, discrete) = try configuration.agentSpaces(of: environment)
         let agent = try Agent(observationSpace: box, actionCount: discrete.n, config: configuration.agentConfig, seed: configuration.agentSeed)
+        if let agent = agent as? DQNAgent { agent.hindsightGoals = try configuration.hindsightGoals(of: environment) }
         return (agent, discrete.start)
     }
 
@@ -210,6 +212,22 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         let (agent, offset) = try makeAgent(for: try makeEnvironment())
         try agent.restoreTensors(checkpointFolder: checkpoint)
         return (agent, offset, state.step)
+    }
+}
+
+extension OffPolicyRunConfiguration {
+    /// What hindsight replay needs of `environment` when the agent is configured
+    /// for it (`n_sampled_goal` > 0), else `nil`.
+    ///
+    /// - Throws: ``TrainingError/noHindsightGoals(environment:)`` when it is needed
+    ///   and the environment (as configured, wrappers included) offers none.
+    func hindsightGoals<E: Environment>(of environment: E) throws -> (any HindsightGoals)? {
+        guard let config = agentConfig as? DQNConfig, config.nSampledGoal > 0 else { return nil }
+        let bare: any Environment = (environment as? AnyEnvironment<[Float], Int>)?.base ?? environment
+        guard let goals = (bare as? any HindsightGoalProviding)?.hindsightGoals else {
+            throw TrainingError.noHindsightGoals(environment: self.environment)
+        }
+        return goals
     }
 }
 

@@ -72,6 +72,8 @@ public enum TrainingError: Error, CustomStringConvertible {
     case nonFiniteReward(environment: String, episode: Int, step: Int, reward: Double)
     /// The run's policy cannot be played step by step (`rlrun watch`, `rlrun record`).
     case unsupportedPlayback(path: String, reason: String)
+    /// Hindsight replay (`n_sampled_goal`) on an environment whose observations do not show a goal it can rewrite.
+    case noHindsightGoals(environment: String)
 
     public var description: String {
         switch self {
@@ -91,6 +93,9 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "environment '\(environment)' returned reward \(reward) at step \(step) of episode \(episode); rewards must be finite"
         case .unsupportedPlayback(let path, let reason):
             return "cannot play \(path): \(reason)"
+        case .noHindsightGoals(let environment):
+            return "n_sampled_goal (hindsight replay) needs observations that show the goal; '\(environment)' with these options has none "
+                + "(grid worlds do with the full grid: env view 0 and no observation wrappers); set n_sampled_goal to 0"
         case .resumeMismatch(let episode, let step):
             return "cannot resume: replaying episode \(episode) from its seed gave a different reward at step \(step); the environment is not deterministic"
         }

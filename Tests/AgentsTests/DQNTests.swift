@@ -183,4 +183,105 @@ final class DQNTests: XCTestCase {
         XCTAssertThrowsError(try other.restoreTensors(from: Checkpoint.decode(bytes, path: "memory")))
         XCTAssertEqual(other.onlineParameters.map(\.value.scalars), before)
     }
+
+    // MARK: - Hindsight experience replay
+
+    /// Observations `[position, goal]` on a line; a negative position is a pit that
+    /// ends the episode; reaching the goal on step t pays 100 + t.
+    private struct LineGoals: HindsightGoals {
+        func achievedGoal(in observation: [Float]) -> Int { Int(observation[0]) }
+        func endsEpisodeWithoutGoal(_ observation: [Float]) -> Bool { observation[0] < 0 }
+        func relabel(_ observation: inout [Float], goal: Int) { observation[1] = Float(goal) }
+        func rewardForReachingGoal(atStep stepCount: Int) -> Double { Double(100 + stepCount) }
+    }
+
+    private func hindsightAgent(nStep: Int) throws -> DQNAgent {
+        var config = smallConfig()
+        config.nSampledGoal = 3
+        config.nStep = nStep
+        config.gamma = 0.5
+        config.trainFrequency = 1000
+        let agent = try DQNAgent(observationSpace: Box(low: -10, high: 10, shape: [2]), actionCount: 2, config: config, seed: 4)
+        agent.hindsightGoals = LineGoals()
+        return agent
+    }
+
+    /// Walks `positions` (the first is the reset's), the goal at 9, action i on step i.
+    private func walk(_ agent: DQNAgent, _ positions: [Int], terminated: Bool) throws {
+        for step in 1..<positions.count {
+            let last = step == positions.count - 1
+            try agent.observe(Transition(observation: [Float(positions[step - 1]), 9], action: step - 1, reward: 0,
+                                         nextObservation: [Float(positions[step]), 9],
+                                         terminated: last && terminated, truncated: last && !terminated))
+        }
+    }
+
+    /// After an episode that never reached its goal, every step is stored again k
+    /// times with a goal reached later, its n-step return and ending recomputed.
+    func testHindsightCopiesCarryAGoalReachedLaterWithTheirOwnReturns() throws {
+        let agent = try hindsightAgent(nStep: 2)
+        try walk(agent, [0, 1, 2, 3, 4], terminated: false)
+        XCTAssertEqual(agent.replayBuffer.count, 4 + 4 * 3, "4 real transitions, 3 copies of each")
+        let batch = ReplayBatch()
+        agent.replayBuffer.gather(rows: Array(0..<agent.replayBuffer.count), into: batch)
+        var goalsFromTheLastStep: [Int] = []
+        for row in 4..<agent.replayBuffer.count {
+            let observation = Array(batch.observations.scalars[(2 * row)..<(2 * row + 2)])
+            let next = Array(batch.nextObservations.scalars[(2 * row)..<(2 * row + 2)])
+            let position = Int(observation[0]), goal = Int(observation[1])
+            if position == 3 { goalsFromTheLastStep.append(goal) }
+            XCTAssertEqual(next[1], observation[1], "row \(row): both observations show the new goal")
+            XCTAssertTrue((position + 1)...4 ~= goal, "row \(row): goal \(goal) is reached after position \(position)")
+            XCTAssertEqual(batch.actions[row], position)
+            if goal - position <= 2 {
+                XCTAssertEqual(Int(next[0]), goal)
+                XCTAssertEqual(batch.terminated[row], 1)
+                XCTAssertEqual(batch.rewards[row], Float(pow(0.5, Double(goal - position - 1)) * Double(100 + goal)), "row \(row)")
+                XCTAssertEqual(batch.discounts[row], Float(pow(0.5, Double(goal - position))))
+            } else {
+                XCTAssertEqual(Int(next[0]), position + 2, "row \(row): the goal lies beyond the 2-step window")
+                XCTAssertEqual(batch.terminated[row], 0)
+                XCTAssertEqual(batch.rewards[row], 0)
+                XCTAssertEqual(batch.discounts[row], 0.25)
+            }
+        }
+        XCTAssertEqual(goalsFromTheLastStep, [4, 4, 4], "only 4 lies after 3")
+    }
+
+    /// A state that ends every episode (a pit) is never a goal, nor is the state
+    /// a step starts from (it would have ended the episode before the step).
+    func testHindsightSkipsPitsAndTheStartingState() throws {
+        let agent = try hindsightAgent(nStep: 1)
+        try walk(agent, [0, 1, 0, -1], terminated: true)
+        let batch = ReplayBatch()
+        agent.replayBuffer.gather(rows: Array(0..<agent.replayBuffer.count), into: batch)
+        var copies: [[Float]] = []
+        for row in 3..<agent.replayBuffer.count {
+            copies.append([batch.observations.scalars[2 * row], batch.observations.scalars[2 * row + 1]])
+        }
+        // From 0 (step 1) the later states are 1, 0 (itself) and the pit; from 1, 0 and the
+        // pit; from 0 (step 3) only the pit: goal 1 from 0 and goal 0 from 1 remain.
+        XCTAssertFalse(copies.isEmpty)
+        for copy in copies { XCTAssertTrue(copy == [0, 1] || copy == [1, 0], "\(copy)") }
+    }
+
+    /// A checkpoint taken mid-episode holds the episode so far, so a restored agent
+    /// stores the same copies when the episode ends.
+    func testAnEpisodeCutByACheckpointIsRelabelledAsAWholeOne() throws {
+        let whole = try hindsightAgent(nStep: 2)
+        try walk(whole, [0, 1, 2, 3, 4], terminated: false)
+        let cut = try hindsightAgent(nStep: 2)
+        for step in 1...2 {
+            try cut.observe(Transition(observation: [Float(step - 1), 9], action: step - 1, reward: 0,
+                                       nextObservation: [Float(step), 9], terminated: false, truncated: false))
+        }
+        let restored = try hindsightAgent(nStep: 2)
+        try restored.replayBuffer.restore(from: cut.replayBuffer.serialized())
+        restored.restore(try JSONDecoder().decode(DQNAgent.State.self, from: JSONEncoder().encode(cut.state)))
+        for step in 3...4 {
+            try restored.observe(Transition(observation: [Float(step - 1), 9], action: step - 1, reward: 0,
+                                            nextObservation: [Float(step), 9], terminated: false, truncated: step == 4))
+        }
+        XCTAssertEqual(restored.replayBuffer.serialized(), whole.replayBuffer.serialized())
+    }
 }

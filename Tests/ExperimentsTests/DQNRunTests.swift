@@ -10,10 +10,10 @@ final class DQNRunTests: XCTestCase {
         setBLASThreads(1)
     }
 
-    private func preset(_ extra: String = "") throws -> DQNPreset {
+    private func preset(_ extra: String = "", environment: String = "walk", options: String = "max_steps: 40") throws -> DQNPreset {
         try DQNPreset.parse("""
-            environment: walk
-            env: {max_steps: 40}
+            environment: \(environment)
+            env: {\(options)}
             seed: 3
             total_steps: 1200
             learning_rate: 0.001
@@ -172,21 +172,44 @@ final class DQNRunTests: XCTestCase {
         try assertStoppedAndResumedRunWritesTheSameEpisodeLog("dueling: true")
     }
 
-    private func assertStoppedAndResumedRunWritesTheSameEpisodeLog(_ extra: String = "") throws {
+    /// Hindsight replay keeps the running episode in the agent's state: a resumed
+    /// run relabels it as the run never stopped did.
+    func testStoppedAndResumedHindsightRunWritesTheSameEpisodeLog() throws {
+        try assertStoppedAndResumedRunWritesTheSameEpisodeLog("n_sampled_goal: 2", environment: "gridworld",
+                                                              options: "size: 6, max_steps: 30", registry: .standard)
+    }
+
+    /// Hindsight replay on observations that do not show where the agent is (a
+    /// view centred on it) is refused before the run folder exists.
+    func testHindsightReplayNeedsObservationsThatShowTheGoal() throws {
+        let folder = try makeTemporaryFolder().appendingPathComponent("run")
+        XCTAssertThrowsError(try DQNRun(preset: preset("n_sampled_goal: 4", environment: "gridworld-fourrooms", options: "view: 33"),
+                                        folder: RunFolder(url: folder), registry: .standard)) { error in
+            XCTAssertTrue("\(error)".contains("n_sampled_goal (hindsight replay) needs observations that show the goal; 'gridworld-fourrooms'"),
+                          "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path))
+    }
+
+    private func assertStoppedAndResumedRunWritesTheSameEpisodeLog(
+        _ extra: String = "", environment: String = "walk", options: String = "max_steps: 40",
+        registry: EnvironmentRegistry = WalkEnvironment.registry
+    ) throws {
         let root = try makeTemporaryFolder()
-        let whole = try DQNRun(preset: preset(extra), folder: RunFolder.create(at: root.appendingPathComponent("whole")),
-                               registry: WalkEnvironment.registry)
+        let preset = { try self.preset(extra, environment: environment, options: options) }
+        let whole = try DQNRun(preset: preset(), folder: RunFolder.create(at: root.appendingPathComponent("whole")),
+                               registry: registry)
         guard case .completed(let wholeEvaluation) = try whole.train() else { return XCTFail("uninterrupted run did not complete") }
 
         let stoppedFolder = try RunFolder.create(at: root.appendingPathComponent("stopped"))
-        let stopped = try DQNRun(preset: preset(extra), folder: stoppedFolder, registry: WalkEnvironment.registry)
+        let stopped = try DQNRun(preset: preset(), folder: stoppedFolder, registry: registry)
         stopped.stopAfterSteps = 517
         guard case .stopped(let signal, let step) = try stopped.train() else { return XCTFail("run was not stopped") }
         XCTAssertEqual(signal, SIGINT)
         XCTAssertEqual(step, 517)
         XCTAssertEqual(CheckpointStore(runFolder: stoppedFolder.url).latest()?.step, 517)
 
-        let resumed = try DQNRun(resuming: stoppedFolder.url, registry: WalkEnvironment.registry)
+        let resumed = try DQNRun(resuming: stoppedFolder.url, registry: registry)
         guard case .completed(let resumedEvaluation) = try resumed.train() else { return XCTFail("resumed run did not complete") }
 
         let expected = try text(whole.folder.episodesURL)
