@@ -34,6 +34,9 @@ public protocol OffPolicyAgent: Learner, Policy where Action == Int {
     /// Stores a transition and trains when due; returns the mean loss of the
     /// gradient steps taken, or `nil` when none was due.
     func observe(_ transition: Transition<[Float], Int>) throws -> Float?
+    /// ``observe(_:)`` with the goals the transition's two states achieve, for
+    /// agents that replay in hindsight (the default ignores them).
+    func observe(_ transition: Transition<[Float], Int>, achievedGoals: (before: Int?, after: Int?)) throws -> Float?
 
     /// The replay as bytes.
     func serializedReplay() -> [UInt8]
@@ -56,6 +59,11 @@ extension OffPolicyAgent {
     public func restoreTensors(from checkpoint: Checkpoint) throws {
         let (step, _) = try checkpoint.restore(into: self.checkpoint())
         optimizer.stepCount = step
+    }
+
+    /// Ignores the achieved goals: ``observe(_:)``.
+    public func observe(_ transition: Transition<[Float], Int>, achievedGoals: (before: Int?, after: Int?)) throws -> Float? {
+        try observe(transition)
     }
 
     /// The greedy action, as ``act(_:explore:)`` with `explore` false.

@@ -57,9 +57,10 @@ public final class DQNAgent {
     private var nextActions: [Int] = []
     /// Transitions of the running episode not yet long enough for an n-step return.
     private var pending: [(observation: [Float], action: Int, reward: Double)] = []
-    /// The running episode's observations and actions, kept for hindsight replay
-    /// (observations from the reset's on: one more than actions).
+    /// The running episode's observations, the goals their states achieve, and
+    /// actions, kept for hindsight replay (states from the reset's on: one more than actions).
     private var episodeObservations: [[Float]] = []
+    private var episodeAchievedGoals: [Int?] = []
     private var episodeActions: [Int] = []
 
     /// Builds the networks from `seed` and allocates the replay buffer.
@@ -125,9 +126,18 @@ public final class DQNAgent {
     ///   ``ReplayBufferError`` when the observation cannot be stored.
     @discardableResult
     public func observe(_ transition: Transition<[Float], Int>) throws -> Float? {
+        precondition(config.nSampledGoal == 0, "hindsight replay needs the achieved goals: observe(_:achievedGoals:)")
+        return try observe(transition, achievedGoals: (nil, nil))
+    }
+
+    /// ``observe(_:)`` with the goals that the transition's two states achieve
+    /// (``HindsightGoalProviding/achievedGoal``), which hindsight replay
+    /// (`nSampledGoal` > 0) keeps with the episode; without it they are ignored.
+    @discardableResult
+    public func observe(_ transition: Transition<[Float], Int>, achievedGoals: (before: Int?, after: Int?)) throws -> Float? {
         environmentSteps += 1
         try store(transition)
-        if config.nSampledGoal > 0 { try storeHindsight(transition) }
+        if config.nSampledGoal > 0 { try storeHindsight(transition, achievedGoals: achievedGoals) }
         if isTargetUpdateDue(config: config, environmentSteps: environmentSteps) {
             updateTargetParameters(from: online.parameters, to: target.parameters, tau: config.tau)
         }
@@ -163,26 +173,29 @@ public final class DQNAgent {
     }
 
     /// Keeps the episode and, when it ends, stores its relabelled copies.
-    private func storeHindsight(_ transition: Transition<[Float], Int>) throws {
+    private func storeHindsight(_ transition: Transition<[Float], Int>, achievedGoals: (before: Int?, after: Int?)) throws {
         guard let goals = hindsightGoals else {
             preconditionFailure("n_sampled_goal needs the environment's hindsightGoals")
         }
-        if episodeObservations.isEmpty { episodeObservations.append(transition.observation) }
+        if episodeObservations.isEmpty {
+            episodeObservations.append(transition.observation)
+            episodeAchievedGoals.append(achievedGoals.before)
+        }
         episodeObservations.append(transition.nextObservation)
+        episodeAchievedGoals.append(achievedGoals.after)
         episodeActions.append(transition.action)
         guard transition.terminated || transition.truncated else { return }
         defer {
             episodeObservations.removeAll(keepingCapacity: true)
+            episodeAchievedGoals.removeAll(keepingCapacity: true)
             episodeActions.removeAll(keepingCapacity: true)
         }
-        let achieved = episodeObservations.map(goals.achievedGoal(in:))
-        let stepCount = episodeActions.count
+        let achieved = episodeAchievedGoals, stepCount = episodeActions.count
         for start in 0..<stepCount {
             for _ in 0..<config.nSampledGoal {
                 let future = start + 1 + generator.nextInt(upperBound: stepCount - start)
-                let goal = achieved[future]
-                // A state that already is the goal would have ended the episode.
-                if goal == achieved[start] || goals.endsEpisodeWithoutGoal(episodeObservations[future]) { continue }
+                // A state that already is the goal would have ended the episode before the step.
+                guard let goal = achieved[future], let startGoal = achieved[start], goal != startGoal else { continue }
                 var discountedReturn = 0.0, discount = 1.0, end = start, reached = false
                 while end < min(start + config.nStep, stepCount) && !reached {
                     end += 1
@@ -192,9 +205,11 @@ public final class DQNAgent {
                 }
                 // The walk reaches the goal at `future` at the latest, so a window that
                 // reaches the episode's end has reached it: the real ending never applies.
+                // Only the last state of an episode can achieve no goal, and the window stops before it.
+                guard let endGoal = achieved[end] else { continue }
                 var observation = episodeObservations[start], nextObservation = episodeObservations[end]
-                goals.relabel(&observation, goal: goal)
-                goals.relabel(&nextObservation, goal: goal)
+                goals.relabel(&observation, achieved: startGoal, goal: goal)
+                goals.relabel(&nextObservation, achieved: endGoal, goal: goal)
                 try replayBuffer.add(
                     observation: observation, action: episodeActions[start], reward: Float(discountedReturn),
                     nextObservation: nextObservation, terminated: reached, truncated: false, discount: Float(discount))
@@ -262,9 +277,10 @@ public final class DQNAgent {
         public var pendingObservations: [[Float]]
         public var pendingActions: [Int]
         public var pendingRewards: [Double]
-        /// The running episode's observations and actions, for hindsight replay
-        /// (absent in checkpoints written before it existed).
+        /// The running episode's observations, achieved goals and actions, for
+        /// hindsight replay (absent in checkpoints written before it existed).
         public var episodeObservations: [[Float]]?
+        public var episodeAchievedGoals: [Int?]?
         public var episodeActions: [Int]?
     }
 
@@ -274,6 +290,7 @@ public final class DQNAgent {
               pendingObservations: pending.map(\.observation), pendingActions: pending.map(\.action),
               pendingRewards: pending.map(\.reward),
               episodeObservations: config.nSampledGoal > 0 ? episodeObservations : nil,
+              episodeAchievedGoals: config.nSampledGoal > 0 ? episodeAchievedGoals : nil,
               episodeActions: config.nSampledGoal > 0 ? episodeActions : nil)
     }
 
@@ -285,6 +302,7 @@ public final class DQNAgent {
         lastLoss = state.lastLoss
         pending = zip(state.pendingObservations, zip(state.pendingActions, state.pendingRewards)).map { ($0, $1.0, $1.1) }
         episodeObservations = state.episodeObservations ?? []
+        episodeAchievedGoals = state.episodeAchievedGoals ?? []
         episodeActions = state.episodeActions ?? []
     }
 }

@@ -141,6 +141,12 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             observation = step.observation
         }
         var episodeReturn = EpisodeRecord.sum(session.state.episodeRewards)
+        // Hindsight replay keeps the goal each state achieves; read only when it is on.
+        let readsAchievedGoals = try configuration.hindsightGoals(of: environment) != nil
+        func achievedGoal() -> Int? {
+            readsAchievedGoals ? (environment.base as? any HindsightGoalProviding)?.achievedGoal : nil
+        }
+        var achieved = achievedGoal()
 
         while session.state.step < session.totalSteps {
             if let stopped = try session.stopIfRequested(agent, replay: { agent.serializedReplay() }) { return stopped }
@@ -153,16 +159,19 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
             session.state.step += 1
             session.state.episodeActions.append(action)
             session.state.episodeRewards.append(step.reward)
+            let nextAchieved = achievedGoal()
             do {
                 if let loss = try agent.observe(Transition(observation: observation, action: action, reward: step.reward,
                                                            nextObservation: step.observation,
-                                                           terminated: step.terminated, truncated: step.truncated)) {
+                                                           terminated: step.terminated, truncated: step.truncated),
+                                                achievedGoals: (achieved, nextAchieved)) {
                     session.state.recentLoss = Double(loss)
                 }
             } catch let error as DQNError {
                 throw TrainingError.diverged(error, lastCheckpointStep: session.lastCheckpointStep)
             }
             observation = step.observation
+            achieved = nextAchieved
             if let onStep {
                 episodeReturn += step.reward
                 onStep(TrainingStep(step: session.state.step, episode: session.state.episodesFinished,
@@ -183,6 +192,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
                 session.state.episodeRewards.removeAll(keepingCapacity: true)
                 episodeReturn = 0
                 observation = try environment.reset(seed: session.state.episodeSeed).observation
+                achieved = achievedGoal()
                 session.state.episodeResetOptions = environment.carriedResetOptions.nonEmpty
             }
 

@@ -95,7 +95,7 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "cannot play \(path): \(reason)"
         case .noHindsightGoals(let environment):
             return "n_sampled_goal (hindsight replay) needs observations that show the goal; '\(environment)' with these options has none "
-                + "(grid worlds do with the full grid: env view 0 and no observation wrappers); set n_sampled_goal to 0"
+                + "(grid worlds do with the full grid or a view and absolute actions, and no wrappers); set n_sampled_goal to 0"
         case .resumeMismatch(let episode, let step):
             return "cannot resume: replaying episode \(episode) from its seed gave a different reward at step \(step); the environment is not deterministic"
         }

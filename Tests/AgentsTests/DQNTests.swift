@@ -186,12 +186,13 @@ final class DQNTests: XCTestCase {
 
     // MARK: - Hindsight experience replay
 
-    /// Observations `[position, goal]` on a line; a negative position is a pit that
-    /// ends the episode; reaching the goal on step t pays 100 + t.
+    /// Observations `[position, goal]` on a line, positions achieving themselves;
+    /// reaching the goal on step t pays 100 + t.
     private struct LineGoals: HindsightGoals {
-        func achievedGoal(in observation: [Float]) -> Int { Int(observation[0]) }
-        func endsEpisodeWithoutGoal(_ observation: [Float]) -> Bool { observation[0] < 0 }
-        func relabel(_ observation: inout [Float], goal: Int) { observation[1] = Float(goal) }
+        func relabel(_ observation: inout [Float], achieved: Int, goal: Int) {
+            precondition(Int(observation[0]) == achieved)
+            observation[1] = Float(goal)
+        }
         func rewardForReachingGoal(atStep stepCount: Int) -> Double { Double(100 + stepCount) }
     }
 
@@ -206,13 +207,16 @@ final class DQNTests: XCTestCase {
         return agent
     }
 
-    /// Walks `positions` (the first is the reset's), the goal at 9, action i on step i.
-    private func walk(_ agent: DQNAgent, _ positions: [Int], terminated: Bool) throws {
-        for step in 1..<positions.count {
+    /// Walks `positions` (the first is the reset's), the goal at 9, action i on step i;
+    /// a negative position is a pit, which ends an episode whatever the goal.
+    private func walk(_ agent: DQNAgent, _ positions: [Int], terminated: Bool, steps: ClosedRange<Int>? = nil) throws {
+        func achieved(_ position: Int) -> Int? { position < 0 ? nil : position }
+        for step in steps ?? 1...(positions.count - 1) {
             let last = step == positions.count - 1
             try agent.observe(Transition(observation: [Float(positions[step - 1]), 9], action: step - 1, reward: 0,
                                          nextObservation: [Float(positions[step]), 9],
-                                         terminated: last && terminated, truncated: last && !terminated))
+                                         terminated: last && terminated, truncated: last && !terminated),
+                              achievedGoals: (achieved(positions[step - 1]), achieved(positions[step])))
         }
     }
 
@@ -271,17 +275,11 @@ final class DQNTests: XCTestCase {
         let whole = try hindsightAgent(nStep: 2)
         try walk(whole, [0, 1, 2, 3, 4], terminated: false)
         let cut = try hindsightAgent(nStep: 2)
-        for step in 1...2 {
-            try cut.observe(Transition(observation: [Float(step - 1), 9], action: step - 1, reward: 0,
-                                       nextObservation: [Float(step), 9], terminated: false, truncated: false))
-        }
+        try walk(cut, [0, 1, 2, 3, 4], terminated: false, steps: 1...2)
         let restored = try hindsightAgent(nStep: 2)
         try restored.replayBuffer.restore(from: cut.replayBuffer.serialized())
         restored.restore(try JSONDecoder().decode(DQNAgent.State.self, from: JSONEncoder().encode(cut.state)))
-        for step in 3...4 {
-            try restored.observe(Transition(observation: [Float(step - 1), 9], action: step - 1, reward: 0,
-                                            nextObservation: [Float(step), 9], terminated: false, truncated: step == 4))
-        }
+        try walk(restored, [0, 1, 2, 3, 4], terminated: false, steps: 3...4)
         XCTAssertEqual(restored.replayBuffer.serialized(), whole.replayBuffer.serialized())
     }
 }

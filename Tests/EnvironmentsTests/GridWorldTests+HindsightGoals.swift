@@ -3,82 +3,73 @@ import XCTest
 
 /// ``GridWorld``'s description of its goal for hindsight replay.
 final class GridWorldHindsightGoalTests: XCTestCase {
-    private func world(_ text: String, maxSteps: Int = 50) throws -> GridWorld {
-        GridWorld(layout: .map(try GridMap(parsing: text)), maxSteps: maxSteps, seed: 0)
+    private let walkedMap = """
+        ######
+        #S..L#
+        #.##.#
+        #...G#
+        ######
+        """
+    /// `walkedMap` with its goal where the walk below ends.
+    private let mapWithTheGoalReached = """
+        ######
+        #S..L#
+        #.##.#
+        #G...#
+        ######
+        """
+    private let moves: [GridWorld.Move] = [.right, .left, .down, .down]
+
+    private func world(_ text: String, view: Int? = nil) throws -> GridWorld {
+        GridWorld(layout: .map(try GridMap(parsing: text)), viewSize: view, maxSteps: 50, seed: 0)
     }
 
-    /// An episode walked in one map, relabelled with a cell it reached, shows
+    /// An episode walked in one map, relabelled with the cell it reached, shows
     /// exactly what the same walk shows in the map whose goal is that cell, and
-    /// the relabelled reward is that map's reward.
+    /// the relabelled reward is that map's reward; in the full grid and in views
+    /// (the 3 × 3 one shows the goal only from the last two cells).
     func testARelabelledEpisodeIsTheEpisodeOfTheMapWithThatGoal() throws {
-        var real = try world("""
-            ######
-            #S..L#
-            #.##.#
-            #...G#
-            ######
-            """)
-        var other = try world("""
-            ######
-            #S..L#
-            #.##.#
-            #G...#
-            ######
-            """)
-        let goals = try XCTUnwrap(real.hindsightGoals)
-        let moves: [GridWorld.Move] = [.right, .left, .down, .down]
-        var observations = [try real.reset(seed: 1).observation]
-        var otherObservations = [try other.reset(seed: 1).observation]
-        var otherReward = 0.0
-        for move in moves {
-            observations.append(try real.step(move.rawValue).observation)
-            let step = try other.step(move.rawValue)
-            otherObservations.append(step.observation)
-            otherReward = step.reward
+        for view in [nil, 3, 9] {
+            var real = try world(walkedMap, view: view), other = try world(mapWithTheGoalReached, view: view)
+            let goals = try XCTUnwrap(real.hindsightGoals)
+            var walked = [(observation: try real.reset(seed: 1).observation, achieved: try XCTUnwrap(real.achievedGoal))]
+            var expected = [try other.reset(seed: 1).observation]
+            var otherReward = 0.0
+            for move in moves {
+                walked.append((try real.step(move.rawValue).observation, try XCTUnwrap(real.achievedGoal)))
+                let step = try other.step(move.rawValue)
+                expected.append(step.observation)
+                otherReward = step.reward
+            }
+            XCTAssertEqual(walked.map(\.achieved), [7, 8, 7, 13, 19], "the agent's cells, y * width + x")
+            for ((observation, achieved), expected) in zip(walked, expected) {
+                var relabelled = observation
+                goals.relabel(&relabelled, achieved: achieved, goal: 19)
+                XCTAssertEqual(relabelled, expected, "view \(view.map(String.init) ?? "none"), agent at \(achieved)")
+            }
+            XCTAssertEqual(goals.rewardForReachingGoal(atStep: moves.count), otherReward)
+            XCTAssertEqual(otherReward, 1 - 0.9 * 4 / 50, accuracy: 1e-12)
         }
-        let reached = goals.achievedGoal(in: observations.last!)
-        XCTAssertEqual(reached, 3 * 6 + 1, "the agent's cell, y * width + x")
-        XCTAssertEqual(goals.achievedGoal(in: observations[0]), 1 * 6 + 1)
-        for (observation, expected) in zip(observations, otherObservations) {
-            var relabelled = observation
-            goals.relabel(&relabelled, goal: reached)
-            XCTAssertEqual(relabelled, expected)
-        }
-        XCTAssertEqual(goals.rewardForReachingGoal(atStep: moves.count), otherReward)
-        XCTAssertEqual(otherReward, 1 - 0.9 * 4 / 50, accuracy: 1e-12)
-        XCTAssertFalse(goals.endsEpisodeWithoutGoal(observations.last!))
     }
 
-    func testLavaEndsTheEpisodeWhateverTheGoal() throws {
+    func testLavaIsNeverAGoal() throws {
         var world = try world("""
             #####
             #SL.#
             #..G#
             #####
             """)
-        let goals = try XCTUnwrap(world.hindsightGoals)
-        let start = try world.reset(seed: 0).observation
-        let step = try world.step(GridWorld.Move.right.rawValue)
-        XCTAssertTrue(step.terminated)
-        XCTAssertTrue(goals.endsEpisodeWithoutGoal(step.observation))
-        XCTAssertFalse(goals.endsEpisodeWithoutGoal(start))
+        _ = try world.reset(seed: 0)
+        XCTAssertEqual(world.achievedGoal, 6)
+        XCTAssertTrue(try world.step(GridWorld.Move.right.rawValue).terminated)
+        XCTAssertNil(world.achievedGoal)
     }
 
-    /// A view centred on the agent does not say where the agent is, so it has no description.
-    func testOnlyTheFullGridDescribesItsGoal() {
+    /// A view that turns with the agent cannot be relabelled from its cell alone.
+    func testEveryObservationButTheEgocentricViewDescribesItsGoal() {
         XCTAssertNotNil(GridWorld(layout: .fourRooms, seed: 0).hindsightGoals)
         XCTAssertNotNil(GridWorld(layout: .fourRooms, actionMode: .egocentric, seed: 0).hindsightGoals)
-        XCTAssertNil(GridWorld(layout: .fourRooms, viewSize: 7, seed: 0).hindsightGoals)
-    }
-
-    /// With egocentric actions the agent is on one of four planes, one per facing.
-    func testTheAgentIsFoundOnEveryFacingsPlane() throws {
-        var world = GridWorld(layout: .room(size: 6), actionMode: .egocentric, seed: 0)
-        let goals = try XCTUnwrap(world.hindsightGoals)
-        _ = try world.reset(seed: 0)
-        for turn in 0..<4 {
-            let observation = try world.step(GridWorld.EgocentricAction.turnRight.rawValue).observation
-            XCTAssertEqual(goals.achievedGoal(in: observation), 1 * 6 + 1, "after \(turn + 1) turns")
-        }
+        XCTAssertNotNil(GridWorld(layout: .fourRooms, viewSize: 33, seed: 0).hindsightGoals)
+        XCTAssertNil(GridWorld(layout: .fourRooms, actionMode: .egocentric, viewSize: 7, seed: 0).hindsightGoals)
     }
 }

@@ -179,11 +179,12 @@ final class DQNRunTests: XCTestCase {
                                                               options: "size: 6, max_steps: 30", registry: .standard)
     }
 
-    /// Hindsight replay on observations that do not show where the agent is (a
-    /// view centred on it) is refused before the run folder exists.
+    /// Hindsight replay on observations that cannot show another goal (a view that
+    /// turns with the agent) is refused before the run folder exists.
     func testHindsightReplayNeedsObservationsThatShowTheGoal() throws {
         let folder = try makeTemporaryFolder().appendingPathComponent("run")
-        XCTAssertThrowsError(try DQNRun(preset: preset("n_sampled_goal: 4", environment: "gridworld-fourrooms", options: "view: 33"),
+        XCTAssertThrowsError(try DQNRun(preset: preset("n_sampled_goal: 4", environment: "gridworld-fourrooms",
+                                                       options: "actions: egocentric, view: 7"),
                                         folder: RunFolder(url: folder), registry: .standard)) { error in
             XCTAssertTrue("\(error)".contains("n_sampled_goal (hindsight replay) needs observations that show the goal; 'gridworld-fourrooms'"),
                           "\(error)")
