@@ -20,7 +20,11 @@ import Neural
 /// (Andrychowicz et al. 2017): at the end of each episode it stores, for every
 /// transition, k copies relabelled with goals reached later in the episode
 /// (the "future" strategy), with rewards, n-step returns and termination
-/// recomputed for that goal through ``hindsightGoals``.
+/// recomputed for that goal through ``hindsightGoals``. A copy is taken as the
+/// first steps of an episode that starts in the copy's first state, so a reward
+/// that depends on the step count (MiniGrid's) counts from there: the same
+/// short walk to a goal earns the same reward wherever it lay in the episode,
+/// which the observation (it does not show the step count) could not tell apart.
 public final class DQNAgent {
     /// The hyperparameters.
     public let config: DQNConfig
@@ -200,7 +204,7 @@ public final class DQNAgent {
                 while end < min(start + config.nStep, stepCount) && !reached {
                     end += 1
                     reached = achieved[end] == goal
-                    if reached { discountedReturn += discount * goals.rewardForReachingGoal(atStep: end) }
+                    if reached { discountedReturn += discount * goals.rewardForReachingGoal(atStep: end - start) }
                     discount *= config.gamma
                 }
                 // The walk reaches the goal at `future` at the latest, so a window that

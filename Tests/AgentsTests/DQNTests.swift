@@ -221,7 +221,8 @@ final class DQNTests: XCTestCase {
     }
 
     /// After an episode that never reached its goal, every step is stored again k
-    /// times with a goal reached later, its n-step return and ending recomputed.
+    /// times with a goal reached later, its n-step return and ending recomputed,
+    /// the reward's step count counted from the copy's first state.
     func testHindsightCopiesCarryAGoalReachedLaterWithTheirOwnReturns() throws {
         let agent = try hindsightAgent(nStep: 2)
         try walk(agent, [0, 1, 2, 3, 4], terminated: false)
@@ -240,7 +241,7 @@ final class DQNTests: XCTestCase {
             if goal - position <= 2 {
                 XCTAssertEqual(Int(next[0]), goal)
                 XCTAssertEqual(batch.terminated[row], 1)
-                XCTAssertEqual(batch.rewards[row], Float(pow(0.5, Double(goal - position - 1)) * Double(100 + goal)), "row \(row)")
+                XCTAssertEqual(batch.rewards[row], Float(pow(0.5, Double(goal - position - 1)) * Double(100 + goal - position)), "row \(row)")
                 XCTAssertEqual(batch.discounts[row], Float(pow(0.5, Double(goal - position))))
             } else {
                 XCTAssertEqual(Int(next[0]), position + 2, "row \(row): the goal lies beyond the 2-step window")
