@@ -419,6 +419,14 @@ final class SlowLearningTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(evaluation.successWeightedByPathLength ?? 0, 0.85)
     }
 
+    /// The same bar for DQN's bundled preset and seed (measured 190 of 200, 0.931, SPL 0.884).
+    func testDQNDrivesTheRobotToItsGoals() throws {
+        let evaluation = try train("robot-nav", seed: 1)
+        XCTAssertGreaterThanOrEqual(evaluation.successRate ?? 0, 0.95)
+        XCTAssertGreaterThanOrEqual(evaluation.meanPathEfficiency ?? 0, 0.90)
+        XCTAssertGreaterThanOrEqual(evaluation.successWeightedByPathLength ?? 0, 0.85)
+    }
+
     /// The Gaussian policy on the same worlds with velocities for actions: 90% greedy success.
     func testGaussianPPODrivesTheRobotWithContinuousActions() throws {
         let evaluation = try trainPPO("ppo", "robot-nav-continuous", seed: 1)
