@@ -48,8 +48,10 @@
 /// Reset and the final step of an episode carry `"shortest_path"`: the fewest
 /// absolute moves from the episode's start to the nearest goal avoiding walls
 /// and lava (-1 if no goal is reachable), computed once per reset. The final
-/// step also carries `"success"`. Other steps carry an empty info, which costs
-/// nothing; a one-entry dictionary per step would allocate.
+/// step also carries `"success"` and `"path_length"`, the steps taken (every
+/// action counts, turns and bumps into walls too), so evaluations report path
+/// efficiency and SPL as for the robot. Other steps carry an empty info, which
+/// costs nothing; a one-entry dictionary per step would allocate.
 public struct GridWorld: Environment, Sendable {
     public typealias Observation = [Float]
     public typealias Action = Int
@@ -111,6 +113,8 @@ public struct GridWorld: Environment, Sendable {
         public static let shortestPath = "shortest_path"
         /// `.bool`: on the final step, whether the agent reached a goal.
         public static let success = "success"
+        /// `.int`: on the final step, the steps the episode took.
+        public static let pathLength = "path_length"
     }
 
     // MARK: - Configuration
@@ -248,7 +252,8 @@ public struct GridWorld: Environment, Sendable {
             return Step(observation: observation, reward: reward, terminated: false, truncated: false)
         }
         phase = .ended
-        let info: Info = [InfoKey.shortestPath: .int(shortestPathLength), InfoKey.success: .bool(cell == .goal)]
+        let info: Info = [InfoKey.shortestPath: .int(shortestPathLength), InfoKey.success: .bool(cell == .goal),
+                          InfoKey.pathLength: .int(stepCount)]
         return Step(observation: observation, reward: reward, terminated: terminated, truncated: truncated, info: info)
     }
 

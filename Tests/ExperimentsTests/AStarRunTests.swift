@@ -77,6 +77,18 @@ final class AStarRunTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(result.successWeightedByPathLength), 0.4, accuracy: 1e-12)
         XCTAssertTrue(result.summary.contains("path efficiency 0.800, SPL 0.400"), result.summary)
 
+        // A grid world reports its moves: the 8×8 room's goal is 10 moves away, so a
+        // walk of 7 right (two bumps into the wall) and 5 down is 10 / 12 efficient.
+        var room = GridWorld(layout: .room(size: 8), seed: 0)
+        var moves = 0
+        let roomResult = try Evaluation.run(&room, episodes: 2, seed: 1, episodeStepCap: 20, log: nil, onEpisodeStart: { moves = 0 }) { _ in
+            moves += 1
+            return moves <= 7 ? GridWorld.Move.right.rawValue : GridWorld.Move.down.rawValue
+        }
+        XCTAssertEqual(roomResult.successRate, 1)
+        XCTAssertEqual(try XCTUnwrap(roomResult.meanPathEfficiency), 10.0 / 12, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(roomResult.successWeightedByPathLength), 10.0 / 12, accuracy: 1e-12)
+
         var walk = WalkEnvironment(maxSteps: 3, rewardScale: 1)
         let plain = try Evaluation.run(&walk, episodes: 2, seed: 1, episodeStepCap: 10, log: nil) { _ in 1 }
         XCTAssertNil(plain.meanPathEfficiency, "environments without path infos report none")
