@@ -170,6 +170,7 @@ public struct World: Equatable, Sendable {
                 obstacles.append(.rectangle(OrientedRectangle(center: center, halfWidth: halfWidth, halfHeight: halfHeight, angle: angle)))
             }
         }
+        var emptyWorldAttempts = 0
         while true {
             var world = World(width: parameters.width, height: parameters.height, obstacles: obstacles, start: .zero, goal: .zero)
             if let start = world.samplePoint(clearance: parameters.startClearance, using: &generator, accepting: { _ in true }) {
@@ -182,10 +183,17 @@ public struct World: Equatable, Sendable {
                     return world
                 }
             }
-            // Too cluttered to place both: drop an obstacle and try again. An
-            // empty world always fits them when the recipe is sane.
-            if obstacles.isEmpty { preconditionFailure("World.Generation cannot place a start and goal in an empty \(parameters.width) x \(parameters.height) world") }
-            obstacles.removeLast()
+            // Too cluttered to place both: drop an obstacle and try again. An empty
+            // world fits them when the recipe is sane, but in the smallest worlds the
+            // places left are small enough for 200 draws to miss them: draw again.
+            if obstacles.isEmpty {
+                emptyWorldAttempts += 1
+                if emptyWorldAttempts == 1000 {
+                    preconditionFailure("World.Generation cannot place a start and goal in an empty \(parameters.width) x \(parameters.height) world")
+                }
+            } else {
+                obstacles.removeLast()
+            }
         }
     }
 

@@ -272,6 +272,16 @@ final class RobotNavigationTests: XCTestCase {
         XCTAssertTrue(text.contains("G"))
         XCTAssertTrue(text.contains("#"))
     }
+
+    /// The smallest world the options allow leaves the start and goal little room:
+    /// every reset still places both (an unlucky run of draws once trapped here).
+    func testTheSmallestWorldAlwaysPlacesStartAndGoal() throws {
+        var environment = try EnvironmentRegistry.standard.spec(named: "robot-nav").make(["world_size": .double(3)])
+        func resetMany<E: Environment>(_ typed: inout E) throws {
+            for seed in 0..<3000 as Range<UInt64> { _ = try typed.reset(seed: seed) }
+        }
+        try resetMany(&environment)
+    }
 }
 
 extension World {
@@ -282,4 +292,5 @@ extension World {
         copy.startHeading = heading
         return copy
     }
+
 }
