@@ -57,7 +57,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         let configuration = try OffPolicyRunConfiguration(kind: Agent.kind, preset: preset, registry: registry,
                                                           startedAt: RunFolder.utcTimestamp(startedAt))
         try configuration.checkAgentFits(registry: registry)
-        _ = try configuration.hindsightGoals(of: configuration.makeEnvironment(registry: registry))
+        if configuration.usesHindsightReplay { _ = try configuration.hindsightGoals(of: configuration.makeEnvironment(registry: registry)) }
         return configuration
     }
 
@@ -142,7 +142,7 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
         }
         var episodeReturn = EpisodeRecord.sum(session.state.episodeRewards)
         // Hindsight replay keeps the goal each state achieves; read only when it is on.
-        let readsAchievedGoals = try configuration.hindsightGoals(of: environment) != nil
+        let readsAchievedGoals = configuration.usesHindsightReplay
         func achievedGoal() -> Int? {
             readsAchievedGoals ? (environment.base as? any HindsightGoalProviding)?.achievedGoal : nil
         }
@@ -226,13 +226,16 @@ public final class OffPolicyRun<Agent: OffPolicyAgent> {
 }
 
 extension OffPolicyRunConfiguration {
+    /// Whether the agent replays in hindsight (a DQN with `n_sampled_goal` > 0).
+    var usesHindsightReplay: Bool { ((agentConfig as? DQNConfig)?.nSampledGoal ?? 0) > 0 }
+
     /// What hindsight replay needs of `environment` when the agent is configured
-    /// for it (`n_sampled_goal` > 0), else `nil`.
+    /// for it (``usesHindsightReplay``), else `nil`.
     ///
     /// - Throws: ``TrainingError/noHindsightGoals(environment:)`` when it is needed
     ///   and the environment (as configured, wrappers included) offers none.
     func hindsightGoals<E: Environment>(of environment: E) throws -> (any HindsightGoals)? {
-        guard let config = agentConfig as? DQNConfig, config.nSampledGoal > 0 else { return nil }
+        guard usesHindsightReplay else { return nil }
         let bare: any Environment = (environment as? AnyEnvironment<[Float], Int>)?.base ?? environment
         guard let goals = (bare as? any HindsightGoalProviding)?.hindsightGoals else {
             throw TrainingError.noHindsightGoals(environment: self.environment)
